@@ -1,0 +1,90 @@
+import { LOCALES, type Locale } from './domain/meeting';
+import { isKnownZone } from './domain/time';
+
+/** Everything Samråd reads from its environment, parsed once at start. */
+export interface Config {
+  /** Local mode: no Bot Framework authentication, loopback only, embedded Cosmos DB by default. */
+  local: boolean;
+  host: string;
+  port: number;
+  bot: {
+    appId: string;
+    appPassword: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId: string;
+  };
+  /** Absent: the embedded Cosmos-compatible server, local mode only. */
+  cosmos?: { endpoint: string; key?: string; database: string };
+  database: string;
+  dataDir: string;
+  publicBaseUrl: string;
+  /** Signs the links to printable letters and calendar files. */
+  linkSecret: string;
+  defaultTimeZone: string;
+  defaultLocale: Locale;
+}
+
+/** The environment could not be turned into a Config; the message names every key at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Samråd cannot start:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+/** Parses the environment; `generatedSecret` is used for links in local mode when none is set. */
+export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => string): Config {
+  const problems: string[] = [];
+  const local = flag(env.SAMRAD_LOCAL);
+  const host = env.HOST?.trim() || (local ? '127.0.0.1' : '0.0.0.0');
+  const port = Number(env.PORT ?? '3978');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, not "${env.PORT}"`);
+  if (local && !LOOPBACK.has(host)) problems.push(`HOST must be a loopback address in local mode (SAMRAD_LOCAL), not "${host}"`);
+
+  const appId = env.MICROSOFT_APP_ID?.trim() ?? '';
+  const appType = (env.MICROSOFT_APP_TYPE?.trim() || 'MultiTenant') as Config['bot']['appType'];
+  if (!APP_TYPES.includes(appType)) problems.push(`MICROSOFT_APP_TYPE must be one of ${APP_TYPES.join(', ')}`);
+  const appPassword = env.MICROSOFT_APP_PASSWORD ?? '';
+  const tenantId = env.MICROSOFT_APP_TENANT_ID?.trim() ?? '';
+  if (!local && !appId) problems.push('MICROSOFT_APP_ID is required (or set SAMRAD_LOCAL=true to run locally without authentication)');
+  if (appId && appType !== 'UserAssignedMSI' && !appPassword) problems.push('MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID');
+  if (appId && appType !== 'MultiTenant' && !tenantId) problems.push(`MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE is ${appType}`);
+
+  const database = env.COSMOS_DATABASE?.trim() || 'samrad';
+  const endpoint = env.COSMOS_ENDPOINT?.trim();
+  if (!endpoint && !local) problems.push('COSMOS_ENDPOINT is required outside local mode');
+  const cosmos = endpoint ? { endpoint, key: env.COSMOS_KEY?.trim() || undefined, database } : undefined;
+
+  const publicBaseUrl = (env.PUBLIC_BASE_URL?.trim() || (local ? `http://${host === '::1' ? '[::1]' : host}:${port}` : '')).replace(/\/+$/, '');
+  if (!publicBaseUrl) problems.push('PUBLIC_BASE_URL is required outside local mode (the https address of the bot)');
+  let linkSecret = env.LINK_SIGNING_SECRET ?? '';
+  if (!linkSecret && local) linkSecret = generatedSecret();
+  if (linkSecret.length < 32) problems.push('LINK_SIGNING_SECRET must be at least 32 characters');
+
+  const defaultTimeZone = env.DEFAULT_TIME_ZONE?.trim() || 'Europe/Stockholm';
+  if (!isKnownZone(defaultTimeZone)) problems.push(`DEFAULT_TIME_ZONE "${defaultTimeZone}" is not an IANA time zone`);
+  const defaultLocale = (env.DEFAULT_LOCALE?.trim() || 'en') as Locale;
+  if (!LOCALES.includes(defaultLocale)) problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    local,
+    host,
+    port,
+    bot: { appId, appPassword, appType, tenantId },
+    cosmos,
+    database,
+    dataDir: env.SAMRAD_DATA_DIR?.trim() || '.samrad-data',
+    publicBaseUrl,
+    linkSecret,
+    defaultTimeZone,
+    defaultLocale,
+  };
+}
+
+function flag(value: string | undefined): boolean {
+  return ['1', 'true', 'yes'].includes((value ?? '').trim().toLowerCase());
+}

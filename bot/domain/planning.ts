@@ -1,0 +1,358 @@
+import { DateTime } from 'luxon';
+import {
+  ANSWERS,
+  CONTACT_KINDS,
+  GROUPS,
+  LIMITS,
+  LOCALES,
+  PLACE_KINDS,
+  type Answer,
+  type Contact,
+  type ContactKind,
+  type Group,
+  type Locale,
+  type Meeting,
+  type Organizer,
+  type Participant,
+  type PlaceKind,
+  type PlanningStep,
+} from './meeting';
+import { Refusal, refuseIfAny, type Problem } from './problems';
+import { localToInstant } from './time';
+
+/**
+ * The planning rules: When? Who? Why? Each function takes the meeting as read and returns
+ * the meeting to save, or throws a Refusal naming every problem. Nothing here reads a clock:
+ * `now` is always passed in.
+ */
+
+/** What the caseworker filled in on the "When?" card. */
+export interface WhenInput {
+  date: string;
+  time: string;
+  duration: string;
+  placeKind: string;
+  placeDetails: string;
+}
+
+/** A person to add on the "Who?" card. */
+export interface ParticipantInput {
+  name: string;
+  group: string;
+  relation: string;
+  contactKind: string;
+  teamsUserId: string;
+  email: string;
+  address: string;
+  language: string;
+}
+
+/** The rest of the "Who?" card: the client's consent and the proposed chair and secretary. */
+export interface RolesInput {
+  consent: boolean;
+  chairId: string;
+  secretaryId: string;
+}
+
+/** What the caseworker filled in on the "Why?" card. */
+export interface WhyInput {
+  purpose: string;
+  topics: string;
+  form: string;
+}
+
+/** A planning warning: the meeting may still be sent. */
+export type Warning = 'longMeeting' | 'chairIsConvener' | 'noChair';
+
+/** Starts an empty draft; the caseworker is its first participant, a professional who convenes. */
+export function newDraft(args: {
+  id: string;
+  organizer: Organizer;
+  organizerParticipantId: string;
+  organizerUserId: string;
+  organizerLanguage: Locale;
+  tenantId: string;
+  now: DateTime;
+}): Meeting {
+  const at = iso(args.now);
+  return {
+    id: args.id,
+    status: 'draft',
+    rev: 1,
+    tenantId: args.tenantId,
+    organizer: args.organizer,
+    step: 'when',
+    participants: [
+      {
+        id: args.organizerParticipantId,
+        name: args.organizer.name,
+        group: 'professional',
+        relation: '',
+        contact: { kind: 'teams', userId: args.organizerUserId },
+        language: args.organizerLanguage,
+        isOrganizer: true,
+        delivery: 'organizer',
+      },
+    ],
+    proposedTopics: [],
+    createdAt: at,
+    updatedAt: at,
+    audit: [{ at, by: args.organizer.userKey, action: 'created' }],
+  };
+}
+
+/** Saves date, time, duration and place; the meeting must start in the future. */
+export function setWhen(meeting: Meeting, input: WhenInput, timeZone: string, now: DateTime): Meeting {
+  assertDraft(meeting);
+  const problems: Problem[] = [];
+  const { instant, problems: timeProblems } = localToInstant(input.date, input.time, timeZone);
+  problems.push(...timeProblems);
+  if (instant && instant <= now) problems.push({ code: 'datePast' });
+  const duration = parseDuration(input.duration);
+  if (duration === undefined) {
+    problems.push({ code: 'durationInvalid', params: { min: LIMITS.minDuration, max: LIMITS.maxDuration } });
+  }
+  const placeKind = oneOf(PLACE_KINDS, input.placeKind);
+  if (!placeKind) problems.push({ code: 'placeKindInvalid' });
+  const details = clean(input.placeDetails);
+  if (placeKind && placeKind !== 'home' && details === '') problems.push({ code: 'placeDetailsRequired' });
+  problems.push(...tooLong('placeDetails', details, LIMITS.placeDetails));
+  refuseIfAny(problems);
+  return touch(meeting, now, {
+    when: { start: instant!.toUTC().toISO()!, timeZone, durationMinutes: duration! },
+    place: { kind: placeKind as PlaceKind, details },
+    step: nextStep(meeting, 'when'),
+  });
+}
+
+/** Adds one person; there is one client, and nobody is invited twice. */
+export function addParticipant(meeting: Meeting, input: ParticipantInput, id: string, now: DateTime): Meeting {
+  assertDraft(meeting);
+  const problems: Problem[] = [];
+  const name = clean(input.name);
+  const relation = clean(input.relation);
+  if (name === '') problems.push({ code: 'nameRequired' });
+  problems.push(...tooLong('name', name, LIMITS.name), ...tooLong('relation', relation, LIMITS.relation));
+  const group = oneOf(GROUPS, input.group);
+  if (!group) problems.push({ code: 'groupInvalid' });
+  if (group === 'client' && meeting.participants.some((p) => p.group === 'client')) {
+    problems.push({ code: 'clientAlreadyAdded' });
+  }
+  const language = oneOf(LOCALES, input.language);
+  if (!language) problems.push({ code: 'languageInvalid' });
+  const contact = parseContact(input, problems);
+  if (contact && isDuplicate(meeting.participants, name, contact)) problems.push({ code: 'duplicateInvitee', params: { name } });
+  if (meeting.participants.length >= LIMITS.participants) {
+    problems.push({ code: 'tooManyParticipants', params: { max: LIMITS.participants } });
+  }
+  refuseIfAny(problems);
+  const participant: Participant = {
+    id,
+    name,
+    group: group as Group,
+    relation,
+    contact: contact!,
+    language: language as Locale,
+    delivery: 'pending',
+  };
+  return touch(meeting, now, { participants: [...meeting.participants, participant] });
+}
+
+/** Removes a person (not the caseworker who convenes); a role they held is cleared. */
+export function removeParticipant(meeting: Meeting, participantId: string, now: DateTime): Meeting {
+  assertDraft(meeting);
+  const target = meeting.participants.find((p) => p.id === participantId);
+  if (!target) throw new Refusal({ code: 'participantUnknown' });
+  if (target.isOrganizer) throw new Refusal({ code: 'cannotRemoveOrganizer' });
+  return touch(meeting, now, {
+    participants: meeting.participants.filter((p) => p.id !== participantId),
+    chairId: meeting.chairId === participantId ? undefined : meeting.chairId,
+    secretaryId: meeting.secretaryId === participantId ? undefined : meeting.secretaryId,
+  });
+}
+
+/** Records the client's consent and the proposed chair and secretary, then moves on to "Why?". */
+export function setRoles(meeting: Meeting, input: RolesInput, recordedBy: string, now: DateTime): Meeting {
+  assertDraft(meeting);
+  const problems: Problem[] = [];
+  const chairId = clean(input.chairId) || undefined;
+  const secretaryId = clean(input.secretaryId) || undefined;
+  for (const id of [chairId, secretaryId]) {
+    if (id && !meeting.participants.some((p) => p.id === id)) problems.push({ code: 'roleNotParticipant' });
+  }
+  refuseIfAny(problems);
+  const consent = input.consent ? (meeting.consent ?? { at: iso(now), recordedBy }) : undefined;
+  return touch(meeting, now, { consent, chairId, secretaryId, step: nextStep(meeting, 'who') });
+}
+
+/** Saves purpose, topics (one per line) and form. */
+export function setWhy(meeting: Meeting, input: WhyInput, now: DateTime): Meeting {
+  assertDraft(meeting);
+  const problems: Problem[] = [];
+  const purpose = clean(input.purpose, true);
+  const form = clean(input.form, true);
+  const topics = input.topics
+    .split(/\r?\n/)
+    .map((t) => clean(t.replace(/^\s*[-*•\d.)]+\s*/, '')))
+    .filter((t) => t !== '');
+  if (purpose === '') problems.push({ code: 'purposeRequired' });
+  problems.push(...tooLong('purpose', purpose, LIMITS.purpose), ...tooLong('form', form, LIMITS.form));
+  if (topics.length > LIMITS.topics) problems.push({ code: 'tooManyTopics', params: { max: LIMITS.topics } });
+  for (const topic of topics) problems.push(...tooLong('topic', topic, LIMITS.topic));
+  refuseIfAny(dedupe(problems));
+  return touch(meeting, now, { why: { purpose, topics, form }, step: 'summary' });
+}
+
+/** Moves the caseworker to another step of the draft without changing what was answered. */
+export function goTo(meeting: Meeting, step: PlanningStep, now: DateTime): Meeting {
+  assertDraft(meeting);
+  return touch(meeting, now, { step });
+}
+
+/** What still stops the invitations from going out; empty when the draft can be sent. */
+export function missingForSending(meeting: Meeting, now: DateTime): Problem[] {
+  const problems: Problem[] = [];
+  if (!meeting.when) problems.push({ code: 'noWhen' });
+  else if (DateTime.fromISO(meeting.when.start) <= now) problems.push({ code: 'datePast' });
+  if (!meeting.participants.some((p) => p.group === 'client')) problems.push({ code: 'noClient' });
+  if (!meeting.participants.some((p) => !p.isOrganizer && p.group !== 'client')) problems.push({ code: 'noInvitees' });
+  if (!meeting.why) problems.push({ code: 'noWhy' });
+  if (!meeting.consent) problems.push({ code: 'noConsent' });
+  return problems;
+}
+
+/** Advice the caseworker sees on the summary; none of it stops sending. */
+export function warnings(meeting: Meeting): Warning[] {
+  const list: Warning[] = [];
+  if (meeting.when && meeting.when.durationMinutes > LIMITS.recommendedMaxDuration) list.push('longMeeting');
+  if (!meeting.chairId) list.push('noChair');
+  else if (meeting.participants.find((p) => p.id === meeting.chairId)?.isOrganizer) list.push('chairIsConvener');
+  return list;
+}
+
+/**
+ * Sends the draft: from now on it is an invited meeting. Teams invitees wait for delivery,
+ * everyone else needs a letter, and the caseworker who convenes has accepted.
+ */
+export function markSent(meeting: Meeting, now: DateTime): Meeting {
+  assertDraft(meeting);
+  refuseIfAny(missingForSending(meeting, now));
+  const participants = meeting.participants.map((p): Participant => {
+    if (p.isOrganizer) return { ...p, delivery: 'organizer', reply: { answer: 'accepted', at: iso(now), via: 'teams' } };
+    return { ...p, delivery: p.contact.kind === 'teams' ? 'pending' : 'letter' };
+  });
+  const deliveryPending = participants.some((p) => p.delivery === 'pending');
+  return touch(
+    meeting,
+    now,
+    { status: 'invited', participants, sentAt: iso(now), deliveryPending, step: 'summary', planRev: meeting.rev + 1 },
+    { by: meeting.organizer.userKey, action: 'sent' },
+  );
+}
+
+/** The fixed speaker order of the guides: the client first, then the private network, then the professionals. */
+export function speakerOrder(participants: readonly Participant[]): Participant[] {
+  return [...participants].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
+}
+
+/** Refuses an action drawn from an older card, so the caseworker never overwrites newer answers unseen. */
+export function assertCurrent(meeting: Meeting, rev: number | undefined): void {
+  if (rev !== meeting.rev) throw new Refusal({ code: 'staleCard' });
+}
+
+/** Refuses planning changes once the invitations are out. */
+export function assertDraft(meeting: Meeting): void {
+  if (meeting.status !== 'draft') throw new Refusal({ code: 'notDraft' });
+}
+
+/** Parses an answer from a card. */
+export function parseAnswer(value: string): Answer {
+  const answer = oneOf(ANSWERS, value);
+  if (!answer) throw new Refusal({ code: 'answerInvalid' });
+  return answer;
+}
+
+/** Returns the meeting with the changes, a raised revision and an audit line when asked. */
+export function touch(meeting: Meeting, now: DateTime, changes: Partial<Meeting>, audit?: { by: string; action: string }): Meeting {
+  const at = iso(now);
+  const entries = audit ? [...meeting.audit, { at, ...audit }].slice(-LIMITS.audit) : meeting.audit;
+  return { ...meeting, ...changes, rev: meeting.rev + 1, updatedAt: at, audit: entries };
+}
+
+/** Text from a card: trimmed, inner whitespace collapsed unless line breaks are kept, no control characters. */
+export function clean(value: string, keepLines = false): string {
+  const noControl = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  if (keepLines) return noControl.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  return noControl.replace(/\s+/g, ' ').trim();
+}
+
+/** The member of a fixed list the value names, if any. */
+export function oneOf<T extends string>(list: readonly T[], value: string): T | undefined {
+  return (list as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+function parseContact(input: ParticipantInput, problems: Problem[]): Contact | undefined {
+  const kind = oneOf<ContactKind>(CONTACT_KINDS, input.contactKind);
+  switch (kind) {
+    case 'teams': {
+      const userId = clean(input.teamsUserId);
+      if (userId === '' || userId.length > 200) return void problems.push({ code: 'teamsUserRequired' });
+      return { kind, userId };
+    }
+    case 'email': {
+      const email = clean(input.email).toLowerCase();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > LIMITS.email) {
+        return void problems.push({ code: 'emailInvalid' });
+      }
+      return { kind, email };
+    }
+    case 'post': {
+      const address = clean(input.address, true);
+      if (address === '') return void problems.push({ code: 'addressRequired' });
+      problems.push(...tooLong('address', address, LIMITS.address));
+      return { kind, address };
+    }
+    case 'hand':
+      return { kind };
+    default:
+      problems.push({ code: 'contactKindInvalid' });
+      return undefined;
+  }
+}
+
+function isDuplicate(participants: readonly Participant[], name: string, contact: Contact): boolean {
+  return participants.some((p) => {
+    if (p.contact.kind === 'teams' && contact.kind === 'teams') return p.contact.userId === contact.userId;
+    if (p.contact.kind === 'email' && contact.kind === 'email') return p.contact.email === contact.email;
+    return p.name.toLocaleLowerCase() === name.toLocaleLowerCase();
+  });
+}
+
+function parseDuration(value: string): number | undefined {
+  const n = Number(String(value).trim());
+  if (!Number.isInteger(n) || n < LIMITS.minDuration || n > LIMITS.maxDuration) return undefined;
+  return n;
+}
+
+function tooLong(field: string, value: string, max: number): Problem[] {
+  return value.length > max ? [{ code: 'textTooLong', params: { field, max } }] : [];
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = JSON.stringify(p);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/** After a step is saved: the next unanswered step, or the summary when the rest is done. */
+function nextStep(meeting: Meeting, saved: 'when' | 'who'): PlanningStep {
+  const whoDone = meeting.participants.some((p) => p.group === 'client') && !!meeting.consent;
+  if (saved === 'when' && !whoDone) return 'who';
+  return meeting.why ? 'summary' : 'why';
+}
+
+function iso(now: DateTime): string {
+  return now.toUTC().toISO()!;
+}
