@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../services/ports';
+import type { LetterLinks } from '../services/links';
+import { expiredLetter, invitationLetter } from '../documents/letter';
+import { invitationIcs } from '../documents/ics';
+
+/** A plain HTTP answer. */
+export interface HttpAnswer {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** Serves a printable letter or calendar file for a signed link; anything else is a 404 page. */
+export async function serveLetter(deps: Deps, links: LetterLinks, token: string, kind: 'letter' | 'ics'): Promise<HttpAnswer> {
+  const claim = links.verify(token);
+  const found = claim ? await deps.stores.meetings.read(claim.meetingId) : undefined;
+  const invitee = found?.doc.participants.find((p) => p.id === claim?.participantId && !p.isOrganizer);
+  if (!found || !invitee || found.doc.status !== 'invited') {
+    return { status: 404, type: 'text/html; charset=utf-8', body: expiredLetter('en') };
+  }
+  deps.log.info('letter.served', { meeting: found.doc.id, participant: invitee.id, kind });
+  if (kind === 'ics') {
+    return {
+      status: 200,
+      type: 'text/calendar; charset=utf-8',
+      body: invitationIcs(found.doc, invitee.language, deps.now()),
+      headers: { 'Content-Disposition': 'attachment; filename="network-meeting.ics"' },
+    };
+  }
+  const nonce = randomBytes(16).toString('base64');
+  return {
+    status: 200,
+    type: 'text/html; charset=utf-8',
+    body: invitationLetter(found.doc, invitee, nonce),
+    headers: { 'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'` },
+  };
+}

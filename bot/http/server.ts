@@ -1,0 +1,47 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { Deps } from '../services/ports';
+import type { LetterLinks } from '../services/links';
+import type { TeamsEndpoint } from '../teams/endpoint';
+import { serveLetter, type HttpAnswer } from './letters';
+
+/** The largest request body accepted; Teams activities are far smaller. */
+const MAX_BODY = 256 * 1024;
+
+/** The HTTP server: the Bot Framework endpoint, the letter links and a health check. */
+export function httpServer(teams: TeamsEndpoint, deps: Deps, links: LetterLinks): Server {
+  const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY, mapParams: false, rejectUnknown: true }));
+  server.use((req, res, next) => {
+    res.header('X-Content-Type-Options', 'nosniff');
+    res.header('Referrer-Policy', 'no-referrer');
+    res.header('Cache-Control', 'no-store');
+    next();
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    try {
+      await teams.handle(req, res);
+    } catch (err) {
+      deps.log.error('messages.failed', { error: (err as Error).name });
+      if (!res.headersSent) res.send(400, { error: 'BadRequest' });
+    }
+  });
+
+  const letter = (kind: 'letter' | 'ics') => async (req: Request, res: Response) => {
+    try {
+      send(res, await serveLetter(deps, links, String(req.params.token ?? ''), kind));
+    } catch (err) {
+      deps.log.error('letter.failed', { error: (err as Error).name });
+      send(res, { status: 503, type: 'text/plain; charset=utf-8', body: 'Try again later.\n' });
+    }
+  };
+  server.get('/letters/:token', letter('letter'));
+  server.get('/letters/:token/invitation.ics', letter('ics'));
+  server.get('/healthz', async (_req: Request, res: Response) => send(res, { status: 200, type: 'text/plain; charset=utf-8', body: 'ok\n' }));
+  return server;
+}
+
+function send(res: Response, answer: HttpAnswer): void {
+  res.writeHead(answer.status, { 'Content-Type': answer.type, 'X-Robots-Tag': 'noindex', ...answer.headers });
+  res.end(answer.body);
+}

@@ -1,0 +1,70 @@
+import type { DateTime } from 'luxon';
+import type { PostedCard } from '../domain/meeting';
+import type { ConversationAddress } from '../domain/user';
+import type { AdaptiveCard } from '../../cards/render';
+import type { Reader } from '../../cards/format';
+import type { Stores } from '../store/cosmos';
+
+/** The person behind an incoming activity, as the services need them. */
+export interface Actor {
+  /** Their user record's key. */
+  userKey: string;
+  /** Their Entra object id, or their channel id when Teams sends none; this is what contacts name. */
+  userId: string;
+  name: string;
+  tenantId: string;
+  reader: Reader & { timeZone: string };
+  /** Their 1:1 conversation with the bot. */
+  address: ConversationAddress;
+  /** The message holding the card they acted on, if any. */
+  cardActivityId?: string;
+}
+
+/** The person could not be reached in Teams (the app is not installed for them, or they left). */
+export class UnreachableError extends Error {
+  constructor(readonly status: number) {
+    super(`recipient unreachable (${status})`);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** Proactive messages into Teams; the only way the services write to a chat. */
+export interface Messenger {
+  /** Opens the 1:1 chat between the bot and a Teams user, using the service and tenant of a known address. */
+  openPersonalChat(via: ConversationAddress, userId: string): Promise<ConversationAddress>;
+  /** Posts a card; `summary` is all a notification preview shows, so it never names the client. */
+  sendCard(to: ConversationAddress, card: AdaptiveCard, summary: string): Promise<PostedCard>;
+  /** Replaces a card posted earlier. */
+  updateCard(to: ConversationAddress, activityId: string, card: AdaptiveCard): Promise<void>;
+  /** Posts a short text. */
+  sendText(to: ConversationAddress, text: string): Promise<void>;
+}
+
+/** A log line's fields: ids and counts only, never names or case details. */
+export type LogFields = Record<string, string | number | boolean | undefined>;
+
+/** The log every service writes to. */
+export interface Logger {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+/** What the services share: the stores, the clock, ids, the messenger and the link signer. */
+export interface Deps {
+  stores: Stores;
+  now: () => DateTime;
+  newId: () => string;
+  messenger: Messenger;
+  links: { letterUrls(meetingId: string, participantId: string): { letterUrl: string; icsUrl: string } };
+  log: Logger;
+  /** Names this process among several bot instances (delivery leases). */
+  instanceId: string;
+  defaultTimeZone: string;
+}
+
+/** What a card action answers with: the card that replaces the one acted on, and work to do after answering. */
+export interface CardReply {
+  card: AdaptiveCard;
+  after?: () => Promise<void>;
+}

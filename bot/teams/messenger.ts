@@ -1,0 +1,95 @@
+import { CardFactory, TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { PostedCard } from '../domain/meeting';
+import type { ConversationAddress } from '../domain/user';
+import { UnreachableError, type Logger, type Messenger } from '../services/ports';
+import type { AdaptiveCard } from '../../cards/render';
+import { Pacer, retrying, statusCode } from './pacing';
+
+/** The Messenger on the Bot Framework connector: proactive messages with Teams' rate limits respected. */
+export class TeamsMessenger implements Messenger {
+  private readonly pacer = new Pacer();
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly log: Logger,
+  ) {}
+
+  async openPersonalChat(via: ConversationAddress, userId: string): Promise<ConversationAddress> {
+    let address: ConversationAddress | undefined;
+    await this.call('create', via.tenantId, () =>
+      this.adapter.createConversationAsync(
+        this.appId,
+        via.channelId,
+        via.serviceUrl,
+        null as unknown as string,
+        {
+          isGroup: false,
+          bot: { id: via.botId, name: '' },
+          members: [{ id: userId, name: '' }],
+          tenantId: via.tenantId,
+          channelData: { tenant: { id: via.tenantId } },
+        } as never,
+        async (context) => {
+          address = { ...via, conversationId: context.activity.conversation.id, userId };
+        },
+      ),
+    );
+    if (!address) throw new UnreachableError(0);
+    return address;
+  }
+
+  async sendCard(to: ConversationAddress, card: AdaptiveCard, summary: string): Promise<PostedCard> {
+    const id = await this.inConversation(to, (context) =>
+      context.sendActivity({ type: 'message', summary, attachments: [CardFactory.adaptiveCard(card)] }).then((r) => r?.id ?? ''),
+    );
+    return { conversationId: to.conversationId, activityId: id };
+  }
+
+  async updateCard(to: ConversationAddress, activityId: string, card: AdaptiveCard): Promise<void> {
+    await this.inConversation(to, (context) =>
+      context.updateActivity({ type: 'message', id: activityId, attachments: [CardFactory.adaptiveCard(card)] }).then(() => ''),
+    );
+  }
+
+  async sendText(to: ConversationAddress, text: string): Promise<void> {
+    await this.inConversation(to, (context) => context.sendActivity({ type: 'message', text }).then((r) => r?.id ?? ''));
+  }
+
+  /** Runs a send in a conversation; the SDK would hand its errors to onTurnError, so they are carried out here. */
+  private async inConversation(to: ConversationAddress, send: (context: TurnContext) => Promise<string>): Promise<string> {
+    const reference: Partial<ConversationReference> = {
+      channelId: to.channelId,
+      serviceUrl: to.serviceUrl,
+      conversation: { id: to.conversationId, isGroup: false, conversationType: 'personal', tenantId: to.tenantId, name: '' },
+      bot: { id: to.botId, name: '' },
+      user: { id: to.userId, name: '' },
+    };
+    return this.call('send', to.conversationId, async () => {
+      let result = '';
+      let failure: unknown;
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        try {
+          result = await send(context);
+        } catch (err) {
+          failure = err;
+        }
+      });
+      if (failure) throw failure;
+      return result;
+    });
+  }
+
+  private async call<T>(kind: string, conversation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await retrying(async () => {
+        await this.pacer.wait(conversation);
+        return fn();
+      }, (attempt, status, waitMs) => this.log.warn('connector.retry', { kind, attempt, status, waitMs }));
+    } catch (err) {
+      const status = statusCode(err);
+      if (status === 403 || status === 404) throw new UnreachableError(status);
+      throw err;
+    }
+  }
+}
