@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import type { Locale } from '../../bot/domain/meeting';
+import { t } from '../../bot/i18n';
+import { action, attachedCard, cardInputs, cardText } from '../support/cards';
+import { daysAhead, Harness, type Person } from '../support/harness';
+
+const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
+  { locale: 'sv', teams: 'sv-SE', zone: 'Europe/Stockholm' },
+  { locale: 'da', teams: 'da-DK', zone: 'Europe/Copenhagen' },
+  { locale: 'fi', teams: 'fi-FI', zone: 'Europe/Helsinki' },
+  { locale: 'en', teams: 'en-GB', zone: 'Europe/London' },
+];
+
+describe('a caseworker plans a network meeting and invites everyone, through the HTTP endpoint', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = new Harness();
+    await h.start();
+  });
+  afterEach(async () => h.stop());
+
+  for (const lang of LANGUAGES) {
+    it(`in ${lang.locale}: When? Who? Why?, a summary, and invitations out`, async () => {
+      const caseworker: Person = { aadObjectId: `cw-${lang.locale}`, name: 'Kim Caseworker', locale: lang.teams, timeZone: lang.zone };
+      const nurse: Person = { aadObjectId: `nurse-${lang.locale}`, name: 'Noor Nurse', locale: 'en-US' };
+      const L = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t(lang.locale, key, params);
+
+      // Installing the app greets the caseworker in their language.
+      const installed = await h.postRaw(h.activity(caseworker, { type: 'installationUpdate', action: 'add' }));
+      assert.equal(installed.status, 200);
+      const welcome = attachedCard(h.connector.posted().at(-1)!.body);
+      assert.match(cardText(welcome), new RegExp(escape(L('welcome.title'))));
+
+      // When?
+      let card = await h.press(caseworker, 'plan.start', action(welcome, 'plan.start').data);
+      assert.ok(cardText(card).includes(L('when.title')));
+      const date = daysAhead(10, lang.zone);
+      card = await h.press(caseworker, 'plan.when', action(card, 'plan.when').data, {
+        date,
+        time: '13:30',
+        duration: '150',
+        placeKind: 'room',
+        placeDetails: 'Room 2, Family Centre',
+      });
+      const meetingId = String(action(card, 'plan.who.add').data.meetingId);
+      assert.ok(cardText(card).includes(L('who.title')));
+
+      // Who? The client, a relative by letter, a professional in Teams.
+      const add = async (inputs: Record<string, string>) => {
+        card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, inputs);
+        return card;
+      };
+      await add({ group: 'client', name: 'Alex', relation: '', contactKind: 'hand', teamsUser: '', contactDetail: '', language: lang.locale });
+      await add({ group: 'network', name: 'Grandmother Eva', relation: 'grandmother', contactKind: 'post', contactDetail: 'Storgatan 1\n123 45 Town', language: lang.locale });
+      await add({ group: 'professional', name: 'Noor Nurse', relation: 'school nurse', contactKind: 'teams', teamsUser: nurse.aadObjectId, contactDetail: '', language: 'en' });
+      assert.ok(cardText(card).includes(L('notice.added', { name: 'Noor Nurse' })));
+      const chair = cardInputs(card).chairId.choices.find((c: any) => c.title.startsWith('Noor Nurse')).value;
+      card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: chair, secretaryId: '' });
+      assert.ok(cardText(card).includes(L('why.title')));
+
+      // Why?
+      card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, {
+        purpose: 'Make a plan for school and leisure time',
+        topics: 'School mornings\n- Football on Tuesdays',
+        form: 'Describe, reflect, agree',
+      });
+      const summary = cardText(card);
+      assert.ok(summary.includes(L('summary.title')));
+      assert.ok(summary.includes('Football on Tuesdays'));
+      assert.ok(summary.includes(L('warning.longMeeting')), 'a meeting over two hours gets the advice to plan a break');
+      assert.ok(summary.includes(L('group.client')));
+
+      // Leave and resume: the draft is where it was.
+      const resumed = await h.say(caseworker, 'hello');
+      assert.ok(cardText(resumed).includes(L('welcome.resume')));
+      card = await h.press(caseworker, 'plan.resume', action(resumed, 'plan.resume').data);
+      assert.ok(cardText(card).includes(L('summary.title')));
+
+      // Send: the status card answers at once, the invitation reaches the nurse in Teams.
+      card = await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'summary-activity');
+      assert.ok(cardText(card).includes(L('status.title')));
+      const invitation = await h.connector.waitFor((r) => r.method === 'POST' && r.path.startsWith('/v3/conversations/a:conv-') && !!attachedCard(r.body));
+      const invitationCard = attachedCard(invitation.body);
+      const invitationText = cardText(invitationCard);
+      assert.ok(invitationText.includes(t('en', 'invitation.title')), 'the nurse gets the invitation in the language chosen for her');
+      assert.ok(invitationText.includes('Room 2, Family Centre'));
+      assert.ok(invitationText.includes('Grandmother Eva'));
+      assert.ok(invitationText.includes('Make a plan for school and leisure time'));
+      assert.ok(invitationText.includes(t('en', 'invitation.leafletTitle')));
+      assert.equal(invitation.body.summary, t('en', 'invitation.summary'));
+      assert.ok(!JSON.stringify(invitation.body.summary).includes('Alex'), 'the notification preview never names the client');
+
+      // The caseworker is told who could not be reached in Teams: the relative needs a letter.
+      const notice = await h.connector.waitFor((r) => r.method === 'POST' && r.body?.text === L('status.notReached', { count: 2 }));
+      assert.ok(notice);
+      const updated = await h.connector.waitFor((r) => r.method === 'PUT' && r.path.endsWith('/summary-activity'));
+      const status = attachedCard(updated.body);
+      assert.ok(cardText(status).includes(L('status.deliveryLetter')));
+      assert.ok(cardText(status).includes(L('status.deliveryTeams')));
+
+      // The nurse accepts with a comment and a topic; her card shows her answer.
+      const answered = await h.press(nurse, 'invite.answer', action(invitationCard, 'invite.answer', { answer: 'accepted' }).data, {
+        comment: 'I can stay one hour',
+        topic: 'Lunch routines',
+      });
+      assert.ok(cardText(answered).includes(t('en', 'invitation.yourAnswer', { answer: t('en', 'status.accepted') })));
+      const stored = await h.meeting(meetingId);
+      const storedNurse = stored!.participants.find((p) => p.name === 'Noor Nurse')!;
+      assert.equal(storedNurse.reply?.answer, 'accepted');
+      assert.equal(storedNurse.reply?.comment, 'I can stay one hour');
+      assert.deepEqual(stored!.proposedTopics.map((p) => p.text), ['Lunch routines']);
+
+      // The caseworker's status card updates, in the caseworker's language.
+      const refreshed = await h.connector.waitFor(
+        (r) => r.method === 'PUT' && r.path.endsWith('/summary-activity') && cardText(attachedCard(r.body)).includes('Lunch routines'),
+      );
+      assert.ok(cardText(attachedCard(refreshed.body)).includes(L('status.accepted')));
+    });
+  }
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

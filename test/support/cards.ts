@@ -1,0 +1,53 @@
+/** Every text a person would read on a card: texts, titles, labels, fact values, choices. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const el = node as Record<string, unknown>;
+    for (const key of ['text', 'title', 'label', 'value', 'placeholder']) if (typeof el[key] === 'string') out.push(el[key] as string);
+    for (const [key, value] of Object.entries(el)) if (key !== 'data') visit(value);
+  };
+  visit(card);
+  return out.join('\n');
+}
+
+/** The card attached to a posted activity. */
+export function attachedCard(activity: any): any {
+  return activity?.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
+
+/** The actions on a card, anywhere in it. */
+export function cardActions(card: unknown): { title: string; verb?: string; data?: Record<string, unknown>; url?: string; type: string }[] {
+  const out: any[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const el = node as Record<string, unknown>;
+    if (typeof el.type === 'string' && el.type.startsWith('Action.')) out.push(el);
+    Object.values(el).forEach(visit);
+  };
+  visit(card);
+  return out;
+}
+
+/** The action with this verb (and, when given, these data values); fails loudly when absent. */
+export function action(card: unknown, verb: string, where: Record<string, string> = {}): { verb: string; data: Record<string, unknown> } {
+  const found = cardActions(card).find((a) => a.verb === verb && Object.entries(where).every(([k, v]) => a.data?.[k] === v));
+  if (!found) throw new Error(`no ${verb} action on the card`);
+  return found as { verb: string; data: Record<string, unknown> };
+}
+
+/** The inputs on a card by id. */
+export function cardInputs(card: unknown): Record<string, any> {
+  const out: Record<string, any> = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const el = node as Record<string, any>;
+    if (typeof el.type === 'string' && el.type.startsWith('Input.') && typeof el.id === 'string') out[el.id] = el;
+    Object.values(el).forEach(visit);
+  };
+  visit(card);
+  return out;
+}

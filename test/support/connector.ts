@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the bot made to the connector. */
+export interface Captured {
+  method: string;
+  path: string;
+  body: any;
+}
+
+/**
+ * A local stand-in for the Bot Framework connector: it records every request the bot makes
+ * and answers as the Teams connector does. It can refuse a user (403, as when the app is not
+ * installed for them) or throttle (429 with Retry-After).
+ */
+export class CaptureConnector {
+  readonly requests: Captured[] = [];
+  /** Users whose 1:1 chat cannot be created. */
+  readonly unreachable = new Set<string>();
+  /** How many of the next activity posts answer 429. */
+  throttleNext = 0;
+  private server?: Server;
+  private counter = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.body(req).then((body) => {
+        const path = decodeURIComponent(req.url ?? '');
+        this.requests.push({ method: req.method ?? '', path, body });
+        const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(value));
+        };
+        if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {
+          const member = body?.members?.[0]?.id;
+          if (this.unreachable.has(member)) return json(403, { error: { code: 'BotNotInConversationRoster', message: 'not installed' } });
+          return json(201, { id: `a:conv-${++this.counter}`, activityId: '' });
+        }
+        if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(path)) {
+          if (this.throttleNext > 0) {
+            this.throttleNext -= 1;
+            return json(429, { error: { code: 'Throttled' } }, { 'retry-after': '1' });
+          }
+          return json(200, { id: `activity-${++this.counter}` });
+        }
+        if (req.method === 'PUT' && /^\/v3\/conversations\/[^/]+\/activities\/[^/]+/.test(path)) {
+          return json(200, { id: path.split('/').pop() });
+        }
+        return json(404, { error: { code: 'NotFound' } });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** The activities the bot posted, newest last. */
+  posted(): Captured[] {
+    return this.requests.filter((r) => r.method === 'POST' && r.path.includes('/activities'));
+  }
+
+  /** Waits until a captured request matches, or fails after the timeout. */
+  async waitFor(match: (r: Captured) => boolean, timeoutMs = 8000): Promise<Captured> {
+    const started = Date.now();
+    for (;;) {
+      const found = this.requests.find(match);
+      if (found) return found;
+      if (Date.now() - started > timeoutMs) throw new Error('the connector never received the expected request');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  private body(req: IncomingMessage): Promise<any> {
+    return new Promise((resolve) => {
+      let data = '';
+      req.on('data', (chunk) => (data += chunk));
+      req.on('end', () => {
+        try {
+          resolve(data ? JSON.parse(data) : undefined);
+        } catch {
+          resolve(data);
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { startSamrad, type Samrad } from '../../bot/app';
+import { parseConfig } from '../../bot/config';
+import { jsonLogger, silentLogger } from '../../bot/services/log';
+import { attachedCard } from './cards';
+import { CaptureConnector } from './connector';
+
+/** A person in Teams talking to the bot in their 1:1 chat. */
+export interface Person {
+  aadObjectId: string;
+  name: string;
+  locale: string;
+  timeZone?: string;
+}
+
+/** The HTTP answer to one posted activity. */
+export interface Answer {
+  status: number;
+  body: any;
+}
+
+/** Samråd on its real HTTP endpoint and embedded Cosmos DB, with a capture server as the connector. */
+export class Harness {
+  readonly connector = new CaptureConnector();
+  app!: Samrad;
+  serviceUrl = '';
+  private dataDir = '';
+  readonly tenantId = 'tenant-e2e';
+
+  async start(env: Record<string, string> = {}): Promise<void> {
+    this.serviceUrl = await this.connector.start();
+    this.dataDir = await mkdtemp(join(tmpdir(), 'samrad-e2e-'));
+    const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...env }, () => 'x'.repeat(40));
+    this.app = await startSamrad(config, process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger);
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    await this.connector.stop();
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Posts a raw body to /api/messages. */
+  async postRaw(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
+    const res = await fetch(`${this.app.url}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** An activity from a person in their personal chat. */
+  activity(person: Person, fields: Record<string, unknown>): Record<string, unknown> {
+    return {
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.serviceUrl,
+      timestamp: new Date().toISOString(),
+      from: { id: `29:${person.aadObjectId}`, name: person.name, aadObjectId: person.aadObjectId },
+      recipient: { id: '28:samrad-bot', name: 'Samråd' },
+      conversation: { id: `a:personal-${person.aadObjectId}`, conversationType: 'personal', tenantId: this.tenantId },
+      channelData: { tenant: { id: this.tenantId } },
+      locale: person.locale,
+      localTimezone: person.timeZone ?? 'Europe/Stockholm',
+      ...fields,
+    };
+  }
+
+  /** The person sends a text; returns the card the bot posted in answer. */
+  async say(person: Person, text: string): Promise<any> {
+    const before = this.connector.posted().length;
+    const answer = await this.postRaw(this.activity(person, { type: 'message', text }));
+    if (answer.status !== 200) throw new Error(`message answered ${answer.status}`);
+    const replies = this.connector.posted().slice(before).map((r) => attachedCard(r.body)).filter(Boolean);
+    return replies[replies.length - 1];
+  }
+
+  /** The person presses an Action.Execute button with these inputs; returns the card that replaces it. */
+  async press(person: Person, verb: string, data: Record<string, unknown>, inputs: Record<string, unknown> = {}, replyToId = 'card-activity'): Promise<any> {
+    const answer = await this.execute(person, verb, data, inputs, replyToId);
+    if (answer.status !== 200 || answer.body?.type !== 'application/vnd.microsoft.card.adaptive') {
+      throw new Error(`${verb} answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+    return answer.body.value;
+  }
+
+  /** Sends the adaptiveCard/action invoke and returns the raw HTTP answer. */
+  execute(person: Person, verb: string, data: Record<string, unknown>, inputs: Record<string, unknown> = {}, replyToId = 'card-activity'): Promise<Answer> {
+    return this.postRaw(
+      this.activity(person, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId,
+        value: { action: { type: 'Action.Execute', verb, data: { ...data, ...inputs } }, trigger: 'manual' },
+      }),
+    );
+  }
+
+  /** A read of the stored meeting, as the store has it. */
+  async meeting(id: string) {
+    return (await this.app.deps.stores.meetings.read(id))?.doc;
+  }
+}
+
+/** A date some days ahead, as Input.Date sends it. */
+export function daysAhead(days: number, zone = 'Europe/Stockholm'): string {
+  return DateTime.now().setZone(zone).plus({ days }).toFormat('yyyy-MM-dd');
+}
