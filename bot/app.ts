@@ -68,7 +68,7 @@ export async function startSamrad(config: Config, log: Logger, now: () => DateTi
     async close() {
       clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (snapshot) await snapshot.save();
+      if (snapshot) await snapshot.close();
       if (embedded) await embedded.close();
     },
   };

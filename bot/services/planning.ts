@@ -2,6 +2,7 @@ import type { Meeting, PlanningStep } from '../domain/meeting';
 import {
   addParticipant,
   assertCurrent,
+  assertDraft,
   goTo,
   markSent,
   newDraft,
@@ -79,6 +80,7 @@ export async function planAction(deps: Deps, actor: Actor, verb: string, data: A
   const { meeting, etag } = loaded;
   const now = deps.now();
   try {
+    assertDraft(meeting);
     assertCurrent(meeting, Number(data.rev));
     const { next, notice } = apply(meeting, verb, data, actor, deps);
     if (verb === 'plan.discard') {

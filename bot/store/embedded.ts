@@ -44,6 +44,7 @@ const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
 export class SnapshotFile {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly dataDir: string,
@@ -78,12 +79,18 @@ export class SnapshotFile {
 
   /** Schedules a snapshot shortly after a write; many writes make one snapshot. */
   changed(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.save().catch((err: Error) => console.error(`[samrad] snapshot failed: ${err.message}`));
     }, this.delayMs);
     this.timer.unref();
+  }
+
+  /** Writes a last snapshot and schedules no more: the server is about to stop. */
+  async close(): Promise<void> {
+    await this.save();
+    this.stopped = true;
   }
 
   /** Writes the snapshot now (also waits for one already being written). */

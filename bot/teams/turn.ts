@@ -20,12 +20,12 @@ export function turnLogic(deps: Deps, defaults: { timeZone: string; locale: Loca
   return async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
     const command = commandOf(activity);
-    if (command.kind === 'ignore') {
-      if (activity.type === 'conversationUpdate' && isPersonal(activity)) await rememberUser(deps, actorOf(activity, defaults));
-      return;
-    }
     if (activity.type === 'invoke' && activity.name !== 'adaptiveCard/action') {
       await invokeResponse(context, 400, { code: 'unsupportedInvoke' });
+      return;
+    }
+    if (command.kind === 'ignore') {
+      if (activity.type === 'conversationUpdate' && isPersonal(activity)) await rememberUser(deps, actorOf(activity, defaults));
       return;
     }
     const actor = actorOf(activity, defaults);
