@@ -36,7 +36,8 @@ export async function startSamrad(config: Config, log: Logger, now: () => DateTi
   const stores = storesOn(containers, snapshot ? () => snapshot.changed() : undefined);
 
   const teams = teamsEndpoint(config, log);
-  const links = new LetterLinks(config.linkSecret, config.publicBaseUrl, now);
+  let listeningAt = '';
+  const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
   const deps: Deps = {
     stores,
     now,
@@ -56,6 +57,7 @@ export async function startSamrad(config: Config, log: Logger, now: () => DateTi
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  listeningAt = `http://${host}:${port}`;
   const sweep = () => void resumePendingDeliveries(deps).catch((err: Error) => log.error('sweep.failed', { error: err.name }));
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();

@@ -17,7 +17,8 @@ export interface Config {
   cosmos?: { endpoint: string; key?: string; database: string };
   database: string;
   dataDir: string;
-  publicBaseUrl: string;
+  /** The https address people reach the bot at; in local mode, the address it listens on when unset. */
+  publicBaseUrl?: string;
   /** Signs the links to printable letters and calendar files. */
   linkSecret: string;
   defaultTimeZone: string;
@@ -58,8 +59,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   if (!endpoint && !local) problems.push('COSMOS_ENDPOINT is required outside local mode');
   const cosmos = endpoint ? { endpoint, key: env.COSMOS_KEY?.trim() || undefined, database } : undefined;
 
-  const publicBaseUrl = (env.PUBLIC_BASE_URL?.trim() || (local ? `http://${host === '::1' ? '[::1]' : host}:${port}` : '')).replace(/\/+$/, '');
-  if (!publicBaseUrl) problems.push('PUBLIC_BASE_URL is required outside local mode (the https address of the bot)');
+  const publicBaseUrl = env.PUBLIC_BASE_URL?.trim().replace(/\/+$/, '') || undefined;
+  if (!publicBaseUrl && !local) problems.push('PUBLIC_BASE_URL is required outside local mode (the https address of the bot)');
   let linkSecret = env.LINK_SIGNING_SECRET ?? '';
   if (!linkSecret && local) linkSecret = generatedSecret();
   if (linkSecret.length < 32) problems.push('LINK_SIGNING_SECRET must be at least 32 characters');

@@ -9,7 +9,8 @@ const MAX_BODY = 256 * 1024;
 
 /** The HTTP server: the Bot Framework endpoint, the letter links and a health check. */
 export function httpServer(teams: TeamsEndpoint, deps: Deps, links: LetterLinks): Server {
-  const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false });
+  // Signed letter tokens are longer than the router's default limit of 100 characters per parameter.
+  const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false, maxParamLength: 512 } as restify.ServerOptions);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY, mapParams: false, rejectUnknown: true }));
   server.use((req, res, next) => {
     res.header('X-Content-Type-Options', 'nosniff');

@@ -18,7 +18,7 @@ const VALID_DAYS = 14;
 export class LetterLinks {
   constructor(
     private readonly secret: string,
-    private readonly baseUrl: string,
+    private readonly baseUrl: () => string,
     private readonly now: () => DateTime,
   ) {}
 
@@ -27,7 +27,7 @@ export class LetterLinks {
     const expires = Math.floor(this.now().plus({ days: VALID_DAYS }).toSeconds());
     const payload = Buffer.from(JSON.stringify({ m: meetingId, p: participantId, e: expires })).toString('base64url');
     const token = `${payload}.${this.sign(payload)}`;
-    return { letterUrl: `${this.baseUrl}/letters/${token}`, icsUrl: `${this.baseUrl}/letters/${token}/invitation.ics` };
+    return { letterUrl: `${this.baseUrl()}/letters/${token}`, icsUrl: `${this.baseUrl()}/letters/${token}/invitation.ics` };
   }
 
   /** The claim of a valid, unexpired token; undefined for anything else. */
