@@ -1,0 +1,59 @@
+/**
+ * `npm run dev`: Samråd in local mode (no authentication, loopback only, embedded Cosmos DB
+ * with its data under .samrad-data/) together with the Microsoft 365 Agents Playground, a
+ * Teams-like chat in the browser. Ctrl-C stops both.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const BOT_PORT = Number(process.env.PORT ?? 3978);
+const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT ?? 56150);
+const root = join(__dirname, '..');
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const children: ChildProcess[] = [];
+
+function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+  children.push(child);
+  child.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`[dev] ${command.split('/').pop()} stopped (${code}); stopping everything.`);
+      stop(code ?? 1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0): void {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+async function waitForBot(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${BOT_PORT}/healthz`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('Samråd did not start');
+}
+
+async function main(): Promise<void> {
+  start(bin('tsx'), ['bot/index.ts'], { SAMRAD_LOCAL: 'true', PORT: String(BOT_PORT), HOST: '127.0.0.1' });
+  await waitForBot();
+  start(bin('agentsplayground'), ['-p', String(PLAYGROUND_PORT), '-e', `http://127.0.0.1:${BOT_PORT}/api/messages`, '-c', 'msteams'], {});
+  console.log(`\n[dev] Samråd: http://127.0.0.1:${BOT_PORT}/api/messages (local mode)`);
+  console.log(`[dev] Open the Agents Playground at http://localhost:${PLAYGROUND_PORT} and write "new" (or ny / uusi) in the chat.\n`);
+}
+
+void main().catch((err: Error) => {
+  console.error(`[dev] ${err.message}`);
+  stop(1);
+});
