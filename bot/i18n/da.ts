@@ -60,8 +60,6 @@ export const da: Catalog = {
     contactHand: 'Afleveres personligt',
     teamsUser: 'Teams-bruger',
     contactDetail: 'E-mail- eller postadresse (ikke nødvendig ved Teams eller personlig aflevering)',
-    email: 'E-mailadresse',
-    address: 'Postadresse',
     language: 'Invitationens sprog',
     add: 'Tilføj',
     rolesTitle: 'Samtykke og roller',
@@ -123,12 +121,6 @@ export const da: Catalog = {
     home: 'Hjemme hos borgeren',
     homeWithDetails: 'Hjemme hos borgeren: {details}',
     online: 'Online: {details}',
-  },
-  language: {
-    sv: 'Svenska',
-    da: 'Dansk',
-    fi: 'Suomi',
-    en: 'English',
   },
   format: {
     minutes: '{minutes} min.',

@@ -61,8 +61,6 @@ export const en = {
     contactHand: 'Handed over in person',
     teamsUser: 'Teams user',
     contactDetail: 'E-mail or postal address (not needed for Teams or in person)',
-    email: 'E-mail address',
-    address: 'Postal address',
     language: 'Language of the invitation',
     add: 'Add',
     rolesTitle: 'Consent and roles',
@@ -124,12 +122,6 @@ export const en = {
     home: "At the client's home",
     homeWithDetails: "At the client's home: {details}",
     online: 'Online: {details}',
-  },
-  language: {
-    sv: 'Svenska',
-    da: 'Dansk',
-    fi: 'Suomi',
-    en: 'English',
   },
   format: {
     minutes: '{minutes} min',

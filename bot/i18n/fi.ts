@@ -60,8 +60,6 @@ export const fi: Catalog = {
     contactHand: 'Annetaan henkilökohtaisesti',
     teamsUser: 'Teams-käyttäjä',
     contactDetail: 'Sähköposti- tai postiosoite (ei tarvita Teamsissa eikä henkilökohtaisesti annettaessa)',
-    email: 'Sähköpostiosoite',
-    address: 'Postiosoite',
     language: 'Kutsun kieli',
     add: 'Lisää',
     rolesTitle: 'Suostumus ja roolit',
@@ -123,12 +121,6 @@ export const fi: Catalog = {
     home: 'Asiakkaan kotona',
     homeWithDetails: 'Asiakkaan kotona: {details}',
     online: 'Etänä: {details}',
-  },
-  language: {
-    sv: 'Svenska',
-    da: 'Dansk',
-    fi: 'Suomi',
-    en: 'English',
   },
   format: {
     minutes: '{minutes} min',

@@ -60,8 +60,6 @@ export const sv: Catalog = {
     contactHand: 'Lämnas personligen',
     teamsUser: 'Teams-användare',
     contactDetail: 'E-post- eller postadress (behövs inte i Teams eller vid personlig överlämning)',
-    email: 'E-postadress',
-    address: 'Postadress',
     language: 'Språk i inbjudan',
     add: 'Lägg till',
     rolesTitle: 'Samtycke och roller',
@@ -123,12 +121,6 @@ export const sv: Catalog = {
     home: 'Hemma hos klienten',
     homeWithDetails: 'Hemma hos klienten: {details}',
     online: 'Online: {details}',
-  },
-  language: {
-    sv: 'Svenska',
-    da: 'Dansk',
-    fi: 'Suomi',
-    en: 'English',
   },
   format: {
     minutes: '{minutes} min',
