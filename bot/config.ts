@@ -41,7 +41,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   const problems: string[] = [];
   const local = flag(env.SAMRAD_LOCAL);
   const host = env.HOST?.trim() || (local ? '127.0.0.1' : '0.0.0.0');
-  const port = Number(env.PORT ?? '3978');
+  const port = Number(env.PORT?.trim() || '3978');
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, not "${env.PORT}"`);
   if (local && !LOOPBACK.has(host)) problems.push(`HOST must be a loopback address in local mode (SAMRAD_LOCAL), not "${host}"`);
 

@@ -193,7 +193,7 @@ export function setWhy(meeting: Meeting, input: WhyInput, now: DateTime): Meetin
   const form = clean(input.form, true);
   const topics = input.topics
     .split(/\r?\n/)
-    .map((t) => clean(t.replace(/^\s*[-*•\d.)]+\s*/, '')))
+    .map((t) => clean(t.replace(/^\s*(?:[-*•]|\d{1,2}[.)])\s+/, '')))
     .filter((t) => t !== '');
   if (purpose === '') problems.push({ code: 'purposeRequired' });
   problems.push(...tooLong('purpose', purpose, LIMITS.purpose), ...tooLong('form', form, LIMITS.form));

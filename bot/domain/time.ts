@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { Problem } from './problems';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^\d{1,2}:\d{2}(:\d{2})?$/;
+const TIME = /^(\d{1,2}):(\d{2})(?::\d{2})?$/;
 
 /**
  * Turns a wall-clock date and time in a zone into an instant, refusing impossible ones:
@@ -13,9 +13,12 @@ export function localToInstant(date: string, time: string, timeZone: string): { 
   const d = date.trim();
   const t = time.trim();
   if (!DATE.test(d) || !DateTime.fromISO(d).isValid) problems.push({ code: 'dateInvalid' });
-  if (!TIME.test(t) || !DateTime.fromISO(`2000-01-01T${t.padStart(5, '0')}`).isValid) problems.push({ code: 'timeInvalid' });
+  const match = TIME.exec(t);
+  const hours = match ? Number(match[1]) : NaN;
+  const minutes = match ? Number(match[2]) : NaN;
+  if (!(hours <= 23 && minutes <= 59)) problems.push({ code: 'timeInvalid' });
   if (problems.length > 0) return { problems };
-  const hhmm = t.padStart(5, '0').slice(0, 5);
+  const hhmm = `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
   const instant = DateTime.fromISO(`${d}T${hhmm}`, { zone: timeZone });
   if (!instant.isValid) return { problems: [{ code: 'dateInvalid' }] };
   if (instant.toFormat('yyyy-MM-dd') !== d || instant.toFormat('HH:mm') !== hhmm) {

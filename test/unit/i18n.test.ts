@@ -52,8 +52,10 @@ describe('the text catalogs (bot/i18n)', () => {
 
     it('finds a group of texts replaced by a single text', () => {
       const broken = structuredClone(CATALOGS.en) as any;
-      broken.language = 'Language';
-      assert.ok(catalogDifferences(CATALOGS.en, broken).includes('missing language.sv'));
+      broken.groupPlural = 'The network';
+      const differences = catalogDifferences(CATALOGS.en, broken);
+      assert.ok(differences.includes('missing groupPlural.client'), differences.join('\n'));
+      assert.ok(differences.includes('extra groupPlural'), differences.join('\n'));
     });
   });
 

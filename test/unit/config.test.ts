@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { ConfigError, parseConfig, type Config } from '../../bot/config';
+
+const GENERATED = 'g'.repeat(48);
+const generate = () => GENERATED;
+
+/** Everything a production deployment sets, with MultiTenant authentication. */
+const production = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
+  MICROSOFT_APP_ID: 'app-id',
+  MICROSOFT_APP_PASSWORD: 'app-password',
+  COSMOS_ENDPOINT: 'https://samrad.documents.azure.com:443/',
+  PUBLIC_BASE_URL: 'https://samrad.example.org/',
+  LINK_SIGNING_SECRET: 's'.repeat(32),
+  ...overrides,
+});
+
+/** The problems parseConfig names for this environment; fails when it accepts it. */
+function problemsFor(env: NodeJS.ProcessEnv): string[] {
+  try {
+    parseConfig(env, generate);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    for (const problem of err.problems) assert.ok(err.message.includes(problem), 'the message lists every problem');
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+const names = (problems: string[], key: string) => problems.filter((p) => p.startsWith(key));
+
+describe('parseConfig (bot/config.ts)', () => {
+  describe('local mode', () => {
+    it('listens on 127.0.0.1:3978 with the embedded store and a generated link secret, without any other setting', () => {
+      const config: Config = parseConfig({ SAMRAD_LOCAL: 'true' }, generate);
+      assert.equal(config.local, true);
+      assert.equal(config.host, '127.0.0.1');
+      assert.equal(config.port, 3978);
+      assert.equal(config.cosmos, undefined);
+      assert.equal(config.linkSecret, GENERATED);
+      assert.equal(config.bot.appId, '');
+      assert.equal(config.defaultTimeZone, 'Europe/Stockholm');
+      assert.equal(config.defaultLocale, 'en');
+    });
+
+    for (const value of ['1', 'yes', ' TRUE ']) {
+      it(`reads SAMRAD_LOCAL=${JSON.stringify(value)} as local mode`, () => {
+        assert.equal(parseConfig({ SAMRAD_LOCAL: value }, generate).local, true);
+      });
+    }
+
+    it('accepts the loopback addresses ::1 and localhost', () => {
+      assert.equal(parseConfig({ SAMRAD_LOCAL: 'true', HOST: '::1' }, generate).host, '::1');
+      assert.equal(parseConfig({ SAMRAD_LOCAL: 'true', HOST: 'localhost' }, generate).host, 'localhost');
+    });
+
+    it('refuses to listen on a non-loopback address, since it has no authentication', () => {
+      for (const host of ['0.0.0.0', '192.168.1.10', '::']) {
+        const problems = problemsFor({ SAMRAD_LOCAL: 'true', HOST: host });
+        assert.equal(names(problems, 'HOST').length, 1, problems.join('\n'));
+        assert.ok(problems[0].includes(host));
+      }
+    });
+
+    it('keeps a link secret that is set rather than generating one', () => {
+      assert.equal(parseConfig({ SAMRAD_LOCAL: 'true', LINK_SIGNING_SECRET: 'L'.repeat(40) }, generate).linkSecret, 'L'.repeat(40));
+    });
+  });
+
+  describe('outside local mode', () => {
+    it('reads a complete production environment, listening on all interfaces, with the base URL without its trailing slash', () => {
+      const config = parseConfig(production({ COSMOS_KEY: 'key', COSMOS_DATABASE: 'samrad-prod', PORT: '8080' }), generate);
+      assert.equal(config.local, false);
+      assert.equal(config.host, '0.0.0.0');
+      assert.equal(config.port, 8080);
+      assert.deepEqual(config.bot, { appId: 'app-id', appPassword: 'app-password', appType: 'MultiTenant', tenantId: '' });
+      assert.deepEqual(config.cosmos, { endpoint: 'https://samrad.documents.azure.com:443/', key: 'key', database: 'samrad-prod' });
+      assert.equal(config.publicBaseUrl, 'https://samrad.example.org');
+      assert.equal(config.linkSecret, 's'.repeat(32));
+    });
+
+    it('names every missing key in one error, and never generates a link secret', () => {
+      const problems = problemsFor({});
+      for (const key of ['MICROSOFT_APP_ID', 'COSMOS_ENDPOINT', 'PUBLIC_BASE_URL', 'LINK_SIGNING_SECRET']) {
+        assert.equal(names(problems, key).length, 1, `${key} in:\n${problems.join('\n')}`);
+      }
+      assert.equal(problems.length, 4, problems.join('\n'));
+    });
+
+    it('needs a link secret of at least 32 characters', () => {
+      assert.deepEqual(names(problemsFor(production({ LINK_SIGNING_SECRET: 's'.repeat(31) })), 'LINK_SIGNING_SECRET').length, 1);
+      assert.doesNotThrow(() => parseConfig(production({ LINK_SIGNING_SECRET: 's'.repeat(32) }), generate));
+    });
+
+    it('needs the app password with an app id, unless the bot uses a managed identity', () => {
+      assert.equal(names(problemsFor(production({ MICROSOFT_APP_PASSWORD: undefined })), 'MICROSOFT_APP_PASSWORD').length, 1);
+      const msi = parseConfig(production({ MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_PASSWORD: undefined, MICROSOFT_APP_TENANT_ID: 'tenant' }), generate);
+      assert.equal(msi.bot.appType, 'UserAssignedMSI');
+      assert.equal(msi.bot.appPassword, '');
+    });
+
+    it('needs the tenant id for a SingleTenant or managed-identity bot', () => {
+      for (const type of ['SingleTenant', 'UserAssignedMSI']) {
+        const problems = problemsFor(production({ MICROSOFT_APP_TYPE: type }));
+        assert.deepEqual(names(problems, 'MICROSOFT_APP_TENANT_ID').length, 1, problems.join('\n'));
+      }
+      const single = parseConfig(production({ MICROSOFT_APP_TYPE: 'SingleTenant', MICROSOFT_APP_TENANT_ID: ' tenant-1 ' }), generate);
+      assert.equal(single.bot.tenantId, 'tenant-1');
+    });
+
+    it('refuses an unknown app type', () => {
+      assert.equal(names(problemsFor(production({ MICROSOFT_APP_TYPE: 'SingleTennant' })), 'MICROSOFT_APP_TYPE').length, 1);
+    });
+  });
+
+  describe('settings checked in every mode', () => {
+    for (const port of ['abc', '70000', '-1', '3.5']) {
+      it(`names PORT=${port}`, () => {
+        const problems = problemsFor({ SAMRAD_LOCAL: 'true', PORT: port });
+        assert.deepEqual(problems, [`PORT must be a port number, not "${port}"`]);
+      });
+    }
+
+    it('names a time zone that is not an IANA zone, and accepts one that is', () => {
+      const problems = problemsFor(production({ DEFAULT_TIME_ZONE: 'Europe/Stokholm' }));
+      assert.deepEqual(names(problems, 'DEFAULT_TIME_ZONE'), ['DEFAULT_TIME_ZONE "Europe/Stokholm" is not an IANA time zone']);
+      assert.equal(parseConfig(production({ DEFAULT_TIME_ZONE: 'Europe/Helsinki' }), generate).defaultTimeZone, 'Europe/Helsinki');
+    });
+
+    it('names a default language Samråd does not speak, and accepts one it does', () => {
+      for (const locale of ['de', 'sv-SE']) assert.equal(names(problemsFor(production({ DEFAULT_LOCALE: locale })), 'DEFAULT_LOCALE').length, 1);
+      assert.equal(parseConfig(production({ DEFAULT_LOCALE: 'fi' }), generate).defaultLocale, 'fi');
+    });
+
+    it('names every bad setting at once', () => {
+      const problems = problemsFor({ SAMRAD_LOCAL: 'true', HOST: '10.0.0.1', PORT: 'x', DEFAULT_TIME_ZONE: 'Mars/Olympus', DEFAULT_LOCALE: 'no' });
+      assert.deepEqual(
+        problems.map((p) => p.split(' ')[0]),
+        ['PORT', 'HOST', 'DEFAULT_TIME_ZONE', 'DEFAULT_LOCALE'],
+      );
+    });
+  });
+});

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { Pacer, retrying } from '../../bot/teams/pacing';
+
+/** A clock that only moves when the code under test sleeps; every sleep is recorded. */
+class FakeTime {
+  now = 0;
+  readonly sleeps: number[] = [];
+  readonly clock = () => this.now;
+  readonly sleep = async (ms: number) => {
+    this.sleeps.push(ms);
+    this.now += ms;
+  };
+}
+
+/** A Pacer with Teams' limits and a 25 ms global spacing, on fake time. */
+function pacer(time: FakeTime, globalSpacingMs = 25): Pacer {
+  return new Pacer({ count: 7, windowMs: 1000, longCount: 60, longWindowMs: 30_000 }, globalSpacingMs, time.clock, time.sleep);
+}
+
+/** Sends `count` messages to one conversation in a row; returns the fake time at which each went out. */
+async function sendTimes(p: Pacer, time: FakeTime, conversation: string, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await p.wait(conversation);
+    times.push(time.now);
+  }
+  return times;
+}
+
+/** A connector error as botbuilder throws it. */
+function httpError(statusCode: number, retryAfter?: string): Error {
+  return Object.assign(new Error(`HTTP ${statusCode}`), {
+    statusCode,
+    response: { headers: { get: (n: string) => (n === 'retry-after' ? retryAfter : undefined) } },
+  });
+}
+
+/** A call that fails with these errors, in order, and then answers 'ok'; counts its calls. */
+function failingThen(...errors: Error[]) {
+  const call = async () => {
+    call.calls += 1;
+    const error = errors[call.calls - 1];
+    if (error) throw error;
+    return 'ok';
+  };
+  call.calls = 0;
+  return call;
+}
+
+describe('pacing sends to Teams (bot/teams/pacing.ts)', () => {
+  describe('Pacer', () => {
+    it('sends 7 messages to one conversation within the first second and holds the 8th until that second is over', async () => {
+      const time = new FakeTime();
+      const times = await sendTimes(pacer(time, 0), time, 'a:chat', 8);
+      assert.deepEqual(times, [0, 0, 0, 0, 0, 0, 0, 1000]);
+    });
+
+    it('spaces every send by the global spacing, so the 8th waits for the first of the last 7 to leave the window', async () => {
+      const time = new FakeTime();
+      const times = await sendTimes(pacer(time), time, 'a:chat', 8);
+      assert.deepEqual(times.slice(0, 7), [0, 25, 50, 75, 100, 125, 150]);
+      assert.equal(times[7], 1000);
+    });
+
+    it('does not hold another conversation behind a full one, beyond the global spacing', async () => {
+      const time = new FakeTime();
+      const p = pacer(time);
+      await sendTimes(p, time, 'a:busy', 7);
+      assert.equal(time.now, 150);
+      await p.wait('a:other');
+      assert.equal(time.now, 175, 'only the 25 ms global spacing');
+      await p.wait('a:busy');
+      assert.equal(time.now, 1000, 'the busy conversation still waits for its window');
+    });
+
+    it('holds the 61st message to one conversation until 30 seconds after the first', async () => {
+      const time = new FakeTime();
+      const times = await sendTimes(pacer(time, 0), time, 'a:chat', 61);
+      assert.ok(times[59] < 30_000, `the 60th went out at ${times[59]}`);
+      assert.equal(times[60], 30_000);
+      for (let i = 7; i < 60; i++) assert.ok(times[i] - times[i - 7] >= 1000, `more than 7 in a second at send ${i + 1}`);
+    });
+
+    it('never sleeps for a first message', async () => {
+      const time = new FakeTime();
+      await pacer(time).wait('a:chat');
+      assert.deepEqual(time.sleeps, []);
+    });
+  });
+
+  describe('retrying', () => {
+    it('retries a 429 after the Retry-After seconds the service asked for', async () => {
+      const time = new FakeTime();
+      const call = failingThen(httpError(429, '2'));
+      const retries: [number, number, number][] = [];
+      const result = await retrying(call, (...args) => retries.push(args), 4, time.sleep);
+      assert.equal(result, 'ok');
+      assert.equal(call.calls, 2);
+      assert.deepEqual(time.sleeps, [2000]);
+      assert.deepEqual(retries, [[1, 429, 2000]]);
+    });
+
+    it('caps a Retry-After at one minute', async () => {
+      const time = new FakeTime();
+      await retrying(failingThen(httpError(429, '3600')), undefined, 4, time.sleep);
+      assert.deepEqual(time.sleeps, [60_000]);
+    });
+
+    it('retries a 503 with a growing wait when there is no Retry-After', async () => {
+      const time = new FakeTime();
+      const call = failingThen(httpError(503), httpError(503), httpError(502));
+      assert.equal(await retrying(call, undefined, 4, time.sleep), 'ok');
+      assert.equal(call.calls, 4);
+      assert.deepEqual(time.sleeps, [500, 1000, 2000]);
+    });
+
+    for (const status of [403, 400, 404]) {
+      it(`does not retry a ${status}: the same request would fail again`, async () => {
+        const time = new FakeTime();
+        const error = httpError(status);
+        const call = failingThen(error);
+        await assert.rejects(retrying(call, undefined, 4, time.sleep), (err) => err === error);
+        assert.equal(call.calls, 1);
+        assert.deepEqual(time.sleeps, []);
+      });
+    }
+
+    it('does not retry an error without a status, such as a network failure', async () => {
+      const time = new FakeTime();
+      const call = failingThen(new Error('ECONNRESET'));
+      await assert.rejects(retrying(call, undefined, 4, time.sleep), /ECONNRESET/);
+      assert.equal(call.calls, 1);
+    });
+
+    it('gives up after the given number of attempts and throws the last error', async () => {
+      const time = new FakeTime();
+      const last = httpError(503);
+      const call = failingThen(httpError(503), httpError(429, '3'), last, httpError(503));
+      await assert.rejects(retrying(call, undefined, 3, time.sleep), (err) => err === last);
+      assert.equal(call.calls, 3);
+      assert.deepEqual(time.sleeps, [500, 3000]);
+    });
+  });
+});
