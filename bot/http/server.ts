@@ -2,6 +2,8 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { Deps } from '../services/ports';
 import type { LetterLinks } from '../services/links';
 import type { TeamsEndpoint } from '../teams/endpoint';
+import { sitePage } from '../documents/site';
+import { resolveLocale } from '../i18n';
 import { serveLetter, type HttpAnswer } from './letters';
 
 /** The largest request body accepted; Teams activities are far smaller. */
@@ -38,6 +40,13 @@ export function httpServer(teams: TeamsEndpoint, deps: Deps, links: LetterLinks)
   };
   server.get('/letters/:token', letter('letter'));
   server.get('/letters/:token/invitation.ics', letter('ics'));
+  const page = (name: 'about' | 'privacy' | 'terms') => async (req: Request, res: Response) => {
+    const locale = resolveLocale(String(req.headers['accept-language'] ?? '').split(',')[0]);
+    send(res, { status: 200, type: 'text/html; charset=utf-8', body: sitePage(name, locale), headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } });
+  };
+  server.get('/', page('about'));
+  server.get('/privacy', page('privacy'));
+  server.get('/terms', page('terms'));
   server.get('/healthz', async (_req: Request, res: Response) => send(res, { status: 200, type: 'text/plain; charset=utf-8', body: 'ok\n' }));
   return server;
 }

@@ -187,6 +187,14 @@ export const da: Catalog = {
     print: 'Udskriv',
     expired: 'Linket er udløbet eller ikke gyldigt. Bed den, der inviterede dig, om et nyt link.',
   },
+  site: {
+    about: 'Samråd hjælper sagsbehandlere med at planlægge netværksmøder med borgeren, borgerens private netværk og de professionelle, og med at invitere alle. Det fungerer i Microsoft Teams: åbn din personlige chat med Samråd og skriv ”ny”.',
+    privacyTitle: 'Privatliv',
+    privacy:
+      'Samråd gemmer kun det, mødet har brug for: tid og sted, formål og emner, og for hver deltager et navn, relationen til borgeren og hvordan de kontaktes. Borgeren angives med fornavn eller initialer. Oplysninger om sagen vises kun i personlige chats, aldrig i gruppechats, kanaler eller notifikationer. Din organisation er dataansvarlig; spørg den, hvor længe oplysningerne gemmes, og hvordan de kan udleveres eller slettes.',
+    termsTitle: 'Vilkår for brug',
+    terms: 'Samråd stilles til rådighed af din organisation til planlægning af netværksmøder. Brug det kun til møder, du deltager i som fagperson, og del kun det, borgeren har sagt ja til at dele.',
+  },
   ics: {
     summary: 'Netværksmøde',
     description: 'Netværksmøde. Detaljerne står i din invitation.',

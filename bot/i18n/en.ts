@@ -188,6 +188,14 @@ export const en = {
     print: 'Print',
     expired: 'This link has expired or is not valid. Ask the caseworker for a new one.',
   },
+  site: {
+    about: 'Samråd helps caseworkers plan network meetings with the client, the client’s own people and the professionals, and invite everyone. It works in Microsoft Teams: open your personal chat with Samråd and write “new”.',
+    privacyTitle: 'Privacy',
+    privacy:
+      'Samråd stores only what the meeting needs: the time and place, the purpose and topics, and for each participant a name, their relation to the client and how to reach them. The client is named by a first name or initials. Case details are shown only in personal chats, never in group chats, channels or notification previews. Your organisation is the data controller; ask it how long meeting data is kept and how to have it exported or erased.',
+    termsTitle: 'Terms of use',
+    terms: 'Samråd is provided by your organisation for planning network meetings. Use it only for meetings you take part in professionally, and share only what the client has agreed to share.',
+  },
   ics: {
     summary: 'Network meeting',
     description: 'Network meeting. The details are in your invitation.',

@@ -187,6 +187,14 @@ export const fi: Catalog = {
     print: 'Tulosta',
     expired: 'Linkki on vanhentunut tai virheellinen. Pyydä uusi linkki kokouksen koollekutsujalta.',
   },
+  site: {
+    about: 'Samråd auttaa työntekijöitä suunnittelemaan verkostokokouksia asiakkaan, hänen läheistensä ja työntekijöiden kanssa sekä kutsumaan kaikki. Se toimii Microsoft Teamsissa: avaa henkilökohtainen keskustelusi Samrådin kanssa ja kirjoita ”uusi”.',
+    privacyTitle: 'Tietosuoja',
+    privacy:
+      'Samråd tallentaa vain sen, mitä kokous tarvitsee: ajan ja paikan, tavoitteen ja aiheet sekä jokaisesta osallistujasta nimen, suhteen asiakkaaseen ja yhteystavan. Asiakas merkitään etunimellä tai nimikirjaimilla. Asian tiedot näytetään vain henkilökohtaisissa keskusteluissa, ei koskaan ryhmäkeskusteluissa, kanavilla tai ilmoituksissa. Organisaatiosi on rekisterinpitäjä; kysy siltä, kuinka kauan tietoja säilytetään ja miten ne voi saada tai poistaa.',
+    termsTitle: 'Käyttöehdot',
+    terms: 'Organisaatiosi tarjoaa Samrådin verkostokokousten suunnitteluun. Käytä sitä vain kokouksiin, joihin osallistut työssäsi, ja jaa vain se, minkä jakamiseen asiakas on suostunut.',
+  },
   ics: {
     summary: 'Verkostokokous',
     description: 'Verkostokokous. Tiedot ovat kutsussasi.',

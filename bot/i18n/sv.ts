@@ -187,6 +187,14 @@ export const sv: Catalog = {
     print: 'Skriv ut',
     expired: 'Länken har gått ut eller är inte giltig. Be den som bjöd in dig om en ny länk.',
   },
+  site: {
+    about: 'Samråd hjälper medarbetare att planera nätverksmöten med klienten, klientens närstående och de medarbetare som berörs, och att bjuda in alla. Det fungerar i Microsoft Teams: öppna din personliga chatt med Samråd och skriv ”ny”.',
+    privacyTitle: 'Integritet',
+    privacy:
+      'Samråd sparar bara det som mötet behöver: tid och plats, syfte och frågor, och för varje deltagare ett namn, relationen till klienten och hur hen nås. Klienten anges med förnamn eller initialer. Detaljer om ärendet visas bara i personliga chattar, aldrig i gruppchattar, kanaler eller aviseringar. Din organisation är personuppgiftsansvarig; fråga den hur länge uppgifterna sparas och hur de kan lämnas ut eller raderas.',
+    termsTitle: 'Användarvillkor',
+    terms: 'Samråd tillhandahålls av din organisation för att planera nätverksmöten. Använd det bara för möten du deltar i i ditt arbete, och dela bara det som klienten har gått med på att dela.',
+  },
   ics: {
     summary: 'Nätverksmöte',
     description: 'Nätverksmöte. Detaljerna finns i din inbjudan.',
