@@ -142,6 +142,11 @@ export interface Meeting {
   updatedAt: string;
   sentAt?: string;
   audit: AuditEntry[];
+  /**
+   * Seconds the store keeps the document after its last write (Cosmos DB `ttl`): a draft left
+   * unsent is erased after LIMITS.draftDays; a sent meeting has none here.
+   */
+  ttl?: number;
 }
 
 /** Limits that keep cards small and input sane. */
@@ -162,4 +167,5 @@ export const LIMITS = {
   recommendedMaxDuration: 120,
   defaultDuration: 90,
   audit: 200,
+  draftDays: 30,
 } as const;

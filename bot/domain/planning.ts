@@ -98,6 +98,7 @@ export function newDraft(args: {
     createdAt: at,
     updatedAt: at,
     audit: [{ at, by: args.organizer.userKey, action: 'created' }],
+    ttl: LIMITS.draftDays * 24 * 3600,
   };
 }
 
@@ -245,7 +246,7 @@ export function markSent(meeting: Meeting, now: DateTime): Meeting {
   return touch(
     meeting,
     now,
-    { status: 'invited', participants, sentAt: iso(now), deliveryPending, step: 'summary', planRev: meeting.rev + 1 },
+    { status: 'invited', participants, sentAt: iso(now), deliveryPending, step: 'summary', planRev: meeting.rev + 1, ttl: undefined },
     { by: meeting.organizer.userKey, action: 'sent' },
   );
 }

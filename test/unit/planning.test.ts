@@ -432,6 +432,12 @@ describe('planning rules (bot/domain/planning.ts)', () => {
   });
 
   describe('markSent', () => {
+    it('lets an unsent draft expire after 30 days, but not a sent meeting', () => {
+      const draft = sendableDraft();
+      assert.equal(draft.ttl, 30 * 24 * 3600);
+      assert.equal(JSON.parse(JSON.stringify(markSent(draft, NOW))).ttl, undefined);
+    });
+
     it('puts Teams invitees in the delivery queue, marks the others for a letter, and the caseworker as coming', () => {
       const draft = sendableDraft();
       const sent = markSent(draft, NOW);
