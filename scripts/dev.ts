@@ -48,7 +48,7 @@ async function waitForBot(): Promise<void> {
 async function main(): Promise<void> {
   start(bin('tsx'), ['bot/index.ts'], { SAMRAD_LOCAL: 'true', PORT: String(BOT_PORT), HOST: '127.0.0.1' });
   await waitForBot();
-  start(bin('agentsplayground'), ['-p', String(PLAYGROUND_PORT), '-e', `http://127.0.0.1:${BOT_PORT}/api/messages`, '-c', 'msteams'], {});
+  start(bin('agentsplayground'), ['-p', String(PLAYGROUND_PORT), '-e', `http://127.0.0.1:${BOT_PORT}/api/messages`, '-c', 'msteams', '--disable-telemetry'], {});
   console.log(`\n[dev] Samråd: http://127.0.0.1:${BOT_PORT}/api/messages (local mode)`);
   console.log(`[dev] Open the Agents Playground at http://localhost:${PLAYGROUND_PORT} and write "new" (or ny / uusi) in the chat.\n`);
 }

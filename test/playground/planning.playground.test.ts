@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { t } from '../../bot/i18n';
+import { daysAhead, Harness } from '../support/harness';
+import {
+  chromiumPath,
+  clickCardAction,
+  fillInput,
+  getTraffic,
+  launchBrowser,
+  openPlayground,
+  pickPerson,
+  startActivityProxy,
+  startPlayground,
+  waitForBotText,
+  waitForCardContaining,
+  type ActivityProxy,
+  type BrowserSession,
+  type PlaygroundHandle,
+} from './driver';
+
+const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+
+/**
+ * A caseworker plans a meeting and sends the invitations in the Microsoft 365 Agents Playground,
+ * in headless Chromium, in Swedish. The Playground always says en-US, so a small proxy between
+ * it and the bot sets the locale a Swedish Teams client would send.
+ */
+describe('the Agents Playground in Chromium: plan a meeting and send the invitations', function () {
+  this.timeout(120_000);
+  const executable = chromiumPath();
+  let h: Harness;
+  let proxy: ActivityProxy;
+  let playground: PlaygroundHandle;
+  let browser: BrowserSession;
+
+  before(async function () {
+    if (!executable) {
+      if (process.env.CI) throw new Error('Chromium is missing: install Debian’s chromium (apt-get install chromium)');
+      this.skip();
+    }
+    h = new Harness();
+    await h.start();
+    proxy = await startActivityProxy({ target: `${h.app.url}/api/messages`, locale: 'sv-SE', timezone: 'Europe/Stockholm' });
+    playground = await startPlayground({
+      botEndpoint: proxy.url,
+      port: 0,
+      configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'),
+      timezone: 'Europe/Stockholm',
+    });
+    browser = await launchBrowser({ executablePath: executable, timezoneId: 'Europe/Stockholm' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await playground?.stop();
+    await proxy?.stop();
+    await h?.stop();
+  });
+
+  it('When? Who? Why?, the summary, and the status card with everyone’s invitations', async () => {
+    const { page } = browser;
+    await openPlayground(page, playground.url);
+
+    // The welcome card arrives when the app is installed (the page load).
+    let card = await waitForCardContaining(page, sv('welcome.title'));
+    await clickCardAction(page, card, sv('welcome.start'));
+
+    // When?
+    card = await waitForCardContaining(page, sv('when.title'));
+    await fillInput(page, card, 'date', daysAhead(12));
+    await fillInput(page, card, 'time', '13:30');
+    await fillInput(page, card, 'duration', '90');
+    await fillInput(page, card, 'placeDetails', 'Familjecentralen, rum 2');
+    await clickCardAction(page, card, `${sv('steps.who')} →`);
+
+    // Who? The client, handed the letter in person, and a professional picked in Teams.
+    card = await waitForCardContaining(page, sv('who.title'));
+    await fillInput(page, card, 'group', sv('group.client'));
+    await fillInput(page, card, 'name', 'Alex');
+    await fillInput(page, card, 'contactKind', sv('who.contactHand'));
+    await clickCardAction(page, card, sv('who.add'));
+    card = await waitForCardContaining(page, sv('notice.added', { name: 'Alex' }));
+    await fillInput(page, card, 'group', sv('group.professional'));
+    await fillInput(page, card, 'name', 'Mette Sørensen');
+    await fillInput(page, card, 'relation', 'skolsköterska');
+    await pickPerson(page, card, 'teamsUser', 'Mette Sørensen');
+    await clickCardAction(page, card, sv('who.add'));
+    card = await waitForCardContaining(page, sv('notice.added', { name: 'Mette Sørensen' }));
+    await fillInput(page, card, 'consent', true);
+    await clickCardAction(page, card, `${sv('steps.why')} →`);
+
+    // Why?
+    card = await waitForCardContaining(page, sv('why.title'));
+    await fillInput(page, card, 'purpose', 'En gemensam plan för skolan');
+    await fillInput(page, card, 'topics', 'Morgnarna\nFritiden');
+    await clickCardAction(page, card, `${sv('steps.summary')} →`);
+
+    // The summary, then send.
+    card = await waitForCardContaining(page, sv('summary.send'));
+    const summary = await card.innerText();
+    assert.ok(summary.includes('Fritiden'));
+    assert.ok(summary.includes('Mette Sørensen'));
+    await clickCardAction(page, card, sv('summary.send'));
+
+    // The status card replaces the summary; the caseworker is told one letter is needed (the client's).
+    await waitForCardContaining(page, sv('status.title'));
+    await waitForBotText(page, sv('status.notReached', { count: 1 }));
+    const status = await waitForCardContaining(page, sv('status.deliveryTeams'));
+    assert.ok((await status.innerText()).includes(sv('status.deliveryLetter')));
+
+    // The invitation went to Mette's own chat through the Playground's connector.
+    const meetingDoc = await h.app.deps.stores.meetings.findIds('c.status = @s', { s: 'invited' }, 5);
+    assert.equal(meetingDoc.length, 1);
+    const meeting = await h.meeting(meetingDoc[0]);
+    const mette = meeting!.participants.find((p) => p.name === 'Mette Sørensen')!;
+    assert.equal(mette.delivery, 'teams');
+    assert.equal(mette.contact.kind === 'teams' && mette.contact.userId, '5a0e1c6e-0000-4000-8000-000000000002');
+    assert.ok(getTraffic(page).length > 0);
+  });
+});
