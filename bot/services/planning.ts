@@ -82,13 +82,13 @@ export async function planAction(deps: Deps, actor: Actor, verb: string, data: A
   try {
     assertDraft(meeting);
     assertCurrent(meeting, Number(data.rev));
-    const { next, notice } = apply(meeting, verb, data, actor, deps);
     if (verb === 'plan.discard') {
       await deps.stores.meetings.delete(meeting.id, etag);
       await setDraftPointer(deps, actor.userKey, undefined);
       deps.log.info('draft.discarded', { meeting: meeting.id });
       return welcome(deps, actor, [{ text: t(locale, 'summary.discarded'), color: 'Good' }]);
     }
+    const { next, notice } = apply(meeting, verb, data, actor, deps);
     const saved = await deps.stores.meetings.replace(next, etag);
     if (verb === 'plan.send') return sent(deps, actor, saved.doc);
     return { card: planningCard(saved.doc, actor.reader, now, notice ? [notice] : []) };
@@ -131,8 +131,6 @@ function apply(meeting: Meeting, verb: string, data: ActionData, actor: Actor, d
     }
     case 'plan.send':
       return { next: markSent(meeting, now) };
-    case 'plan.discard':
-      return { next: meeting };
     default:
       throw new Refusal({ code: 'unknownAction' });
   }

@@ -3,6 +3,7 @@ import type { Locale } from '../../bot/domain/meeting';
 import { t } from '../../bot/i18n';
 import { action, attachedCard, cardInputs, cardText } from '../support/cards';
 import { daysAhead, Harness, type Person } from '../support/harness';
+import { CASEWORKER, planUntil } from '../support/scenarios';
 
 const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
   { locale: 'sv', teams: 'sv-SE', zone: 'Europe/Stockholm' },
@@ -117,6 +118,23 @@ describe('a caseworker plans a network meeting and invites everyone, through the
       assert.ok(cardText(attachedCard(refreshed.body)).includes(L('status.accepted')));
     });
   }
+});
+
+describe('a caseworker discards a draft', () => {
+  it('erases the draft, and the welcome card no longer offers to continue it', async () => {
+    const h = new Harness();
+    await h.start();
+    try {
+      const { card, meetingId } = await planUntil(h, 'summary');
+      const welcome = await h.press(CASEWORKER, 'plan.discard', action(card, 'plan.discard').data);
+      assert.ok(cardText(welcome).includes(t('sv', 'summary.discarded')));
+      assert.equal(await h.meeting(meetingId), undefined);
+      const again = await h.say(CASEWORKER, 'hej');
+      assert.ok(!cardText(again).includes(t('sv', 'welcome.resume')));
+    } finally {
+      await h.stop();
+    }
+  });
 });
 
 function escape(text: string): string {
