@@ -1,10 +1,13 @@
 /**
  * `npm run dev`: Samråd in local mode (no authentication, loopback only, embedded Cosmos DB
  * with its data under .samrad-data/) together with the Microsoft 365 Agents Playground, a
- * Teams-like chat in the browser. Ctrl-C stops both.
+ * Teams-like chat in the browser. Ctrl-C stops both. The Playground always sends the locale
+ * en-US; `PLAYGROUND_LOCALE=sv-SE npm run dev` (or da-DK, fi-FI) puts a proxy between them
+ * that sends the chosen one instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { startActivityProxy } from './locale-proxy';
 
 const BOT_PORT = Number(process.env.PORT ?? 3978);
 const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT ?? 56150);
@@ -48,7 +51,14 @@ async function waitForBot(): Promise<void> {
 async function main(): Promise<void> {
   start(bin('tsx'), ['bot/index.ts'], { SAMRAD_LOCAL: 'true', PORT: String(BOT_PORT), HOST: '127.0.0.1' });
   await waitForBot();
-  start(bin('agentsplayground'), ['-p', String(PLAYGROUND_PORT), '-e', `http://127.0.0.1:${BOT_PORT}/api/messages`, '-c', 'msteams', '--disable-telemetry'], {});
+  let endpoint = `http://127.0.0.1:${BOT_PORT}/api/messages`;
+  const locale = process.env.PLAYGROUND_LOCALE?.trim();
+  if (locale) {
+    const proxy = await startActivityProxy({ target: endpoint, locale });
+    endpoint = proxy.url;
+    console.log(`[dev] The Playground's activities reach the bot with the locale ${locale}.`);
+  }
+  start(bin('agentsplayground'), ['-p', String(PLAYGROUND_PORT), '-e', endpoint, '-c', 'msteams', '--disable-telemetry'], {});
   console.log(`\n[dev] Samråd: http://127.0.0.1:${BOT_PORT}/api/messages (local mode)`);
   console.log(`[dev] Open the Agents Playground at http://localhost:${PLAYGROUND_PORT} and write "new" (or ny / uusi) in the chat.\n`);
 }
