@@ -120,6 +120,24 @@ describe('a caseworker plans a network meeting and invites everyone, through the
   }
 });
 
+describe('a draft survives a restart of the embedded store', () => {
+  it('the caseworker continues where they left off after Samråd was restarted', async () => {
+    const h = new Harness();
+    await h.start();
+    try {
+      const { meetingId } = await planUntil(h, 'client');
+      await h.restart();
+      const welcome = await h.say(CASEWORKER, 'hej');
+      const card = await h.press(CASEWORKER, 'plan.resume', action(welcome, 'plan.resume').data);
+      assert.ok(cardText(card).includes(t('sv', 'who.title')));
+      assert.ok(cardText(card).includes('Noor Nurse'));
+      assert.equal((await h.meeting(meetingId))?.participants.length, 3);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('a caseworker discards a draft', () => {
   it('erases the draft, and the welcome card no longer offers to continue it', async () => {
     const h = new Harness();

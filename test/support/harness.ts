@@ -34,7 +34,20 @@ export class Harness {
   async start(env: Record<string, string> = {}): Promise<void> {
     this.serviceUrl = await this.connector.start();
     this.dataDir = await mkdtemp(join(tmpdir(), 'samrad-e2e-'));
-    const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...env }, () => 'x'.repeat(40));
+    this.env = env;
+    await this.startApp();
+  }
+
+  /** Stops Samråd and starts it again on the same data folder, as after a redeploy. */
+  async restart(): Promise<void> {
+    await this.app.close();
+    await this.startApp();
+  }
+
+  private env: Record<string, string> = {};
+
+  private async startApp(): Promise<void> {
+    const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...this.env }, () => 'x'.repeat(40));
     this.app = await startSamrad(config, process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger);
   }
 
