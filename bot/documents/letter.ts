@@ -44,7 +44,7 @@ aside{border-top:1px solid #999;margin-top:2em;padding-top:1em;font-size:.95em}
 <h2>${esc(t(locale, 'invitation.invited'))}</h2>
 <ul>${people}</ul>
 ${topics ? `<h2>${esc(t(locale, 'field.topics'))}</h2><ul>${topics}</ul>` : ''}
-<p>${esc(t(locale, 'letter.important'))}</p>
+${invitee.group === 'client' ? '' : `<p>${esc(t(locale, 'letter.important'))}</p>`}
 <p>${esc(t(locale, 'letter.answer', { organizer }))}</p>
 <p>${esc(t(locale, 'letter.regards'))}<br>${esc(organizer)}</p>
 <aside><h2>${esc(t(locale, 'invitation.leafletTitle'))}</h2><p>${esc(t(locale, 'invitation.leaflet'))}</p></aside>

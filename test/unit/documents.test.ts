@@ -119,6 +119,8 @@ describe('documents for people outside Teams', () => {
       assert.ok(!forClient.includes(t('fi', 'letter.body', { client: CLIENT, organizer })));
       const forGranny = invitationLetter(m, person(m, 'granny'), 'n');
       assert.ok(forGranny.includes(t('fi', 'letter.body', { client: CLIENT, organizer })));
+      assert.ok(forGranny.includes(t('fi', 'letter.important')), 'invitees are told why their presence matters to the client');
+      assert.ok(!forClient.includes(t('fi', 'letter.important')), 'the client is not told about "the client" in the third person');
     });
   });
 
