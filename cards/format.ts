@@ -79,7 +79,7 @@ export function clientName(meeting: Meeting, locale: Locale): string {
   return meeting.participants.find((p) => p.group === 'client')?.name ?? t(locale, 'format.none');
 }
 
-/** Keeps names and topics from being read as markdown by the card renderer. */
+/** Keeps names and topics from being read as markdown (emphasis, links, lists) by the card renderer. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_[\]()#`>~|])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)\s/gm, '$1\\$2 ');
+  return text.replace(/([\\*_[\]`])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)\s/gm, '$1\\$2 ');
 }

@@ -8,6 +8,7 @@ import { LetterLinks } from '../../bot/services/links';
 import { invitationCard, statusCard } from '../../cards/invitations';
 import { planningCard, welcomeCard } from '../../cards/planning';
 import type { AdaptiveCard } from '../../cards/render';
+import { escapeMarkdown } from '../../cards/format';
 import type { Reader } from '../../cards/format';
 
 // The UMD bundle: `lib/` is ES modules that Node cannot load from CommonJS.
@@ -286,8 +287,7 @@ describe('every card the bot sends (cards/*.ts)', () => {
     it('keeps a purpose, a name, a relation and a topic literally on the summary', () => {
       const all = values(planningCard(draft, reader, NOW));
       assert.ok(all.includes(purpose), all.join('\n'));
-      // Names are markdown-escaped in the list of people, so the parentheses get a backslash.
-      assert.ok(all.some((v) => v.includes(`${name} \\(\${t.who.title}\\)`)), all.join('\n'));
+      assert.ok(all.some((v) => v.includes(`${name} (\${t.who.title})`)), all.join('\n'));
       assert.ok(all.some((v) => v.includes(topic)), all.join('\n'));
       assert.ok(!all.some((v) => v.includes(draft.id)), 'no expression inside typed text was evaluated');
     });
@@ -309,5 +309,13 @@ describe('every card the bot sends (cards/*.ts)', () => {
         status.join('\n'),
       );
     });
+  });
+});
+
+describe('names and topics on cards are not read as markdown', () => {
+  it('escapes emphasis, links and list markers, and leaves ordinary punctuation alone', () => {
+    assert.equal(escapeMarkdown('*Eva* [phone](http://x.example)'), '\\*Eva\\* \\[phone\\](http://x.example)');
+    assert.equal(escapeMarkdown('- not a list'), '\\- not a list');
+    assert.equal(escapeMarkdown('Anna (mother), 3. class'), 'Anna (mother), 3. class');
   });
 });
