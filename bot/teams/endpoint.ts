@@ -25,8 +25,7 @@ export function teamsEndpoint(config: Config, log: Logger): TeamsEndpoint {
   const adapter = new CloudAdapter(auth);
   const defaults = { timeZone: config.defaultTimeZone, locale: config.defaultLocale };
   adapter.onTurnError = async (context, error) => {
-    log.error('turn.failed', { error: error.name, type: context.activity.type, verb: verbOf(context.activity.value) });
-    if (process.env.SAMRAD_DEBUG) console.error(error);
+    log.error('turn.failed', { error: error.name, where: whereFrom(error), type: context.activity.type, verb: verbOf(context.activity.value) });
     await turnFailed(context, defaults).catch(() => undefined);
   };
   const messenger = new TeamsMessenger(adapter, config.bot.appId, log);
@@ -37,10 +36,7 @@ export function teamsEndpoint(config: Config, log: Logger): TeamsEndpoint {
     attach(deps) {
       logic = turnLogic(deps, defaults);
       runAfter = (task) =>
-        void task().catch((err: Error) => {
-          log.error('after.failed', { error: err.name });
-          if (process.env.SAMRAD_DEBUG) console.error(err);
-        });
+        void task().catch((err: Error) => log.error('after.failed', { error: err.name, where: whereFrom(err) }));
     },
     async handle(req, res) {
       const reason = malformed(req.body);
@@ -63,4 +59,10 @@ function verbOf(value: unknown): string | undefined {
   const v = value as { action?: { verb?: unknown }; verb?: unknown } | undefined;
   const verb = v?.action?.verb ?? v?.verb;
   return typeof verb === 'string' ? verb.slice(0, 40) : undefined;
+}
+
+/** Where an error was thrown (file and line of the first stack frame): enough to debug, with no data in it. */
+export function whereFrom(err: Error): string | undefined {
+  const frame = err.stack?.split('\n').find((line) => line.trim().startsWith('at '));
+  return frame?.replace(/^.*\(|\)$/g, '').trim().split('/').slice(-2).join('/');
 }
