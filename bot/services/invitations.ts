@@ -11,7 +11,7 @@ import { parseAnswer } from '../domain/planning';
 import { Refusal } from '../domain/problems';
 import { userKey, type UserRecord } from '../domain/user';
 import { problemText, t } from '../i18n';
-import { ConcurrencyError, update } from '../store/documents';
+import { AlreadyExistsError, ConcurrencyError, update } from '../store/documents';
 import type { Reader } from '../../cards/format';
 import { invitationCard, statusCard } from '../../cards/invitations';
 import { planningCard as planningView, welcomeCard } from '../../cards/planning';
@@ -98,8 +98,9 @@ async function rememberInvitee(deps: Deps, key: string, tenantId: string, partic
   const record: UserRecord = { id: key, tenantId, locale: participant.language, address, updatedAt: deps.now().toUTC().toISO()! };
   try {
     return (await deps.stores.users.create(record)).doc;
-  } catch {
-    return (await update(deps.stores.users, key, (doc) => ({ ...doc, address })))!.doc;
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    return (await update(deps.stores.users, key, (doc) => ({ ...doc, address })))?.doc ?? record;
   }
 }
 

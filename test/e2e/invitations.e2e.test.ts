@@ -66,6 +66,25 @@ describe('invitations: delivery in Teams, letters for everyone else, answers by 
     assert.equal(after.reply?.via, 'phone');
   });
 
+  it('a delivery cut short by a restart is finished by the next start', async () => {
+    const { meetingId } = await planUntil(h, 'sent');
+    // The state a crash between "sent" and "delivered" leaves behind: an invitation still pending, under another instance's expired lease.
+    const stored = (await h.app.deps.stores.meetings.read(meetingId))!;
+    const pending = {
+      ...stored.doc,
+      deliveryPending: true,
+      deliveryLease: { owner: 'an-instance-that-died', until: '2020-01-01T00:00:00.000Z' },
+      participants: stored.doc.participants.map((p) => (p.name === NURSE.name ? { ...p, delivery: 'pending' as const, invitation: undefined } : p)),
+    };
+    await h.app.deps.stores.meetings.replace(pending, stored.etag);
+    const before = h.connector.posted().length;
+    await h.restart();
+    await deliveryDone(h, meetingId);
+    const nurse = (await h.meeting(meetingId))!.participants.find((p) => p.name === NURSE.name)!;
+    assert.equal(nurse.delivery, 'teams');
+    assert.ok(h.connector.posted().slice(before).some((r) => cardText(attachedCard(r.body)).includes(t('en', 'invitation.title'))));
+  });
+
   it('an invitee who answered can change the answer', async () => {
     const { meetingId } = await planUntil(h, 'sent');
     const invitation = attachedCard((await h.connector.waitFor((r) => r.method === 'POST' && r.path.includes('conv-') && !!attachedCard(r.body))).body);
