@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { t } from '../../bot/i18n';
 import { action, attachedCard, cardInputs, cardText } from '../support/cards';
-import { daysAhead, Harness, type Person } from '../support/harness';
+import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER, NURSE, personInputs, planUntil, whenInputs } from '../support/scenarios';
 
 const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
 
 describe('bad input gets a clear message in the user’s language and changes nothing', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = new Harness();
-    await h.start();
-  });
-  afterEach(async () => h.stop());
+  useHarness((harness) => (h = harness));
 
   /** Presses a button and checks the answer names the problem while the stored meeting stays as it was. */
   async function refused(person: Person, meetingId: string, verb: string, data: Record<string, unknown>, inputs: Record<string, unknown>, message: string) {

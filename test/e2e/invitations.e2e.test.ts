@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { t } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
-import { Harness } from '../support/harness';
+import { Harness, useHarness } from '../support/harness';
 import { CASEWORKER, deliveryDone, NURSE, planUntil } from '../support/scenarios';
 
 describe('invitations: delivery in Teams, letters for everyone else, answers by phone', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = new Harness();
-    await h.start();
-  });
-  afterEach(async () => h.stop());
+  useHarness((harness) => (h = harness));
 
   it('a throttled send (429 with Retry-After) is retried and the invitation arrives', async () => {
     h.connector.throttleNext = 1;

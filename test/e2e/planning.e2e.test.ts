@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Locale } from '../../bot/domain/meeting';
 import { t } from '../../bot/i18n';
 import { action, attachedCard, cardInputs, cardText } from '../support/cards';
-import { daysAhead, Harness, type Person } from '../support/harness';
+import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER, planUntil } from '../support/scenarios';
 
 const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
@@ -14,11 +14,7 @@ const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
 
 describe('a caseworker plans a network meeting and invites everyone, through the HTTP endpoint', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = new Harness();
-    await h.start();
-  });
-  afterEach(async () => h.stop());
+  useHarness((harness) => (h = harness));
 
   for (const lang of LANGUAGES) {
     it(`in ${lang.locale}: When? Who? Why?, a summary, and invitations out`, async () => {
@@ -121,37 +117,31 @@ describe('a caseworker plans a network meeting and invites everyone, through the
 });
 
 describe('a draft survives a restart of the embedded store', () => {
+  let h: Harness;
+  useHarness((harness) => (h = harness));
+
   it('the caseworker continues where they left off after Samråd was restarted', async () => {
-    const h = new Harness();
-    await h.start();
-    try {
-      const { meetingId } = await planUntil(h, 'client');
-      await h.restart();
-      const welcome = await h.say(CASEWORKER, 'hej');
-      const card = await h.press(CASEWORKER, 'plan.resume', action(welcome, 'plan.resume').data);
-      assert.ok(cardText(card).includes(t('sv', 'who.title')));
-      assert.ok(cardText(card).includes('Noor Nurse'));
-      assert.equal((await h.meeting(meetingId))?.participants.length, 3);
-    } finally {
-      await h.stop();
-    }
+    const { meetingId } = await planUntil(h, 'client');
+    await h.restart();
+    const welcome = await h.say(CASEWORKER, 'hej');
+    const card = await h.press(CASEWORKER, 'plan.resume', action(welcome, 'plan.resume').data);
+    assert.ok(cardText(card).includes(t('sv', 'who.title')));
+    assert.ok(cardText(card).includes('Noor Nurse'));
+    assert.equal((await h.meeting(meetingId))?.participants.length, 3);
   });
 });
 
 describe('a caseworker discards a draft', () => {
+  let h: Harness;
+  useHarness((harness) => (h = harness));
+
   it('erases the draft, and the welcome card no longer offers to continue it', async () => {
-    const h = new Harness();
-    await h.start();
-    try {
-      const { card, meetingId } = await planUntil(h, 'summary');
-      const welcome = await h.press(CASEWORKER, 'plan.discard', action(card, 'plan.discard').data);
-      assert.ok(cardText(welcome).includes(t('sv', 'summary.discarded')));
-      assert.equal(await h.meeting(meetingId), undefined);
-      const again = await h.say(CASEWORKER, 'hej');
-      assert.ok(!cardText(again).includes(t('sv', 'welcome.resume')));
-    } finally {
-      await h.stop();
-    }
+    const { card, meetingId } = await planUntil(h, 'summary');
+    const welcome = await h.press(CASEWORKER, 'plan.discard', action(card, 'plan.discard').data);
+    assert.ok(cardText(welcome).includes(t('sv', 'summary.discarded')));
+    assert.equal(await h.meeting(meetingId), undefined);
+    const again = await h.say(CASEWORKER, 'hej');
+    assert.ok(!cardText(again).includes(t('sv', 'welcome.resume')));
   });
 });
 

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { t } from '../../bot/i18n';
-import { Harness } from '../support/harness';
+import { Harness, useHarness } from '../support/harness';
 
 describe('the pages the Teams app manifest links to', () => {
   let h: Harness;
-  before(async () => {
-    h = new Harness();
-    await h.start();
-  });
-  after(async () => h.stop());
+  useHarness((harness) => (h = harness), true);
 
   for (const [path, key] of [['/', 'site.about'], ['/privacy', 'site.privacy'], ['/terms', 'site.terms']] as const) {
     it(`${path} answers in the reader's language`, async () => {

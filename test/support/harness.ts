@@ -127,3 +127,14 @@ export class Harness {
 export function daysAhead(days: number, zone = 'Europe/Stockholm'): string {
   return DateTime.now().setZone(zone).plus({ days }).toFormat('yyyy-MM-dd');
 }
+
+/** Gives every test of the enclosing `describe` a fresh Samråd (`once`: one for all of them), stopped afterwards. */
+export function useHarness(assign: (h: Harness) => void, once = false): void {
+  let current: Harness | undefined;
+  (once ? before : beforeEach)(async () => {
+    current = new Harness();
+    assign(current);
+    await current.start();
+  });
+  (once ? after : afterEach)(async () => current?.stop());
+}
