@@ -46,7 +46,6 @@ export async function startSamrad(config: Config, log: Logger, now: () => DateTi
     links,
     log,
     instanceId: randomUUID(),
-    defaultTimeZone: config.defaultTimeZone,
   };
   teams.attach(deps);
 

@@ -4,7 +4,6 @@ import type { Catalog } from './catalog';
 export const da: Catalog = {
   app: {
     name: 'Samråd',
-    meeting: 'Netværksmøde',
   },
   welcome: {
     title: 'Planlæg et netværksmøde',
@@ -150,7 +149,6 @@ export const da: Catalog = {
     letter: 'Brev',
     ics: 'Kalenderfil',
     recordAnswer: 'Svar, du har fået',
-    recordComment: 'Note (valgfrit)',
     save: 'Gem svaret',
     proposedTopics: 'Emner foreslået af de inviterede',
     comment: 'Kommentar: {comment}',
@@ -204,10 +202,8 @@ export const da: Catalog = {
     notPersonal: 'Planlæg møder i din personlige chat med Samråd; gruppechats og kanaler viser aldrig detaljer om en sag.',
   },
   notice: {
-    saved: 'Gemt.',
     added: '{name} er tilføjet.',
     removed: 'Deltageren er fjernet.',
-    refreshed: 'Kortet var forældet, så her er det aktuelle.',
     error: 'Noget gik galt hos os. Intet er ændret; prøv igen.',
   },
   problem: {

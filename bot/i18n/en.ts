@@ -5,7 +5,6 @@
 export const en = {
   app: {
     name: 'Samråd',
-    meeting: 'Network meeting',
   },
   welcome: {
     title: 'Plan a network meeting',
@@ -151,7 +150,6 @@ export const en = {
     letter: 'Letter',
     ics: 'Calendar file',
     recordAnswer: 'Answer they gave you',
-    recordComment: 'Note (optional)',
     save: 'Save answer',
     proposedTopics: 'Topics proposed by invitees',
     comment: 'Comment: {comment}',
@@ -205,10 +203,8 @@ export const en = {
     notPersonal: 'Plan meetings in your personal chat with Samråd; group chats and channels never show the details of a case.',
   },
   notice: {
-    saved: 'Saved.',
     added: '{name} was added.',
     removed: 'The participant was removed.',
-    refreshed: 'This card was out of date, so here is the current one.',
     error: 'Something went wrong on our side. Nothing was changed; please try again.',
   },
   problem: {

@@ -4,7 +4,6 @@ import type { Catalog } from './catalog';
 export const fi: Catalog = {
   app: {
     name: 'Samråd',
-    meeting: 'Verkostokokous',
   },
   welcome: {
     title: 'Suunnittele verkostokokous',
@@ -150,7 +149,6 @@ export const fi: Catalog = {
     letter: 'Kirje',
     ics: 'Kalenteritiedosto',
     recordAnswer: 'Sinulle annettu vastaus',
-    recordComment: 'Huomautus (vapaaehtoinen)',
     save: 'Tallenna vastaus',
     proposedTopics: 'Kutsuttujen ehdottamat aiheet',
     comment: 'Kommentti: {comment}',
@@ -204,10 +202,8 @@ export const fi: Catalog = {
     notPersonal: 'Suunnittele kokoukset omassa keskustelussasi Samråd-botin kanssa; ryhmäkeskusteluissa ja kanavilla ei koskaan näytetä asian tietoja.',
   },
   notice: {
-    saved: 'Tallennettu.',
     added: '{name} lisättiin.',
     removed: 'Osallistuja poistettiin.',
-    refreshed: 'Kortti oli vanhentunut, joten tässä on ajantasainen.',
     error: 'Jotain meni vikaan meidän päässämme. Mitään ei muutettu; yritä uudelleen.',
   },
   problem: {

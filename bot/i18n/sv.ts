@@ -4,7 +4,6 @@ import type { Catalog } from './catalog';
 export const sv: Catalog = {
   app: {
     name: 'Samråd',
-    meeting: 'Nätverksmöte',
   },
   welcome: {
     title: 'Planera ett nätverksmöte',
@@ -150,7 +149,6 @@ export const sv: Catalog = {
     letter: 'Brev',
     ics: 'Kalenderfil',
     recordAnswer: 'Svar som du har fått',
-    recordComment: 'Anteckning (valfritt)',
     save: 'Spara svaret',
     proposedTopics: 'Ämnen som de inbjudna föreslagit',
     comment: 'Kommentar: {comment}',
@@ -204,10 +202,8 @@ export const sv: Catalog = {
     notPersonal: 'Planera möten i din personliga chatt med Samråd; gruppchattar och kanaler visar aldrig detaljer om ett ärende.',
   },
   notice: {
-    saved: 'Sparat.',
     added: '{name} har lagts till.',
     removed: 'Deltagaren har tagits bort.',
-    refreshed: 'Kortet var inaktuellt, så här är det aktuella.',
     error: 'Något gick fel hos oss. Inget har ändrats; försök igen.',
   },
   problem: {

@@ -60,7 +60,6 @@ export interface Deps {
   log: Logger;
   /** Names this process among several bot instances (delivery leases). */
   instanceId: string;
-  defaultTimeZone: string;
 }
 
 /** What a card action answers with: the card that replaces the one acted on, and work to do after answering. */
