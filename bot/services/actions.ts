@@ -42,10 +42,7 @@ const HELP_WORDS = new Set(['help', 'hjälp', 'hjælp', 'apua', 'ohje', '?']);
 /** Answers a typed message in the personal chat: "new" starts planning, "help" explains, anything else welcomes. */
 export async function handleText(deps: Deps, actor: Actor, text: string): Promise<{ text?: string; card: CardReply['card'] }> {
   const word = text.trim().toLocaleLowerCase().replace(/[.!]+$/, '');
-  if (NEW_WORDS.has(word)) {
-    const user = await deps.stores.users.read(actor.userKey);
-    if (!user?.doc.draftMeetingId) return { card: (await startDraft(deps, actor)).card };
-  }
+  if (NEW_WORDS.has(word) && !actor.draftMeetingId) return { card: (await startDraft(deps, actor)).card };
   const reply = await welcome(deps, actor);
   return HELP_WORDS.has(word) ? { text: t(actor.reader.locale, 'help.text'), card: reply.card } : reply;
 }

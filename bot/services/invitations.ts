@@ -45,13 +45,13 @@ export async function showStatus(deps: Deps, actor: Actor, data: ActionData): Pr
  */
 export async function deliverInvitations(deps: Deps, meetingId: string): Promise<void> {
   let leased = false;
-  await update(deps.stores.meetings, meetingId, (doc) => {
+  const taken = await update(deps.stores.meetings, meetingId, (doc) => {
     const next = takeDeliveryLease(doc, deps.instanceId, deps.now(), LEASE_SECONDS);
     leased = !!next;
     return next;
   });
-  if (!leased) return;
-  const meeting = (await deps.stores.meetings.read(meetingId))!.doc;
+  if (!leased || !taken) return;
+  const meeting = taken.doc;
   const organizer = (await deps.stores.users.read(meeting.organizer.userKey))?.doc;
   let reached = 0;
   for (const participant of meeting.participants.filter((p) => p.delivery === 'pending')) {

@@ -29,8 +29,7 @@ const STEPS: readonly PlanningStep[] = ['when', 'who', 'why', 'summary'];
 
 /** The welcome card, offering to continue the caseworker's draft when there is one. */
 export async function welcome(deps: Deps, actor: Actor, notices: Notice[] = []): Promise<CardReply> {
-  const user = await deps.stores.users.read(actor.userKey);
-  const draftId = user?.doc.draftMeetingId;
+  const draftId = actor.draftMeetingId;
   const draft = draftId ? await deps.stores.meetings.read(draftId) : undefined;
   const live = draft && draft.doc.status === 'draft' ? draftId : undefined;
   return { card: welcomeCard(actor.reader, live, notices) };
@@ -48,8 +47,7 @@ export async function startDraft(deps: Deps, actor: Actor): Promise<CardReply> {
     tenantId: actor.tenantId,
     now,
   });
-  const user = await deps.stores.users.read(actor.userKey);
-  const previous = user?.doc.draftMeetingId;
+  const previous = actor.draftMeetingId;
   await deps.stores.meetings.create(meeting);
   await setDraftPointer(deps, actor.userKey, meeting.id);
   if (previous) await discardIfDraft(deps, previous, actor.userKey);
@@ -59,8 +57,7 @@ export async function startDraft(deps: Deps, actor: Actor): Promise<CardReply> {
 
 /** Shows the caseworker's open draft at the step it is at. */
 export async function resumeDraft(deps: Deps, actor: Actor): Promise<CardReply> {
-  const user = await deps.stores.users.read(actor.userKey);
-  const id = user?.doc.draftMeetingId;
+  const id = actor.draftMeetingId;
   const found = id ? await deps.stores.meetings.read(id) : undefined;
   if (!found || found.doc.status !== 'draft' || found.doc.organizer.userKey !== actor.userKey) {
     return welcome(deps, actor, [{ text: problemText(actor.reader.locale, { code: 'meetingNotFound' }), color: 'Attention' }]);
@@ -86,7 +83,7 @@ export async function planAction(deps: Deps, actor: Actor, verb: string, data: A
       await deps.stores.meetings.delete(meeting.id, etag);
       await setDraftPointer(deps, actor.userKey, undefined);
       deps.log.info('draft.discarded', { meeting: meeting.id });
-      return welcome(deps, actor, [{ text: t(locale, 'summary.discarded'), color: 'Good' }]);
+      return welcome(deps, { ...actor, draftMeetingId: undefined }, [{ text: t(locale, 'summary.discarded'), color: 'Good' }]);
     }
     const { next, notice } = apply(meeting, verb, data, actor, deps);
     const saved = await deps.stores.meetings.replace(next, etag);

@@ -18,6 +18,8 @@ export interface Actor {
   address: ConversationAddress;
   /** The message holding the card they acted on, if any. */
   cardActivityId?: string;
+  /** Their open draft, as their user record had it when the turn began. */
+  draftMeetingId?: string;
 }
 
 /** The person could not be reached in Teams (the app is not installed for them, or they left). */

@@ -28,15 +28,16 @@ export function turnLogic(deps: Deps, defaults: { timeZone: string; locale: Loca
       if (activity.type === 'conversationUpdate' && isPersonal(activity)) await rememberUser(deps, actorOf(activity, defaults));
       return;
     }
-    const actor = actorOf(activity, defaults);
+    const caller = actorOf(activity, defaults);
     if (!isPersonal(activity)) {
       // Group chats and channels never show case details: point to the personal chat.
-      const text = t(actor.reader.locale, 'help.notPersonal');
-      if (command.kind === 'action' && command.via === 'execute') await cardResponse(context, welcomeCard(actor.reader, undefined, [{ text, color: 'Warning' }]));
+      const text = t(caller.reader.locale, 'help.notPersonal');
+      if (command.kind === 'action' && command.via === 'execute') await cardResponse(context, welcomeCard(caller.reader, undefined, [{ text, color: 'Warning' }]));
       else if (command.kind !== 'installed') await context.sendActivity(text);
       return;
     }
-    await rememberUser(deps, actor);
+    const user = await rememberUser(deps, caller);
+    const actor = { ...caller, draftMeetingId: user.draftMeetingId };
     switch (command.kind) {
       case 'installed':
         await sendCard(context, (await welcome(deps, actor)).card);
