@@ -54,9 +54,9 @@ ${invitee.group === 'client' ? '' : `<p>${esc(t(locale, 'letter.important'))}</p
 `;
 }
 
-/** The page shown for an expired or altered link. */
-export function expiredLetter(locale: Parameters<typeof t>[0]): string {
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Samråd</title></head><body><p>${esc(t(locale, 'letter.expired'))}</p></body></html>\n`;
+/** The page shown instead of a letter: an expired or altered link, or a letter that cannot be read now. */
+export function letterMissing(locale: Parameters<typeof t>[0], reason: 'expired' | 'unavailable'): string {
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Samråd</title></head><body><p>${esc(t(locale, `letter.${reason}`))}</p></body></html>\n`;
 }
 
 /** Escapes text for HTML content and attribute values. */

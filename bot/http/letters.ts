@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../services/ports';
 import type { LetterLinks } from '../services/links';
-import { expiredLetter, invitationLetter } from '../documents/letter';
+import type { Locale } from '../domain/meeting';
+import { invitationLetter, letterMissing } from '../documents/letter';
 import { invitationIcs } from '../documents/ics';
 
 /** A plain HTTP answer. */
@@ -12,13 +13,13 @@ export interface HttpAnswer {
   headers?: Record<string, string>;
 }
 
-/** Serves a printable letter or calendar file for a signed link; anything else is a 404 page. */
-export async function serveLetter(deps: Deps, links: LetterLinks, token: string, kind: 'letter' | 'ics'): Promise<HttpAnswer> {
+/** Serves a printable letter or calendar file for a signed link; anything else is a 404 page in the reader's language. */
+export async function serveLetter(deps: Deps, links: LetterLinks, token: string, kind: 'letter' | 'ics', readerLocale: Locale): Promise<HttpAnswer> {
   const claim = links.verify(token);
   const found = claim ? await deps.stores.meetings.read(claim.meetingId) : undefined;
   const invitee = found?.doc.participants.find((p) => p.id === claim?.participantId && !p.isOrganizer);
   if (!found || !invitee || found.doc.status !== 'invited') {
-    return { status: 404, type: 'text/html; charset=utf-8', body: expiredLetter('en') };
+    return { status: 404, type: 'text/html; charset=utf-8', body: letterMissing(readerLocale, 'expired') };
   }
   deps.log.info('letter.served', { meeting: found.doc.id, participant: invitee.id, kind });
   if (kind === 'ics') {

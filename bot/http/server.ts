@@ -1,7 +1,9 @@
 import restify, { type Request, type Response, type Server } from 'restify';
+import type { Locale } from '../domain/meeting';
 import type { Deps } from '../services/ports';
 import type { LetterLinks } from '../services/links';
 import type { TeamsEndpoint } from '../teams/endpoint';
+import { letterMissing } from '../documents/letter';
 import { sitePage } from '../documents/site';
 import { resolveLocale } from '../i18n';
 import { serveLetter, type HttpAnswer } from './letters';
@@ -31,18 +33,18 @@ export function httpServer(teams: TeamsEndpoint, deps: Deps, links: LetterLinks)
   });
 
   const letter = (kind: 'letter' | 'ics') => async (req: Request, res: Response) => {
+    const locale = readerLocale(req);
     try {
-      send(res, await serveLetter(deps, links, String(req.params.token ?? ''), kind));
+      send(res, await serveLetter(deps, links, String(req.params.token ?? ''), kind, locale));
     } catch (err) {
       deps.log.error('letter.failed', { error: (err as Error).name });
-      send(res, { status: 503, type: 'text/plain; charset=utf-8', body: 'Try again later.\n' });
+      send(res, { status: 503, type: 'text/html; charset=utf-8', body: letterMissing(locale, 'unavailable') });
     }
   };
   server.get('/letters/:token', letter('letter'));
   server.get('/letters/:token/invitation.ics', letter('ics'));
   const page = (name: 'about' | 'privacy' | 'terms') => async (req: Request, res: Response) => {
-    const locale = resolveLocale(String(req.headers['accept-language'] ?? '').split(',')[0]);
-    send(res, { status: 200, type: 'text/html; charset=utf-8', body: sitePage(name, locale), headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } });
+    send(res, { status: 200, type: 'text/html; charset=utf-8', body: sitePage(name, readerLocale(req)), headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } });
   };
   server.get('/', page('about'));
   server.get('/privacy', page('privacy'));
@@ -54,4 +56,9 @@ export function httpServer(teams: TeamsEndpoint, deps: Deps, links: LetterLinks)
 function send(res: Response, answer: HttpAnswer): void {
   res.writeHead(answer.status, { 'Content-Type': answer.type, 'X-Robots-Tag': 'noindex', ...answer.headers });
   res.end(answer.body);
+}
+
+/** The language of a browser's first Accept-Language choice, or English. */
+function readerLocale(req: Request): Locale {
+  return resolveLocale(String(req.headers['accept-language'] ?? '').split(',')[0]);
 }

@@ -183,6 +183,7 @@ export const da: Catalog = {
     answer: 'Giv {organizer} besked, om du kan komme.',
     regards: 'Venlig hilsen',
     print: 'Udskriv',
+    unavailable: 'Brevet kan ikke vises lige nu. Prøv igen om lidt.',
     expired: 'Linket er udløbet eller ikke gyldigt. Bed den, der inviterede dig, om et nyt link.',
   },
   site: {

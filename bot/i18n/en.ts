@@ -184,6 +184,7 @@ export const en = {
     answer: 'Please tell {organizer} whether you can come.',
     regards: 'Kind regards,',
     print: 'Print',
+    unavailable: 'The letter cannot be shown right now. Please try again in a moment.',
     expired: 'This link has expired or is not valid. Ask the caseworker for a new one.',
   },
   site: {

@@ -183,6 +183,7 @@ export const fi: Catalog = {
     answer: 'Kerrothan, pääsetkö tulemaan. Vastauksen ottaa vastaan {organizer}.',
     regards: 'Ystävällisin terveisin',
     print: 'Tulosta',
+    unavailable: 'Kirjettä ei voi näyttää juuri nyt. Yritä hetken kuluttua uudelleen.',
     expired: 'Linkki on vanhentunut tai virheellinen. Pyydä uusi linkki kokouksen koollekutsujalta.',
   },
   site: {

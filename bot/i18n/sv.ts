@@ -183,6 +183,7 @@ export const sv: Catalog = {
     answer: 'Meddela {organizer} om du kan komma.',
     regards: 'Med vänliga hälsningar',
     print: 'Skriv ut',
+    unavailable: 'Brevet kan inte visas just nu. Försök igen om en stund.',
     expired: 'Länken har gått ut eller är inte giltig. Be den som bjöd in dig om en ny länk.',
   },
   site: {

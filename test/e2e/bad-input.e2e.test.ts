@@ -71,7 +71,7 @@ describe('bad input gets a clear message in the user’s language and changes no
   });
 
   it('someone else’s draft, and an answer from someone not invited, show no details', async () => {
-    const { card, meetingId } = await planUntil(h, 'sent');
+    const { meetingId } = await planUntil(h, 'sent');
     const stranger: Person = { aadObjectId: 'stranger', name: 'Stranger', locale: 'fi-FI' };
     const answer = await h.press(stranger, 'invite.answer', { meetingId, rev: 99, answer: 'accepted' });
     assert.ok(cardText(answer).includes(t('fi', 'problem.notInvited')));
@@ -79,7 +79,6 @@ describe('bad input gets a clear message in the user’s language and changes no
     const status = await h.press(stranger, 'status.show', { meetingId });
     assert.ok(cardText(status).includes(t('fi', 'problem.notOrganizer')));
     assert.ok(!cardText(status).includes('Alex'));
-    assert.ok(card);
     const stored = await h.meeting(meetingId);
     assert.ok(stored!.participants.every((p) => p.reply === undefined || p.isOrganizer));
   });

@@ -49,10 +49,12 @@ describe('invitations: delivery in Teams, letters for everyone else, answers by 
     assert.match(calendar, new RegExp(`UID:${meetingId}@samrad`));
     assert.ok(!calendar.includes('Alex'), 'a calendar entry never names the client');
 
-    // A tampered link shows nothing.
-    const tampered = await fetch(letterUrl.replace(/\.[^.]+$/, '.AAAA'));
+    // A tampered link shows nothing of the meeting, and says so in the reader's language.
+    const tampered = await fetch(letterUrl.replace(/\.[^.]+$/, '.AAAA'), { headers: { 'accept-language': 'da-DK,da;q=0.9' } });
     assert.equal(tampered.status, 404);
-    assert.ok(!(await tampered.text()).includes('A plan for school'));
+    const refusal = await tampered.text();
+    assert.ok(!refusal.includes('A plan for school'));
+    assert.ok(refusal.includes(t('da', 'letter.expired')));
 
     // The nurse phoned in: the caseworker records her answer.
     const recorded = await h.press(CASEWORKER, 'invite.record', { ...action(status, 'invite.record', { participantId: nurseRow.id }).data }, { [`answer_${nurseRow.id}`]: 'maybe' });
