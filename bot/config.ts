@@ -13,6 +13,11 @@ export interface Config {
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId: string;
   };
+  /**
+   * The OpenID metadata document listing the keys incoming Bot Framework tokens are signed with,
+   * used for channel and emulator tokens alike; absent: the SDK's public-cloud documents.
+   */
+  openIdMetadataUrl?: string;
   /** Absent: the embedded Cosmos-compatible server, local mode only. */
   cosmos?: { endpoint: string; key?: string; database: string };
   database: string;
@@ -54,6 +59,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   if (appId && appType !== 'UserAssignedMSI' && !appPassword) problems.push('MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID');
   if (appId && appType !== 'MultiTenant' && !tenantId) problems.push(`MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE is ${appType}`);
 
+  const openIdMetadataUrl = env.BOT_OPENID_METADATA_URL?.trim() || undefined;
+  if (openIdMetadataUrl && !isUrl(openIdMetadataUrl, local ? ['https:', 'http:'] : ['https:'])) {
+    problems.push(`BOT_OPENID_METADATA_URL must be an ${local ? 'http(s)' : 'https'} address`);
+  }
+
   const database = env.COSMOS_DATABASE?.trim() || 'samrad';
   const endpoint = env.COSMOS_ENDPOINT?.trim();
   if (!endpoint && !local) problems.push('COSMOS_ENDPOINT is required outside local mode');
@@ -76,6 +86,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     host,
     port,
     bot: { appId, appPassword, appType, tenantId },
+    openIdMetadataUrl,
     cosmos,
     database,
     dataDir: env.SAMRAD_DATA_DIR?.trim() || '.samrad-data',
@@ -84,6 +95,14 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     defaultTimeZone,
     defaultLocale,
   };
+}
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function flag(value: string | undefined): boolean {

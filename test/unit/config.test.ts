@@ -140,3 +140,31 @@ describe('parseConfig (bot/config.ts)', () => {
     });
   });
 });
+
+describe('parseConfig: BOT_OPENID_METADATA_URL (bot/config.ts)', () => {
+  const URL_OF_TESTS = 'http://127.0.0.1:4000/v1/.well-known/openidconfiguration';
+
+  it('is absent unless set, so the SDK keeps its public-cloud metadata', () => {
+    assert.equal(parseConfig(production(), generate).openIdMetadataUrl, undefined);
+    assert.equal(parseConfig(production({ BOT_OPENID_METADATA_URL: '  ' }), generate).openIdMetadataUrl, undefined);
+  });
+
+  it('takes an https address outside local mode, trimmed', () => {
+    const url = 'https://login.sovereign.example/v1/.well-known/openidconfiguration';
+    assert.equal(parseConfig(production({ BOT_OPENID_METADATA_URL: ` ${url} ` }), generate).openIdMetadataUrl, url);
+  });
+
+  it('refuses a plain http address outside local mode, and takes one in local mode (a local stand-in)', () => {
+    assert.deepEqual(names(problemsFor(production({ BOT_OPENID_METADATA_URL: URL_OF_TESTS })), 'BOT_OPENID_METADATA_URL'), [
+      'BOT_OPENID_METADATA_URL must be an https address',
+    ]);
+    assert.equal(parseConfig({ SAMRAD_LOCAL: 'true', BOT_OPENID_METADATA_URL: URL_OF_TESTS }, generate).openIdMetadataUrl, URL_OF_TESTS);
+  });
+
+  it('refuses a value that is no address', () => {
+    for (const value of ['login.botframework.com/v1', 'ftp://example.org/metadata', 'not a url']) {
+      assert.equal(names(problemsFor(production({ BOT_OPENID_METADATA_URL: value })), 'BOT_OPENID_METADATA_URL').length, 1, value);
+      assert.equal(names(problemsFor({ SAMRAD_LOCAL: 'true', BOT_OPENID_METADATA_URL: value }), 'BOT_OPENID_METADATA_URL').length, 1, value);
+    }
+  });
+});
