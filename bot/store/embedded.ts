@@ -1,121 +1,1195 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+/**
+ * The embedded Cosmos-compatible store of local mode: @vercel/cosmosdb-server's in-memory
+ * account behind Samråd's own HTTP front, made durable by a journal and snapshots.
+ *
+ * Durability. Every committed change (a document created, replaced, upserted, patched or
+ * deleted; a database or container created, replaced or deleted) becomes one journal line,
+ * appended in the order the changes were made. A response is sent only once the journal is on
+ * disk (write + fdatasync) up to the last line appended when that request's handler finished,
+ * so no answer, of a write or a read, ever shows a state a crash could take back. Concurrent
+ * requests share one fdatasync (group commit): lines appended while one sync runs are written
+ * by the next. A write costs one line of its own document, whatever the size of the database.
+ *
+ * Files in the data folder:
+ *   journal-<generation>.jsonl   changes since the snapshot; a new one at every start and
+ *                                whenever the current one outgrows the compaction threshold
+ *   snapshot-<generation>.jsonl  the whole database as of the end of that journal generation
+ *   store.lock                   the pid of the process using the folder
+ * Each line is `<crc32 of the JSON, 8 hex digits> <JSON>\n`; the first line of a file names
+ * its format. A start loads the newest snapshot and replays the journals after it in order.
+ * A journal's last line may be torn (the process died while appending it; it was never
+ * acknowledged): it is ignored with a warning. A bad line anywhere else stops the start with
+ * an error naming the file. Nothing is ever appended after a torn line, since each start
+ * writes a new journal.
+ *
+ * Compaction folds the snapshot and the sealed journals into a new snapshot (temporary file,
+ * fdatasync, rename, directory fsync), then deletes what it folded. It runs in the
+ * background, reading and writing in small steps, and never holds up a write; it starts when
+ * the sealed journals reach the size of the last snapshot (at least `journalBytes`), so its
+ * cost per journalled byte stays constant, or when MAX_SEALED_JOURNALS of them have piled up.
+ *
+ * Queries: with the partition key header the client sends for `{ partitionKey }` (the SDK
+ * sends `x-ms-documentdb-partitionkey: ["value"]`), only that logical partition's documents
+ * are considered, found through a per-partition index, as Cosmos DB does.
+ *
+ * Pinned internals of @vercel/cosmosdb-server 1.0.1 (lib/, checked at start): `account`
+ * (Account, with databases/collections/documents as `Items`: create, replace, upsert,
+ * delete, query, _set, _item, _getId, _getPartition, _data), `routes` (request → [params,
+ * handler]), the handlers `query-documents` and `patch-document` (by identity), and the
+ * response framing of lib/index.js, repeated in `EmbeddedFront.respond` header for header.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { createHttpServer } from '@vercel/cosmosdb-server';
-import type { Container } from '@azure/cosmos';
-import type { ContainerName } from './containers';
+import { basename, dirname, join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
+import Account from '@vercel/cosmosdb-server/lib/account';
+import routes from '@vercel/cosmosdb-server/lib/routes';
+import patchDocument from '@vercel/cosmosdb-server/lib/handler/patch-document';
+import queryDocuments from '@vercel/cosmosdb-server/lib/handler/query-documents';
+import type { Logger } from '../services/ports';
 
 /** The key the embedded server is reached with; it checks none, and it never leaves loopback. */
 export const EMBEDDED_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+/** The @vercel/cosmosdb-server version whose internals this module was written against. */
+export const PINNED_SERVER_VERSION = '1.0.1';
 
 /** A running embedded Cosmos-compatible server. */
 export interface EmbeddedCosmos {
   endpoint: string;
   key: string;
+  /** Answers what is in flight, makes the journal durable, and stops. */
   close(): Promise<void>;
 }
 
-/** Starts @vercel/cosmosdb-server on loopback on the given port (0: any free port). */
-export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
-  const server = createHttpServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+export interface EmbeddedCosmosOptions {
+  /** 0 or absent: any free port. Always on 127.0.0.1. */
+  port?: number;
+  /** Keeps the data in this folder (journal and snapshots); absent: memory only. */
+  dataDir?: string;
+  log?: Logger;
+  /** The database an old-format `cosmos-snapshot.json` in `dataDir` is imported into (default `samrad`). */
+  database?: string;
+  /** The least journal size that triggers a compaction (default 4 MiB). */
+  journalBytes?: number;
+}
+
+const DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024;
+/** Sealed journals (one per start, one per rotation) that trigger a compaction whatever their size. */
+const MAX_SEALED_JOURNALS = 8;
+const LEGACY_SNAPSHOT = 'cosmos-snapshot.json';
+const LOCK_FILE = 'store.lock';
+const JOURNAL_FORMAT = 'samrad-cosmos-journal';
+const SNAPSHOT_FORMAT = 'samrad-cosmos-snapshot';
+const FORMAT_VERSION = 1;
+const JOURNAL_NAME = /^journal-(\d{12})\.jsonl$/;
+const SNAPSHOT_NAME = /^snapshot-(\d{12})\.jsonl$/;
+/** Fields the server derives; a resource's own fields are everything else. */
+const SERVER_FIELDS = ['_rid', '_self', '_etag', '_ts'];
+/** Derived from where a document is stored; its ETag and timestamp are kept across restarts. */
+const PLACEMENT_FIELDS = ['_rid', '_self'];
+
+const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * Starts the embedded server on loopback. With `dataDir`, every acknowledged change survives
+ * a crash of the process; without it, the data lives in memory only (for tests).
+ */
+export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): Promise<EmbeddedCosmos> {
+  const log = options.log ?? quiet;
+  checkServerVersion(log);
+  let front: EmbeddedFront | undefined;
+  const early: Array<() => void> = [];
+  const server = createServer({}, (req, res) => {
+    if (front) front.handle(req, res);
+    else early.push(() => front!.handle(req, res));
   });
-  const { port: actual } = server.address() as AddressInfo;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const model = new EmbeddedAccount(address, port);
+  let store: DataFolder | undefined;
+  try {
+    if (options.dataDir) {
+      store = await DataFolder.open(resolve(options.dataDir), model, log, {
+        journalBytes: options.journalBytes ?? DEFAULT_JOURNAL_BYTES,
+        database: options.database ?? 'samrad',
+      });
+    }
+  } catch (err) {
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+    throw err;
+  }
+  front = new EmbeddedFront(model, store, log);
+  for (const pending of early.splice(0)) pending();
+  let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${actual}`,
+    endpoint: `http://127.0.0.1:${port}`,
     key: EMBEDDED_KEY,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+    close: () => (closing ??= front!.close(server).then(() => store?.close())),
   };
 }
 
-type Snapshot = Partial<Record<ContainerName, Record<string, unknown>[]>>;
-const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
+function checkServerVersion(log: Logger): void {
+  try {
+    const { version } = require('@vercel/cosmosdb-server/package.json') as { version: string };
+    if (version !== PINNED_SERVER_VERSION) log.warn('store.untestedServerVersion', { version, pinned: PINNED_SERVER_VERSION });
+  } catch {
+    /* the version is advisory */
+  }
+}
 
-/**
- * Keeps the embedded server's data across restarts: restores a snapshot file at start and
- * writes a new one, through the Cosmos SDK, shortly after writes and when stopped.
- */
-export class SnapshotFile {
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private stopped = false;
+// ---------------------------------------------------------------------------------------------
+// The package's account, watched: every change becomes a record, documents are indexed by
+// logical partition, and queries can be scoped to one partition.
+// ---------------------------------------------------------------------------------------------
 
-  constructor(
-    private readonly dataDir: string,
-    private readonly containers: Record<ContainerName, Container>,
-    private readonly delayMs = 1000,
-  ) {}
+/** A resource as the package stores it: its own fields plus _rid, _self, _etag and _ts. */
+type Resource = { id: string; _rid: string; _etag?: string; _ts?: number } & Record<string, unknown>;
+interface Stored {
+  read(): Resource | undefined;
+}
+/** The part of the package's `Items` (lib/account/items.js) this module relies on. */
+interface Items<T extends Stored = Stored> {
+  _data: Map<string, T>;
+  create(data: Record<string, unknown>): Resource;
+  replace(data: Record<string, unknown>, original: Resource): Resource;
+  upsert(data: Record<string, unknown>): Resource;
+  delete(idOrRid: string, partition: unknown): void;
+  query(params: unknown, options: unknown): unknown;
+  _set(data: Resource): Resource;
+  _item(keyPath: string, value: unknown, partition: unknown): T;
+  _getId(keyPath: string, id: unknown, partition: unknown): string;
+  _getPartition(data: Record<string, unknown>): unknown;
+}
+interface CollectionObject extends Stored {
+  documents: Items;
+}
+interface DatabaseObject extends Stored {
+  collections: Items<CollectionObject>;
+  collection(id: string): CollectionObject;
+}
+interface AccountObject extends Stored {
+  databases: Items<DatabaseObject>;
+  database(id: string): DatabaseObject;
+}
+type Handler = (account: AccountObject, req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => unknown;
+const route = routes as unknown as (req: IncomingMessage) => [Record<string, string>, Handler] | undefined;
 
-  private get file(): string {
-    return join(this.dataDir, 'cosmos-snapshot.json');
+/** One change, as journalled and as replayed. */
+type ChangeRecord =
+  | { op: 'db'; body: Record<string, unknown> }
+  | { op: 'dropDb'; id: string }
+  /** A container created or replaced: either way the package starts it empty. */
+  | { op: 'coll'; db: string; body: Record<string, unknown> }
+  | { op: 'dropColl'; db: string; id: string }
+  | { op: 'put'; db: string; coll: string; doc: Record<string, unknown> }
+  | { op: 'del'; db: string; coll: string; id: string; pk?: unknown }
+  /** Records that hold together: replayed all or none (one line). */
+  | { op: 'batch'; records: ChangeRecord[] }
+  /** An old-format snapshot's documents were imported into this container. */
+  | { op: 'imported'; db: string; coll: string };
+
+/** Which documents a query considers: one logical partition, or none at all. */
+type QueryScope = { partition: string } | { nothing: true };
+const queryScope = new AsyncLocalStorage<QueryScope>();
+const NO_DOCUMENTS = new Map<string, Stored>();
+const NONE_PARTITION = '\u0000none';
+
+/** The index key of a partition key value; documents without one share the "none" partition. */
+function partitionIndexKey(value: unknown): string {
+  return value === undefined ? NONE_PARTITION : JSON.stringify(value);
+}
+
+/** An old-format snapshot waiting to be imported, container by container, as each is created. */
+interface LegacyImport {
+  file: string;
+  database: string;
+  containers: Map<string, Record<string, unknown>[]>;
+}
+
+class EmbeddedAccount {
+  readonly account: AccountObject;
+  /** Off while replaying: replayed changes are on disk already. */
+  recording = false;
+  /** Receives each change to journal, in the order the changes happened. */
+  onRecord: (record: ChangeRecord) => void = () => {};
+  legacy: LegacyImport | undefined;
+  /** Containers (`JSON [db, coll]`) an old-format snapshot was imported into. */
+  readonly imported = new Set<string>();
+  onLegacyImported: (container: string, documents: number, failed: number) => void = () => {};
+  private readonly watched = new WeakSet<object>();
+  private capturing: ChangeRecord[] | undefined;
+
+  constructor(host: string, port: number) {
+    this.account = new Account(host, port) as unknown as AccountObject;
+    this.watchDatabases();
   }
 
-  /** Loads the last snapshot into the containers; returns how many documents it held. */
-  async restore(): Promise<number> {
-    let snapshot: Snapshot;
-    try {
-      snapshot = JSON.parse(await readFile(this.file, 'utf8')) as Snapshot;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw err;
-    }
-    let count = 0;
-    for (const [name, docs] of Object.entries(snapshot) as [ContainerName, Record<string, unknown>[]][]) {
-      const container = this.containers[name];
-      if (!container) continue;
-      for (const doc of docs) {
-        await container.items.upsert(doc);
-        count += 1;
+  /** Applies a journalled or snapshotted change. */
+  apply(record: ChangeRecord): void {
+    switch (record.op) {
+      case 'db': {
+        const id = String(record.body.id);
+        if (!this.account.database(id).read()) this.account.databases.create(record.body);
+        return;
       }
+      case 'dropDb':
+        if (this.account.database(record.id).read()) this.account.databases.delete(record.id, record.id);
+        return;
+      case 'coll': {
+        const database = this.database(record.db);
+        const id = String(record.body.id);
+        if (database.collection(id).read()) database.collections.delete(id, id);
+        database.collections.create(record.body);
+        return;
+      }
+      case 'dropColl': {
+        const database = this.database(record.db);
+        if (database.collection(record.id).read()) database.collections.delete(record.id, record.id);
+        return;
+      }
+      case 'put': {
+        const { _etag, _ts, ...fields } = record.doc;
+        const stored = this.collection(record.db, record.coll).documents.upsert(fields);
+        // The stored object is the one upsert returns: keep the ETag and time the client saw.
+        if (typeof _etag === 'string') stored._etag = _etag;
+        if (typeof _ts === 'number') stored._ts = _ts;
+        return;
+      }
+      case 'del': {
+        const documents = this.collection(record.db, record.coll).documents;
+        if (documents._item('/id', record.id, record.pk).read()) documents.delete(record.id, record.pk);
+        return;
+      }
+      case 'batch':
+        for (const inner of record.records) this.apply(inner);
+        return;
+      case 'imported':
+        this.imported.add(JSON.stringify([record.db, record.coll]));
+        return;
+      default:
+        throw new Error(`unknown change ${JSON.stringify((record as { op?: unknown }).op)}`);
+    }
+  }
+
+  /** The whole state as records, in an order that replays to it. */
+  *records(): Generator<ChangeRecord> {
+    for (const database of this.account.databases._data.values()) {
+      const db = database.read()!;
+      yield { op: 'db', body: without(db, SERVER_FIELDS) };
+      for (const collection of database.collections._data.values()) {
+        const coll = collection.read()!;
+        yield { op: 'coll', db: db.id, body: without(coll, SERVER_FIELDS) };
+        for (const document of collection.documents._data.values()) {
+          yield { op: 'put', db: db.id, coll: coll.id, doc: without(document.read()!, PLACEMENT_FIELDS) };
+        }
+      }
+    }
+    for (const key of this.imported) {
+      const [db, coll] = JSON.parse(key) as [string, string];
+      yield { op: 'imported', db, coll };
+    }
+  }
+
+  documentCount(): number {
+    let count = 0;
+    for (const database of this.account.databases._data.values()) {
+      for (const collection of database.collections._data.values()) count += collection.documents._data.size;
     }
     return count;
   }
 
-  /** Schedules a snapshot shortly after a write; many writes make one snapshot. */
-  changed(): void {
-    if (this.timer || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.save().catch((err: Error) => console.error(`[samrad] snapshot failed: ${err.message}`));
-    }, this.delayMs);
-    this.timer.unref();
+  private database(id: string): DatabaseObject {
+    const database = this.account.database(id);
+    if (!database.read()) throw new Error(`a change names database "${id}", which does not exist`);
+    return database;
   }
 
-  /** Writes a last snapshot and schedules no more: the server is about to stop. */
-  async close(): Promise<void> {
-    await this.save();
-    this.stopped = true;
+  private collection(db: string, id: string): CollectionObject {
+    const collection = this.database(db).collection(id);
+    if (!collection.read()) throw new Error(`a change names container "${db}/${id}", which does not exist`);
+    return collection;
   }
 
-  /** Writes the snapshot now (also waits for one already being written). */
-  async save(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+  private record(record: ChangeRecord): void {
+    if (!this.recording) return;
+    if (this.capturing) this.capturing.push(record);
+    else this.onRecord(record);
+  }
+
+  private watchDatabases(): void {
+    const databases = this.account.databases;
+    watchItems(databases, {
+      settled: (touched) => {
+        for (const { id } of touched) {
+          const database = this.account.database(id);
+          const db = database.read();
+          if (!db) {
+            this.record({ op: 'dropDb', id });
+            continue;
+          }
+          this.record({ op: 'db', body: without(db, SERVER_FIELDS) });
+          this.watchCollections(id, database);
+        }
+      },
+    }, this.watched);
+  }
+
+  private watchCollections(dbId: string, database: DatabaseObject): void {
+    watchItems(database.collections, {
+      settled: (touched) => {
+        for (const { id } of touched) {
+          const collection = database.collection(id);
+          const coll = collection.read();
+          if (!coll) {
+            this.record({ op: 'dropColl', db: dbId, id });
+            continue;
+          }
+          this.watchDocuments(dbId, id, collection);
+          const created: ChangeRecord = { op: 'coll', db: dbId, body: without(coll, SERVER_FIELDS) };
+          const legacyDocs = this.recording ? this.legacyFor(dbId, id) : undefined;
+          if (!legacyDocs) {
+            this.record(created);
+            continue;
+          }
+          // The container and the documents imported into it are one journal line: all or none.
+          this.capturing = [created];
+          let failed = 0;
+          try {
+            for (const doc of legacyDocs) {
+              try {
+                collection.documents.upsert(doc);
+              } catch {
+                failed += 1;
+              }
+            }
+            this.capturing.push({ op: 'imported', db: dbId, coll: id });
+            this.imported.add(JSON.stringify([dbId, id]));
+          } finally {
+            const records = this.capturing;
+            this.capturing = undefined;
+            this.record({ op: 'batch', records });
+          }
+          this.onLegacyImported(id, legacyDocs.length - failed, failed);
+        }
+      },
+    }, this.watched);
+  }
+
+  private legacyFor(dbId: string, collId: string): Record<string, unknown>[] | undefined {
+    const legacy = this.legacy;
+    if (!legacy || legacy.database !== dbId || this.imported.has(JSON.stringify([dbId, collId]))) return undefined;
+    const docs = legacy.containers.get(collId);
+    legacy.containers.delete(collId);
+    return docs;
+  }
+
+  private watchDocuments(dbId: string, collId: string, collection: CollectionObject): void {
+    const documents = collection.documents;
+    if (this.watched.has(documents)) return;
+    const partitions = new Map<string, Map<string, Stored>>();
+    watchItems(documents, {
+      put: (doc) => {
+        const key = partitionIndexKey(documents._getPartition(doc));
+        let partition = partitions.get(key);
+        if (!partition) partitions.set(key, (partition = new Map()));
+        partition.set(doc._rid, documents._data.get(doc._rid)!);
+      },
+      removed: (doc) => {
+        const key = partitionIndexKey(documents._getPartition(doc));
+        const partition = partitions.get(key);
+        partition?.delete(doc._rid);
+        if (partition?.size === 0) partitions.delete(key);
+      },
+      settled: (touched) => {
+        for (const { id, partition } of touched) {
+          const doc = documents._item('/id', id, partition).read();
+          if (doc) this.record({ op: 'put', db: dbId, coll: collId, doc: without(doc, PLACEMENT_FIELDS) });
+          else this.record({ op: 'del', db: dbId, coll: collId, id, ...(partition === undefined ? {} : { pk: partition }) });
+        }
+      },
+    }, this.watched);
+    // A scoped query runs the package's own query over the partition's documents only.
+    const query = documents.query;
+    documents.query = (params, options) => {
+      const scope = queryScope.getStore();
+      if (!scope) return query.call(documents, params, options);
+      const subset = 'nothing' in scope ? NO_DOCUMENTS : (partitions.get(scope.partition) ?? NO_DOCUMENTS);
+      const all = documents._data;
+      documents._data = subset;
+      try {
+        return query.call(documents, params, options);
+      } finally {
+        documents._data = all;
+      }
+    };
+  }
+}
+
+interface Touched {
+  id: string;
+  partition: unknown;
+}
+
+/**
+ * Wraps an Items' mutators: `put`/`removed` hear of each resource stored or removed, and
+ * `settled` of every resource the outermost create/replace/upsert/delete touched, once it
+ * returned (a replace is a delete and a set inside; its record is the state after both).
+ */
+function watchItems(
+  items: Items,
+  hooks: { put?(doc: Resource): void; removed?(doc: Resource): void; settled(touched: Touched[]): void },
+  watched: WeakSet<object>,
+): void {
+  if (watched.has(items)) return;
+  watched.add(items);
+  let depth = 0;
+  const touched = new Map<string, Touched>();
+  const note = (doc: Resource) => {
+    const partition = items._getPartition(doc);
+    touched.set(items._getId('/id', doc.id, partition), { id: doc.id, partition });
+  };
+  const within = <R>(fn: () => R): R => {
+    depth += 1;
+    try {
+      return fn();
+    } finally {
+      depth -= 1;
+      if (depth === 0 && touched.size > 0) {
+        const list = [...touched.values()];
+        touched.clear();
+        hooks.settled(list);
+      }
     }
-    this.writing = this.writing.then(() => this.write());
-    return this.writing;
-  }
+  };
+  const set = items._set;
+  items._set = (data) =>
+    within(() => {
+      const stored = set.call(items, data);
+      note(data);
+      hooks.put?.(data);
+      return stored;
+    });
+  const remove = items.delete;
+  items.delete = (idOrRid, partition) =>
+    within(() => {
+      const before = items._item('/id', idOrRid, partition).read();
+      remove.call(items, idOrRid, partition);
+      if (before) {
+        note(before);
+        hooks.removed?.(before);
+      }
+    });
+  const create = items.create;
+  items.create = (data) => within(() => create.call(items, data));
+  const replace = items.replace;
+  items.replace = (data, original) => within(() => replace.call(items, data, original));
+  const upsert = items.upsert;
+  items.upsert = (data) => within(() => upsert.call(items, data));
+}
 
-  private async write(): Promise<void> {
-    const snapshot: Snapshot = {};
-    for (const [name, container] of Object.entries(this.containers) as [ContainerName, Container][]) {
-      const { resources } = await container.items.readAll<Record<string, unknown>>().fetchAll();
-      snapshot[name] = resources.map((doc) => {
-        const copy = { ...doc };
-        for (const field of SYSTEM_FIELDS) delete copy[field];
-        return copy;
+function without(resource: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...resource };
+  for (const field of fields) delete copy[field];
+  return copy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP front: the package's routes and handlers, answered only once durable.
+// ---------------------------------------------------------------------------------------------
+
+class EmbeddedFront {
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(
+    private readonly model: EmbeddedAccount,
+    private readonly store: DataFolder | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight += 1;
+    this.respond(req, res)
+      .catch(async () => {
+        await this.store?.journal.synced().catch(() => {});
+        if (!res.writableEnded) {
+          res.statusCode = 500;
+          res.end('');
+        }
+      })
+      .finally(() => {
+        this.inFlight -= 1;
+        if (this.inFlight === 0) this.idle?.();
       });
+  }
+
+  /** As lib/index.js of the package answers (keepAlive off), with the durability wait before the answer. */
+  private async respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const journal = this.store?.journal;
+    if (journal?.failure) {
+      res.statusCode = 503;
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('connection', 'close');
+      res.end(JSON.stringify({ code: 'ServiceUnavailable', message: 'the store stopped: its journal could not be written' }));
+      return;
     }
-    await mkdir(this.dataDir, { recursive: true });
-    const temp = `${this.file}.tmp`;
-    await writeFile(temp, JSON.stringify(snapshot), { mode: 0o600 });
-    await rename(temp, this.file);
+    const matched = route(req);
+    let body: any;
+    if (matched) {
+      const [params, handler] = matched;
+      try {
+        const scope = scopeOf(req, handler);
+        const run = () => handler(this.model.account, req, res, params);
+        body = await (scope ? queryScope.run(scope, run) : run());
+      } catch (err) {
+        this.log.error('store.requestFailed', { method: req.method, error: (err as Error).name });
+        body = { message: (err as Error).message };
+        res.statusCode = 500;
+      }
+      if (res.statusCode > 399 && !body.message) {
+        body.message = '';
+      }
+    } else {
+      res.statusCode = 400;
+      body = { message: 'no route' };
+    }
+    if (journal) {
+      try {
+        // Everything appended so far, so also every change this answer reports or shows.
+        await journal.synced();
+      } catch {
+        res.statusCode = 503;
+        body = { code: 'ServiceUnavailable', message: 'the change could not be made durable' };
+      }
+    }
+    if (body && body._etag) {
+      res.setHeader('etag', body._etag);
+    }
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('content-location', `https://${req.headers.host}${req.url}`);
+    res.setHeader('connection', 'close');
+    res.setHeader('x-ms-activity-id', randomUUID());
+    res.setHeader('x-ms-request-charge', '1');
+    if (req.headers['x-ms-documentdb-populatequerymetrics']) {
+      res.setHeader(
+        'x-ms-documentdb-query-metrics',
+        'totalExecutionTimeInMs=0.00;queryCompileTimeInMs=0.00;queryLogicalPlanBuildTimeInMs=0.00;queryPhysicalPlanBuildTimeInMs=0.00;queryOptimizationTimeInMs=0.00;VMExecutionTimeInMs=0.00;indexLookupTimeInMs=0.00;documentLoadTimeInMs=0.00;systemFunctionExecuteTimeInMs=0.00;userFunctionExecuteTimeInMs=0.00;retrievedDocumentCount=0;retrievedDocumentSize=0;outputDocumentCount=1;outputDocumentSize=0;writeOutputTimeInMs=0.00;indexUtilizationRatio=0.00',
+      );
+    }
+    if (req.headers['a-im'] && res.statusCode === 200) {
+      if (req.headers['if-none-match']) {
+        res.statusCode = 304;
+      }
+      res.setHeader('etag', '1');
+    }
+    res.end(JSON.stringify(body));
+  }
+
+  /** Stops accepting, lets what is in flight be answered, then drops the connections. */
+  async close(server: Server): Promise<void> {
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      await Promise.race([new Promise<void>((done) => (this.idle = done)), new Promise((done) => setTimeout(done, 5000).unref())]);
+    }
+    server.closeAllConnections();
+    await closed;
+  }
+}
+
+/**
+ * Which documents a query may consider. The SDK asks for a query plan before every query and
+ * uses it only after an error this server never returns, so the plan request is answered
+ * without reading any document; a query or a conditional patch carrying a partition key
+ * considers that logical partition only.
+ */
+function scopeOf(req: IncomingMessage, handler: Handler): QueryScope | undefined {
+  if (handler === (queryDocuments as unknown as Handler)) {
+    if (trueHeader(req, 'x-ms-cosmos-is-query-plan-request')) return { nothing: true };
+    return partitionScope(req);
+  }
+  if (handler === (patchDocument as unknown as Handler)) return partitionScope(req);
+  return undefined;
+}
+
+/** The partition named by `x-ms-documentdb-partitionkey` (a JSON array, e.g. `["m-1"]`); `[{}]` and `[]` name "none". */
+function partitionScope(req: IncomingMessage): QueryScope | undefined {
+  const header = req.headers['x-ms-documentdb-partitionkey'];
+  const text = Array.isArray(header) ? header[0] : header;
+  if (!text) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    const first: unknown = value[0];
+    if (value.length === 0 || (typeof first === 'object' && first !== null && !Array.isArray(first) && Object.keys(first).length === 0)) {
+      return { partition: NONE_PARTITION };
+    }
+    return { partition: partitionIndexKey(first) };
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? { partition: partitionIndexKey(value) } : undefined;
+}
+
+function trueHeader(req: IncomingMessage, name: string): boolean {
+  const value = req.headers[name];
+  if (!value) return false;
+  return Array.isArray(value) ? value.some((v) => v.toLowerCase() === 'true') : value.toLowerCase() === 'true';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files: lines, the journal, snapshots, the data folder.
+// ---------------------------------------------------------------------------------------------
+
+function crcHex(json: string): string {
+  return crc32(json).toString(16).padStart(8, '0');
+}
+
+function encodeLine(value: unknown): string {
+  const json = JSON.stringify(value);
+  return `${crcHex(json)} ${json}\n`;
+}
+
+function decodeLine(line: string): Record<string, unknown> | undefined {
+  if (line.length < 11 || line[8] !== ' ') return undefined;
+  const json = line.slice(9);
+  if (crcHex(json) !== line.slice(0, 8)) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A data file the store cannot start with; the message names it. */
+export class StoreFileError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+    this.name = 'StoreFileError';
+  }
+}
+
+/** The lines of a file, read in chunks (each await lets other work run); the last may lack its newline. */
+async function* fileLines(path: string, chunkSize: number): AsyncGenerator<{ text: string; number: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(chunkSize);
+    let carry = Buffer.alloc(0);
+    let number = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunkSize, null);
+      if (bytesRead === 0) break;
+      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let newline = data.indexOf(10, start); newline !== -1; newline = data.indexOf(10, start)) {
+        number += 1;
+        yield { text: data.toString('utf8', start, newline), number };
+        start = newline + 1;
+      }
+      carry = Buffer.from(data.subarray(start));
+    }
+    if (carry.length > 0) yield { text: carry.toString('utf8'), number: number + 1 };
+  } finally {
+    await handle.close();
+  }
+}
+
+interface JournalRead {
+  records: number;
+  /** The line number of a torn last line, ignored. */
+  tornLine?: number;
+}
+
+/** Replays a journal: a bad last line is torn (ignored), a bad line before another is an error. */
+async function readJournal(path: string, generation: number, apply: (record: ChangeRecord) => void, chunkSize: number): Promise<JournalRead> {
+  let bad: number | undefined;
+  let records = 0;
+  for await (const { text, number } of fileLines(path, chunkSize)) {
+    if (bad !== undefined) throw new StoreFileError(path, `line ${bad} is corrupt and more lines follow it; the store cannot start from this folder as it is`);
+    const value = decodeLine(text);
+    if (!value) {
+      bad = number;
+      continue;
+    }
+    if (number === 1) {
+      if (value.format !== JOURNAL_FORMAT || value.version !== FORMAT_VERSION || value.generation !== generation) {
+        throw new StoreFileError(path, `not a version ${FORMAT_VERSION} journal of generation ${generation}`);
+      }
+      continue;
+    }
+    try {
+      apply(value as ChangeRecord);
+    } catch (err) {
+      throw new StoreFileError(path, `line ${number} cannot be replayed: ${(err as Error).message}`);
+    }
+    records += 1;
+  }
+  return bad === undefined ? { records } : { records, tornLine: bad };
+}
+
+/** Loads a snapshot; it was renamed into place complete, so every line must be whole, up to its end line. */
+async function readSnapshot(path: string, generation: number, apply: (record: ChangeRecord) => void, chunkSize: number): Promise<number> {
+  let documents = 0;
+  let ended = false;
+  for await (const { text, number } of fileLines(path, chunkSize)) {
+    const value = decodeLine(text);
+    if (!value || ended) throw new StoreFileError(path, ended ? `line ${number} follows the end line` : `line ${number} is corrupt`);
+    if (number === 1) {
+      if (value.format !== SNAPSHOT_FORMAT || value.version !== FORMAT_VERSION || value.generation !== generation) {
+        throw new StoreFileError(path, `not a version ${FORMAT_VERSION} snapshot of generation ${generation}`);
+      }
+      continue;
+    }
+    if (value.op === 'end') {
+      if (value.documents !== documents) throw new StoreFileError(path, `holds ${documents} documents, its end line says ${String(value.documents)}`);
+      ended = true;
+      continue;
+    }
+    try {
+      apply(value as ChangeRecord);
+    } catch (err) {
+      throw new StoreFileError(path, `line ${number} cannot be loaded: ${(err as Error).message}`);
+    }
+    if (value.op === 'put') documents += 1;
+  }
+  if (!ended) throw new StoreFileError(path, 'ends before its end line');
+  return documents;
+}
+
+async function writeFully(handle: FileHandle, buffer: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset, null);
+    offset += bytesWritten;
+  }
+}
+
+/** Makes a folder's entries (a file created, renamed or deleted) durable. */
+async function syncFolder(path: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    await handle.sync();
+  } catch (err) {
+    // Some platforms cannot open or sync a folder; there, rename is the best there is.
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EACCES'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+const generationName = (kind: 'journal' | 'snapshot', generation: number) => `${kind}-${String(generation).padStart(12, '0')}.jsonl`;
+
+/** Appends change records; `synced(n)` resolves once the first n are on disk. One fdatasync serves every line written with it. */
+class Journal {
+  appended = 0;
+  private durable = 0;
+  private pending: string[] = [];
+  private waiters: Array<{ seq: number; resolve(): void; reject(err: Error): void }> = [];
+  private draining: Promise<void> | undefined;
+  failure: Error | undefined;
+  flushes = 0;
+  records = 0;
+
+  private constructor(
+    private readonly dir: string,
+    public generation: number,
+    private handle: FileHandle,
+    public bytes: number,
+    private readonly limit: () => number,
+    private readonly onSealed: (generation: number, bytes: number) => void,
+    private readonly log: Logger,
+  ) {}
+
+  static async create(
+    dir: string,
+    generation: number,
+    limit: () => number,
+    onSealed: (generation: number, bytes: number) => void,
+    log: Logger,
+  ): Promise<Journal> {
+    const { handle, bytes } = await Journal.openFile(dir, generation);
+    return new Journal(dir, generation, handle, bytes, limit, onSealed, log);
+  }
+
+  /** A new journal file with its header line, durable together with its folder entry. */
+  private static async openFile(dir: string, generation: number): Promise<{ handle: FileHandle; bytes: number }> {
+    const handle = await open(join(dir, generationName('journal', generation)), 'wx', 0o600);
+    try {
+      const header = Buffer.from(encodeLine({ format: JOURNAL_FORMAT, version: FORMAT_VERSION, generation, created: new Date().toISOString() }));
+      await writeFully(handle, header);
+      await handle.datasync();
+      await syncFolder(dir);
+      return { handle, bytes: header.length };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  append(record: ChangeRecord): void {
+    this.pending.push(encodeLine(record));
+    this.appended += 1;
+  }
+
+  /** Resolves once every record appended so far (or the first `seq`) is on disk. */
+  synced(seq = this.appended): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (seq <= this.durable) return Promise.resolve();
+    return new Promise<void>((resolveWait, reject) => {
+      this.waiters.push({ seq, resolve: resolveWait, reject });
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    if (this.draining || this.failure) return;
+    this.draining = this.writePending().finally(() => {
+      this.draining = undefined;
+      if (this.pending.length > 0) this.drain();
+    });
+  }
+
+  private async writePending(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const lines = this.pending;
+        this.pending = [];
+        const upTo = this.appended;
+        if (this.bytes >= this.limit()) await this.rotate();
+        const buffer = Buffer.from(lines.join(''), 'utf8');
+        await writeFully(this.handle, buffer);
+        await this.handle.datasync();
+        this.bytes += buffer.length;
+        this.flushes += 1;
+        this.records += lines.length;
+        this.durable = upTo;
+        let done = 0;
+        while (done < this.waiters.length && this.waiters[done].seq <= upTo) this.waiters[done++].resolve();
+        if (done > 0) this.waiters.splice(0, done);
+      }
+    } catch (err) {
+      this.failure = err as Error;
+      this.log.error('store.journalFailed', { file: generationName('journal', this.generation), error: (err as NodeJS.ErrnoException).code ?? (err as Error).name });
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
+    }
+  }
+
+  /** Seals the current file (everything in it is synced) and continues in a new one. */
+  private async rotate(): Promise<void> {
+    const sealed = this.generation;
+    const bytes = this.bytes;
+    await this.handle.close();
+    const next = await Journal.openFile(this.dir, sealed + 1);
+    this.handle = next.handle;
+    this.bytes = next.bytes;
+    this.generation = sealed + 1;
+    this.onSealed(sealed, bytes);
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.synced().catch(() => {});
+    await this.draining;
+    await this.handle.close().catch(() => {});
+  }
+}
+
+/** Folders locked by this process, to tell our own lock from a stale one with a reused pid. */
+const lockedHere = new Set<string>();
+
+/** Takes the folder's lock file; a lock whose process is gone is taken over. */
+async function lockFolder(dir: string): Promise<() => Promise<void>> {
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(file, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      lockedHere.add(dir);
+      return async () => {
+        lockedHere.delete(dir);
+        await rm(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    const holder = pid === process.pid ? lockedHere.has(dir) : Number.isInteger(pid) && pid > 0 && processAlive(pid);
+    if (!holder) {
+      await rm(file, { force: true });
+      continue;
+    }
+    // A process just killed can take a moment to go; wait a little before giving up.
+    if (attempt >= 10) throw new Error(`the data folder ${dir} is in use by process ${pid} (${file}); stop it, or remove the file if that process is not a Samråd store`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    // A zombie (killed, not yet reaped) still answers signal 0 but holds nothing.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true;
+  }
+}
+
+/** The data folder: what was loaded at start, the journal being written, and compaction. */
+class DataFolder {
+  journal!: Journal;
+  private snapshot: { generation: number; bytes: number } | undefined;
+  private sealed: Array<{ generation: number; bytes: number }> = [];
+  private compaction: Promise<void> | undefined;
+  /** After a failed compaction, the next try waits for another sealed journal. */
+  private compactionFailed = false;
+  private closing = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+    private readonly minJournalBytes: number,
+    private readonly unlock: () => Promise<void>,
+  ) {}
+
+  static async open(dir: string, model: EmbeddedAccount, log: Logger, options: { journalBytes: number; database: string }): Promise<DataFolder> {
+    const started = Date.now();
+    const existed = await readdir(dir).then(
+      () => true,
+      () => false,
+    );
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (!existed) await syncFolder(dirname(dir));
+    const unlock = await lockFolder(dir);
+    const folder = new DataFolder(dir, log, options.journalBytes, unlock);
+    try {
+      await folder.load(model, started, options.database);
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
+    return folder;
+  }
+
+  private async load(model: EmbeddedAccount, started: number, database: string): Promise<void> {
+    const names = await readdir(this.dir);
+    // A compaction cut short leaves its temporary snapshot behind.
+    for (const name of names.filter((n) => /^snapshot-\d{12}\.jsonl\.tmp$/.test(n))) await rm(join(this.dir, name), { force: true });
+    const generations = (pattern: RegExp) =>
+      names
+        .map((n) => pattern.exec(n))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => a - b);
+    const snapshots = generations(SNAPSHOT_NAME);
+    const journals = generations(JOURNAL_NAME);
+    const snapshot = snapshots.at(-1);
+    let snapshotDocuments = 0;
+    if (snapshot !== undefined) {
+      const file = join(this.dir, generationName('snapshot', snapshot));
+      snapshotDocuments = await readSnapshot(file, snapshot, (r) => model.apply(r), 1 << 20);
+      this.snapshot = { generation: snapshot, bytes: await fileSize(file) };
+    }
+    // What an interrupted compaction folded but had not deleted yet.
+    const leftovers = [
+      ...snapshots.slice(0, -1).map((g) => generationName('snapshot', g)),
+      ...journals.filter((g) => snapshot !== undefined && g <= snapshot).map((g) => generationName('journal', g)),
+    ];
+    for (const name of leftovers) await rm(join(this.dir, name), { force: true });
+    let records = 0;
+    let torn = 0;
+    for (const generation of journals.filter((g) => snapshot === undefined || g > snapshot)) {
+      const file = join(this.dir, generationName('journal', generation));
+      const read = await readJournal(file, generation, (r) => model.apply(r), 1 << 20);
+      records += read.records;
+      if (read.tornLine !== undefined) {
+        torn += 1;
+        this.log.warn('store.journalTornTail', { file: basename(file), line: read.tornLine, note: 'the last line was cut off when the process stopped; it was never acknowledged and is ignored' });
+      }
+      this.sealed.push({ generation, bytes: await fileSize(file) });
+    }
+    if (leftovers.length > 0) await syncFolder(this.dir);
+    const fresh = snapshot === undefined && records === 0;
+    if (fresh || model.imported.size > 0) await this.armLegacyImport(model, database);
+    const next = Math.max(0, ...snapshots, ...journals) + 1;
+    this.journal = await Journal.create(this.dir, next, () => this.journalLimit(), (g, b) => this.sealedJournal(g, b), this.log);
+    model.onRecord = (record) => this.journal.append(record);
+    model.recording = true;
+    this.log.info('store.opened', {
+      dataDir: this.dir,
+      snapshot: snapshot === undefined ? '' : generationName('snapshot', snapshot),
+      snapshotDocuments,
+      journals: this.sealed.length,
+      records,
+      tornTails: torn,
+      documents: model.documentCount(),
+      journal: generationName('journal', next),
+      ms: Date.now() - started,
+    });
+    this.maybeCompact();
+  }
+
+  /** A `cosmos-snapshot.json` from before the journal: imported into each container as it is created. */
+  private async armLegacyImport(model: EmbeddedAccount, database: string): Promise<void> {
+    const file = join(this.dir, LEGACY_SNAPSHOT);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      this.log.warn('store.legacyUnreadable', { file: LEGACY_SNAPSHOT });
+      return;
+    }
+    const containers = new Map<string, Record<string, unknown>[]>();
+    // Written when every container's id was its name in the snapshot.
+    for (const [name, docs] of Object.entries(parsed as Record<string, unknown>)) {
+      if (!Array.isArray(docs) || model.imported.has(JSON.stringify([database, name]))) continue;
+      containers.set(name, docs.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && typeof (d as { id?: unknown }).id === 'string'));
+    }
+    if (containers.size === 0) return;
+    model.legacy = { file: LEGACY_SNAPSHOT, database, containers };
+    model.onLegacyImported = (container, documents, failed) =>
+      this.log.info('store.legacyImported', { file: LEGACY_SNAPSHOT, container, documents, failed });
+    this.log.info('store.legacyFound', { file: LEGACY_SNAPSHOT, containers: containers.size });
+  }
+
+  /** The journal grows to the size of the last snapshot (at least the minimum) before it is folded. */
+  private journalLimit(): number {
+    return Math.max(this.minJournalBytes, this.snapshot?.bytes ?? 0);
+  }
+
+  private sealedJournal(generation: number, bytes: number): void {
+    this.sealed.push({ generation, bytes });
+    this.compactionFailed = false;
+    this.maybeCompact();
+  }
+
+  private maybeCompact(): void {
+    if (this.compaction || this.compactionFailed || this.closing || this.sealed.length === 0) return;
+    const bytes = this.sealed.reduce((sum, j) => sum + j.bytes, 0);
+    if (bytes < this.journalLimit() && this.sealed.length < MAX_SEALED_JOURNALS) return;
+    const journals = [...this.sealed];
+    this.compaction = this.compact(journals)
+      .catch((err: Error) => {
+        this.compactionFailed = true;
+        if (!this.closing) this.log.error('store.compactionFailed', { error: err.name, file: err instanceof StoreFileError ? basename(err.file) : undefined });
+      })
+      .finally(() => {
+        this.compaction = undefined;
+        this.maybeCompact();
+      });
+  }
+
+  /**
+   * Folds the snapshot and these sealed journals into a new snapshot, in small steps, on a
+   * separate in-memory account: the live one and its journal carry on meanwhile.
+   */
+  private async compact(journals: Array<{ generation: number; bytes: number }>): Promise<void> {
+    const started = Date.now();
+    const upTo = journals.at(-1)!.generation;
+    const fold = new EmbeddedAccount('127.0.0.1', 0);
+    const apply = (record: ChangeRecord) => fold.apply(record);
+    const step = 64 * 1024;
+    const previous = this.snapshot;
+    if (previous) await readSnapshot(join(this.dir, generationName('snapshot', previous.generation)), previous.generation, apply, step);
+    for (const journal of journals) {
+      this.stopIfClosing();
+      await readJournal(join(this.dir, generationName('journal', journal.generation)), journal.generation, apply, step);
+    }
+    const target = join(this.dir, generationName('snapshot', upTo));
+    const temp = `${target}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    let bytes = 0;
+    let documents = 0;
+    try {
+      let chunk: string[] = [encodeLine({ format: SNAPSHOT_FORMAT, version: FORMAT_VERSION, generation: upTo, created: new Date().toISOString() })];
+      let size = chunk[0].length;
+      const flush = async () => {
+        const buffer = Buffer.from(chunk.join(''), 'utf8');
+        await writeFully(handle, buffer);
+        bytes += buffer.length;
+        chunk = [];
+        size = 0;
+        this.stopIfClosing();
+      };
+      for (const record of fold.records()) {
+        if (record.op === 'put') documents += 1;
+        const line = encodeLine(record);
+        chunk.push(line);
+        size += line.length;
+        if (size >= step) await flush();
+      }
+      chunk.push(encodeLine({ op: 'end', documents }));
+      await flush();
+      await handle.datasync();
+    } catch (err) {
+      await handle.close();
+      await rm(temp, { force: true });
+      throw err;
+    }
+    await handle.close();
+    await rename(temp, target);
+    await syncFolder(this.dir);
+    // The new snapshot is durable: what it folded can go.
+    if (previous) await rm(join(this.dir, generationName('snapshot', previous.generation)), { force: true });
+    for (const journal of journals) await rm(join(this.dir, generationName('journal', journal.generation)), { force: true });
+    await syncFolder(this.dir);
+    this.snapshot = { generation: upTo, bytes };
+    this.sealed = this.sealed.filter((j) => j.generation > upTo);
+    this.log.info('store.compacted', {
+      snapshot: basename(target),
+      journals: journals.length,
+      journalBytes: journals.reduce((sum, j) => sum + j.bytes, 0),
+      documents,
+      bytes,
+      ms: Date.now() - started,
+    });
+  }
+
+  private stopIfClosing(): void {
+    if (this.closing) throw new Error('the store is closing');
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.compaction;
+    await this.journal.close();
+    this.log.info('store.closed', { records: this.journal.records, flushes: this.journal.flushes });
+    await this.unlock();
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    return (await handle.stat()).size;
+  } finally {
+    await handle.close();
   }
 }
