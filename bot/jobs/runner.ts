@@ -1,0 +1,299 @@
+import type { DateTime } from 'luxon';
+import { ConcurrencyError, type DocumentStore, type Versioned } from '../store/port';
+import { queries } from '../store/queries';
+import type { Logger } from '../services/ports';
+import {
+  bucketOf,
+  bucketsBetween,
+  claim,
+  failed,
+  finished,
+  holds,
+  renewed,
+  settledBefore,
+  LEASE_MS,
+  RENEW_MS,
+  type JobClaim,
+  type JobDoc,
+  type JobRef,
+  type JobsDoc,
+} from './job';
+import { advanceHead, readHead, StoredJobQueue, type JobQueue, type JobRequest } from './queue';
+
+/**
+ * Runs jobs: finds the ones due, claims each by ETag, renews the claim while the work runs and
+ * lets the work write its results only while the claim is still its own.
+ *
+ * Guarantees, for every kind: a job is claimed by one instance at a time; after a crash (or an
+ * instance that stopped renewing) another takes it over once the claim expires (LEASE_MS) and
+ * resumes from the progress written under the claim. Work that is not idempotent on its own (a
+ * Teams message has no idempotency key) is therefore done at least once; a kind that writes its
+ * intent before each send (see `JobContext.save`) repeats at most the one send in flight when
+ * an instance died. Two live instances never both do the same step: a step starts only after
+ * a write under the claim succeeded, and a claim is renewed every RENEW_MS while it runs.
+ */
+
+/** Thrown by a write under a claim that is no longer this instance's: stop at once. */
+export class LostClaimError extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} was taken over`);
+    this.name = 'LostClaimError';
+  }
+}
+
+/** What a job's work gets: the job as claimed and the one way to record what it has done. */
+export interface JobContext<P, R> {
+  readonly job: Readonly<JobDoc<P, R>>;
+  /** What earlier attempts recorded, if anything. */
+  readonly progress: R | undefined;
+  /**
+   * Records progress while the claim is held and renews it; throws LostClaimError otherwise.
+   * Write the intent of a send before the send, and its outcome after it.
+   */
+  save(progress: R): Promise<void>;
+}
+
+/** One kind of work. */
+export interface JobKind<P = any, R = any> {
+  kind: string;
+  /** Does the work; throwing makes it try again after a pause, up to the job's maxAttempts. */
+  run(context: JobContext<P, R>): Promise<void>;
+  /** Reports a job that gave up (a dead letter): it is not tried again. */
+  onDead?(job: JobDoc<P, R>): Promise<void>;
+}
+
+export interface RunnerOptions {
+  /** How long a claim lasts without renewal. */
+  leaseMs?: number;
+  /** How often to look for due jobs. */
+  pollMs?: number;
+  /** How many jobs one instance runs at once. */
+  concurrency?: number;
+  /** How many hours one poll looks through at most (after a long stop it catches up over several polls). */
+  maxBuckets?: number;
+}
+
+/** The jobs of one bot instance: enqueues them for the services, and runs the due ones. */
+export class JobRunner implements JobQueue {
+  private readonly kinds = new Map<string, JobKind>();
+  private readonly queue: StoredJobQueue;
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private pollAgain = false;
+  private stopped = false;
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly maxBuckets: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly store: DocumentStore<JobsDoc>,
+    private readonly instanceId: string,
+    private readonly now: () => DateTime,
+    private readonly log: Logger,
+    options: RunnerOptions = {},
+  ) {
+    this.queue = new StoredJobQueue(store, now);
+    this.pollMs = options.pollMs ?? 2000;
+    this.concurrency = options.concurrency ?? 8;
+    this.maxBuckets = options.maxBuckets ?? 48;
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
+  }
+
+  enqueue<P>(request: JobRequest<P>): Promise<JobRef> {
+    return this.queue.enqueue(request);
+  }
+
+  /** Starts running these kinds of jobs: polls at once, then every pollMs. */
+  start(kinds: JobKind[]): void {
+    for (const kind of kinds) this.kinds.set(kind.kind, kind);
+    this.stopped = false;
+    this.poll();
+    this.timer = setInterval(() => this.poll(), this.pollMs);
+    this.timer.unref();
+  }
+
+  /** Stops polling and waits for the jobs running here to reach a stop. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.polling;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  runSoon(ref: JobRef): void {
+    if (this.stopped || this.running.has(ref.id)) return;
+    void this.store
+      .read(ref.bucket, ref.id)
+      .then((found) => {
+        if (found && found.doc.type === 'job') this.tryClaim(found as Versioned<JobDoc>);
+      })
+      .catch((err: Error) => this.log.warn('job.readFailed', { job: ref.id, error: err.name }));
+  }
+
+  /** Looks for due jobs now (a poll already under way is followed by one more). */
+  poll(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = this.pollOnce()
+      .catch((err: Error) => this.log.warn('jobs.pollFailed', { error: err.name }))
+      .finally(() => {
+        this.polling = undefined;
+        if (this.pollAgain) {
+          this.pollAgain = false;
+          this.poll();
+        }
+      });
+  }
+
+  /** Resolves when no job is running here and no poll is under way (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.polling || this.running.size > 0) {
+      await this.polling;
+      await Promise.allSettled([...this.running.values()]);
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const now = this.now();
+    const head = await readHead(this.store, now);
+    const current = bucketOf(now);
+    const settled = settledBefore(now);
+    let oldestOpen: string | undefined;
+    for (const bucket of bucketsBetween(head.head.oldest, current, this.maxBuckets)) {
+      const free = this.concurrency - this.running.size;
+      if (free > 0) {
+        const due = await this.store.query(queries.claimableJobs(bucket, now.toUTC().toISO()!, free));
+        for (const row of due) this.tryClaim(row);
+      }
+      if (oldestOpen === undefined && bucket < settled) {
+        const open = await this.store.query(queries.openJobs(bucket));
+        if (open.length > 0) oldestOpen = bucket;
+      } else if (oldestOpen === undefined) {
+        oldestOpen = bucket;
+      }
+    }
+    const target = oldestOpen ?? settled;
+    if (target > head.head.oldest) await advanceHead(this.store, head, target, now);
+  }
+
+  /** Claims the job as read (by its ETag) and runs it; another instance's newer write wins quietly. */
+  private tryClaim(found: Versioned<JobDoc>): void {
+    const job = found.doc;
+    if (this.stopped || this.running.has(job.id) || this.running.size >= this.concurrency) return;
+    const kind = this.kinds.get(job.kind);
+    if (!kind) return;
+    const claimed = claim(job, this.instanceId, this.now(), this.leaseMs);
+    if (!claimed) return;
+    let again = false;
+    const run = this.store
+      .replace(claimed, found.etag)
+      .then(
+        async (held) => {
+          again = await this.run(kind, held as Versioned<JobDoc>);
+        },
+        (err: Error) => {
+          if (!(err instanceof ConcurrencyError)) this.log.warn('job.claimFailed', { job: job.id, error: err.name });
+        },
+      )
+      .finally(() => {
+        this.running.delete(job.id);
+        // Asked for again while it ran: run it once more (it is ready and due now).
+        if (again) this.runSoon({ bucket: job.bucket, id: job.id });
+      });
+    this.running.set(job.id, run);
+  }
+
+  /** Runs a claimed job to its end; true when it is to run once more at once. */
+  private async run(kind: JobKind, held: Versioned<JobDoc>): Promise<boolean> {
+    const claimHeld = held.doc.claim!;
+    const writer = new ClaimedWriter(this.store, held, claimHeld, this.now, this.leaseMs);
+    const renewal = setInterval(() => void writer.renew().catch(() => undefined), Math.min(RENEW_MS, this.leaseMs / 3));
+    renewal.unref();
+    const started = Date.now();
+    try {
+      await kind.run({
+        job: held.doc,
+        progress: held.doc.progress,
+        save: async (progress) => {
+          await writer.write((doc) => ({ ...doc, progress }));
+        },
+      });
+      clearInterval(renewal);
+      const done = await writer.write((doc) => finished(doc, this.now()));
+      this.log.info('job.done', { job: held.doc.id, kind: kind.kind, attempt: claimHeld.token, ms: Date.now() - started });
+      return done.state === 'ready';
+    } catch (err) {
+      clearInterval(renewal);
+      if (err instanceof LostClaimError) {
+        this.log.warn('job.lost', { job: held.doc.id, kind: kind.kind });
+        return false;
+      }
+      const name = (err as Error).name || 'Error';
+      const after = await writer.write((doc) => failed(doc, name, this.now())).catch((e: Error) => {
+        this.log.warn('job.failWriteFailed', { job: held.doc.id, error: e.name });
+        return undefined;
+      });
+      if (after?.state === 'dead') {
+        this.log.error('job.dead', { job: held.doc.id, kind: kind.kind, attempts: after.attempts, error: name });
+        await kind.onDead?.(after).catch((e: Error) => this.log.error('job.onDeadFailed', { job: held.doc.id, error: e.name }));
+      } else {
+        this.log.warn('job.retry', { job: held.doc.id, kind: kind.kind, attempt: claimHeld.token, error: name, dueAt: after?.dueAt });
+      }
+      return false;
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+}
+
+/**
+ * Writes a claimed job, one write at a time, each only while the claim is still the one taken
+ * (fencing): on an ETag conflict it reads the job again and gives up with LostClaimError if
+ * another claim replaced this one. Every write renews the claim.
+ */
+class ClaimedWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: DocumentStore<JobsDoc>,
+    private latest: Versioned<JobDoc>,
+    private readonly claimHeld: JobClaim,
+    private readonly now: () => DateTime,
+    private readonly leaseMs: number,
+  ) {}
+
+  /** Extends the claim. */
+  renew(): Promise<JobDoc> {
+    return this.write((doc) => doc);
+  }
+
+  /** Applies `change` to the job under the claim (the claim renewed), in order with other writes. */
+  write(change: (doc: JobDoc) => JobDoc): Promise<JobDoc> {
+    const next = this.chain.then(() => this.writeNow(change));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow(change: (doc: JobDoc) => JobDoc): Promise<JobDoc> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const current = this.latest.doc;
+      if (!holds(current, this.claimHeld)) throw new LostClaimError(current.id);
+      try {
+        this.latest = (await this.store.replace(change(renewed(current, this.now(), this.leaseMs)), this.latest.etag)) as Versioned<JobDoc>;
+        return this.latest.doc;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+        const fresh = await this.store.read(current.bucket, current.id);
+        if (!fresh || fresh.doc.type !== 'job') throw new LostClaimError(current.id);
+        this.latest = fresh as Versioned<JobDoc>;
+      }
+    }
+    throw new LostClaimError(this.latest.doc.id);
+  }
+}
+

@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { bucketOf, type JobDoc, type JobHead, type JobsDoc } from '../../bot/jobs/job';
+import { JobRunner, type JobKind } from '../../bot/jobs/runner';
+import type { Logger } from '../../bot/services/ports';
+import { CosmosDocumentStore, cosmosClient, openContainers } from '../../bot/store/cosmos-store';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../bot/store/embedded';
+import type { DocumentStore } from '../../bot/store/port';
+
+/** A clock the test moves by hand. */
+class Clock {
+  at = DateTime.utc().startOf('second');
+  readonly now = () => this.at;
+  advance(seconds: number): void {
+    this.at = this.at.plus({ seconds });
+  }
+}
+
+/** A log that remembers events. */
+function memoryLog(): Logger & { events: string[] } {
+  const events: string[] = [];
+  const push = (event: string) => void events.push(event);
+  return { events, info: push, warn: push, error: push };
+}
+
+/** A gate a job's work waits at until the test opens it. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
+  let server: EmbeddedCosmos;
+  let store: DocumentStore<JobsDoc>;
+  let database = 0;
+  const runners: JobRunner[] = [];
+
+  before(async () => {
+    server = await startEmbeddedCosmos();
+  });
+  after(async () => server.close());
+
+  beforeEach(async () => {
+    const containers = await openContainers(cosmosClient({ endpoint: server.endpoint, key: server.key, database: 'x' }), `jobs-${++database}`);
+    store = new CosmosDocumentStore(containers.jobs, 'jobs');
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+  });
+
+  function runner(clock: Clock, owner: string, kinds: JobKind[], log: Logger = memoryLog(), leaseMs = 10_000): JobRunner {
+    const r = new JobRunner(store, owner, clock.now, log, { pollMs: 60_000, leaseMs });
+    r.start(kinds);
+    runners.push(r);
+    return r;
+  }
+
+  async function stored(bucket: string, id: string): Promise<JobDoc> {
+    return (await store.read(bucket, id))!.doc as JobDoc;
+  }
+
+  it('asking for the same work twice stores one job and runs it once', async () => {
+    const clock = new Clock();
+    const ran: string[] = [];
+    const r = runner(clock, 'a', [{ kind: 'k', run: async (c) => void ran.push(c.job.id) }]);
+    const request = { kind: 'k', key: 'm-1.2', payload: { n: 1 }, dueAt: clock.at, maxAttempts: 3 };
+    const first = await r.enqueue(request);
+    const second = await r.enqueue(request);
+    assert.deepEqual(first, second);
+    r.poll();
+    await r.idle();
+    await r.enqueue(request);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['k.m-1.2']);
+    assert.equal((await stored(first.bucket, first.id)).state, 'done');
+  });
+
+  it('two runners over one store never both do a step: each job\'s steps run exactly once', async () => {
+    const clock = new Clock();
+    const steps: string[] = [];
+    const kind: JobKind<{ n: number }, { done: number }> = {
+      kind: 'steps',
+      async run(context) {
+        let done = context.progress?.done ?? 0;
+        for (; done < 3; done++) {
+          await context.save({ done });
+          steps.push(`${context.job.id}#${done}`);
+          await new Promise((r) => setTimeout(r, Math.random() * 5));
+        }
+        await context.save({ done });
+      },
+    };
+    const a = runner(clock, 'a', [kind]);
+    const b = runner(clock, 'b', [kind]);
+    for (let n = 0; n < 20; n++) await a.enqueue({ kind: 'steps', key: `j${n}`, payload: { n }, dueAt: clock.at, maxAttempts: 3 });
+    for (let round = 0; round < 5; round++) {
+      a.poll();
+      b.poll();
+      await Promise.all([a.idle(), b.idle()]);
+    }
+    assert.equal(steps.length, 60);
+    assert.equal(new Set(steps).size, 60, 'no step ran twice');
+  });
+
+  it('a runner that lost its claim to another instance stops at its next write and does nothing more', async () => {
+    const clock = new Clock();
+    const log = memoryLog();
+    const paused = gate();
+    const after: string[] = [];
+    const kind: JobKind = {
+      kind: 'slow',
+      async run(context) {
+        await context.save({ step: 1 });
+        await paused.wait;
+        await context.save({ step: 2 }); // must fail: the job was taken over meanwhile
+        after.push('second step');
+      },
+    };
+    const a = runner(clock, 'a', [kind], log);
+    const ref = await a.enqueue({ kind: 'slow', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 3 });
+    a.poll();
+    await until(async () => (await stored(ref.bucket, ref.id)).progress !== undefined, 'the first step');
+    // Another instance takes the job over (as after this one's claim expired).
+    const taken = await store.read(ref.bucket, ref.id);
+    const job = taken!.doc as JobDoc;
+    await store.replace({ ...job, claim: { owner: 'b', token: job.claim!.token + 1, until: clock.at.plus({ seconds: 10 }).toISO()! } }, taken!.etag);
+    paused.open();
+    await a.idle();
+    assert.deepEqual(after, []);
+    assert.ok(log.events.includes('job.lost'));
+    const now = await stored(ref.bucket, ref.id);
+    assert.equal(now.claim!.owner, 'b', 'the other instance still holds it');
+    assert.deepEqual(now.progress, { step: 1 });
+  });
+
+  it('a job whose instance died is taken over once its claim expires, and resumes from its progress', async () => {
+    const clock = new Clock();
+    const resumedFrom: unknown[] = [];
+    const kind: JobKind = { kind: 'resume', run: async (c) => void resumedFrom.push(c.progress) };
+    const b = runner(clock, 'b', [kind]);
+    const ref = await b.enqueue({ kind: 'resume', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 3 });
+    // The state a crash leaves: running under a dead instance's claim, with some progress written.
+    const read = await store.read(ref.bucket, ref.id);
+    await store.replace(
+      { ...(read!.doc as JobDoc), state: 'running', attempts: 1, claim: { owner: 'dead', token: 1, until: clock.at.plus({ seconds: 10 }).toISO()! }, progress: { sent: ['p1'] } },
+      read!.etag,
+    );
+    b.poll();
+    await b.idle();
+    assert.deepEqual(resumedFrom, [], 'not while the claim holds');
+    clock.advance(10);
+    b.poll();
+    await b.idle();
+    assert.deepEqual(resumedFrom, [{ sent: ['p1'] }]);
+    const done = await stored(ref.bucket, ref.id);
+    assert.equal(done.state, 'done');
+    assert.equal(done.attempts, 2);
+  });
+
+  it('tries a failing job again after a pause and reports it as a dead letter after its last attempt', async () => {
+    const clock = new Clock();
+    const log = memoryLog();
+    const dead: string[] = [];
+    let runs = 0;
+    const kind: JobKind = {
+      kind: 'failing',
+      run: async () => {
+        runs += 1;
+        throw new TypeError('boom');
+      },
+      onDead: async (job) => void dead.push(`${job.id}:${job.lastError}`),
+    };
+    const r = runner(clock, 'a', [kind], log);
+    const ref = await r.enqueue({ kind: 'failing', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 2 });
+    r.poll();
+    await r.idle();
+    assert.equal(runs, 1);
+    assert.equal((await stored(ref.bucket, ref.id)).state, 'ready');
+    r.poll();
+    await r.idle();
+    assert.equal(runs, 1, 'not before the pause');
+    clock.advance(2);
+    r.poll();
+    await r.idle();
+    assert.equal(runs, 2);
+    const job = await stored(ref.bucket, ref.id);
+    assert.equal(job.state, 'dead');
+    assert.deepEqual(dead, ['failing.x:TypeError']);
+    assert.ok(log.events.includes('job.dead'));
+    clock.advance(600);
+    r.poll();
+    await r.idle();
+    assert.equal(runs, 2, 'a dead letter is not tried again');
+  });
+
+  it('finds a job that fell due in an hour the pollers had already passed, and moves the head past finished hours', async () => {
+    const clock = new Clock();
+    const ran: string[] = [];
+    const r = runner(clock, 'a', [{ kind: 'late', run: async (c) => void ran.push(c.job.key) }]);
+    r.poll();
+    await r.idle();
+    const head = async () => ((await store.read('head', 'head'))!.doc as JobHead).oldest;
+    assert.equal(await head(), bucketOf(clock.at));
+    // A job due three hours ago (e.g. asked for again for a meeting sent then) is stored in that hour.
+    await r.enqueue({ kind: 'late', key: 'old', payload: {}, dueAt: clock.at.minus({ hours: 3 }), maxAttempts: 1 });
+    assert.equal(await head(), bucketOf(clock.at.minus({ hours: 3 })));
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['old']);
+    r.poll();
+    await r.idle();
+    assert.equal(await head(), bucketOf(clock.at.minus({ hours: 1 })), 'the head moves on to the hours that may still get jobs');
+  });
+
+  it('coalesces: asked for again while running, the job runs once more and sees what was asked for', async () => {
+    const clock = new Clock();
+    const paused = gate();
+    const seen: number[] = [];
+    let version = 1;
+    const kind: JobKind = {
+      kind: 'card',
+      async run() {
+        const read = version;
+        if (seen.length === 0) await paused.wait;
+        seen.push(read);
+      },
+    };
+    const r = runner(clock, 'a', [kind]);
+    const request = { kind: 'card', key: 'm', payload: {}, dueAt: clock.at, maxAttempts: 3, coalesce: true };
+    r.runSoon(await r.enqueue(request));
+    await until(async () => {
+      const job = await store.read(bucketOf(clock.at), 'card.m');
+      return (job?.doc as JobDoc | undefined)?.state === 'running';
+    }, 'running');
+    version = 2;
+    await r.enqueue(request);
+    paused.open();
+    await until(() => seen.length === 2, 'a second run');
+    await r.idle();
+    assert.deepEqual(seen, [1, 2], 'the last run saw the last change');
+  });
+});
