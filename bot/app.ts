@@ -3,53 +3,58 @@ import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import type { Config } from './config';
 import { httpServer } from './http/server';
-import { resumePendingDeliveries } from './services/invitations';
+import { JobRunner } from './jobs/runner';
+import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
-import type { Deps, Logger } from './services/ports';
-import { cosmosClient, openContainers, storesOn } from './store/cosmos';
-import { SnapshotFile, startEmbeddedCosmos, type EmbeddedCosmos } from './store/embedded';
-import { teamsEndpoint } from './teams/endpoint';
+import type { Deps, Logger, Stores } from './services/ports';
+import { statusCardJob } from './services/status';
+import { CosmosDocumentStore, cosmosClient, openContainers, type StoreObserver } from './store/cosmos-store';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from './store/embedded';
+import { messagesEndpoint, teamsAdapter } from './teams/endpoint';
 
 /** A running Samråd. */
 export interface Samrad {
   /** The address it listens on, e.g. http://127.0.0.1:3978. */
   url: string;
   deps: Deps;
+  /** This instance's job runner (tests wait on it). */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
-/** How often waiting invitations are looked for (after a restart, or one another instance left). */
-const SWEEP_MS = 60_000;
+/** What a test or the benchmark may add to a start. */
+export interface StartOptions {
+  now?: () => DateTime;
+  /** Hears of every store request (the benchmark counts them). */
+  observeStore?: StoreObserver;
+}
 
-/** Composition root: config → store → Teams endpoint → services → HTTP server, listening. */
-export async function startSamrad(config: Config, log: Logger, now: () => DateTime = () => DateTime.utc()): Promise<Samrad> {
+/** Composition root: config → store → Teams adapter → services and jobs → HTTP server, listening. */
+export async function startSamrad(config: Config, log: Logger, options: StartOptions = {}): Promise<Samrad> {
+  const now = options.now ?? (() => DateTime.utc());
   let embedded: EmbeddedCosmos | undefined;
   let target = config.cosmos;
   if (!target) {
-    embedded = await startEmbeddedCosmos();
+    embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, database: config.database, log });
     target = { endpoint: embedded.endpoint, key: embedded.key, database: config.database };
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });
   }
   const containers = await openContainers(cosmosClient(target), target.database);
-  const snapshot = embedded ? new SnapshotFile(config.dataDir, containers) : undefined;
-  if (snapshot) log.info('store.restored', { documents: await snapshot.restore() });
-  const stores = storesOn(containers, snapshot ? () => snapshot.changed() : undefined);
+  const observe: StoreObserver = (container, operation) => options.observeStore?.(container, operation);
+  const stores: Stores = {
+    meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe),
+    users: new CosmosDocumentStore(containers.users, 'users', observe),
+    jobs: new CosmosDocumentStore(containers.jobs, 'jobs', observe),
+  };
 
-  const teams = teamsEndpoint(config, log);
+  const teams = teamsAdapter(config, log);
   let listeningAt = '';
   const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
-  const deps: Deps = {
-    stores,
-    now,
-    newId: () => randomUUID(),
-    messenger: teams.messenger,
-    links,
-    log,
-    instanceId: randomUUID(),
-  };
-  teams.attach(deps);
+  const instanceId = randomUUID();
+  const jobs = new JobRunner(stores.jobs, instanceId, now, log);
+  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs };
 
-  const server = httpServer(teams, deps, links);
+  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -57,19 +62,16 @@ export async function startSamrad(config: Config, log: Logger, now: () => DateTi
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   listeningAt = `http://${host}:${port}`;
-  const sweep = () => void resumePendingDeliveries(deps).catch((err: Error) => log.error('sweep.failed', { error: err.name }));
-  const timer = setInterval(sweep, SWEEP_MS);
-  timer.unref();
-  sweep();
-  log.info('samrad.listening', { url: `http://${host}:${port}`, local: config.local, authenticated: !!config.bot.appId });
+  jobs.start([deliveryJob(deps), statusCardJob(deps)]);
+  log.info('samrad.listening', { url: listeningAt, local: config.local, authenticated: !!config.bot.appId, instance: instanceId });
 
   return {
-    url: `http://${host}:${port}`,
+    url: listeningAt,
     deps,
+    jobs,
     async close() {
-      clearInterval(timer);
+      await jobs.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (snapshot) await snapshot.close();
       if (embedded) await embedded.close();
     },
   };

@@ -1,11 +1,24 @@
-import { DateTime } from 'luxon';
-import { LIMITS, type Answer, type Delivery, type Meeting, type Participant, type PostedCard } from './meeting';
+import type { DateTime } from 'luxon';
+import {
+  LIMITS,
+  type Answer,
+  type Delivery,
+  type DeliveryDoc,
+  type Meeting,
+  type MeetingDoc,
+  type MeetingView,
+  type Participant,
+  type PostedCard,
+  type Reply,
+  type ReplyDoc,
+} from './meeting';
 import { Refusal } from './problems';
-import { clean, touch } from './planning';
+import { clean } from './planning';
 
 /**
- * The rules for invitations once they are sent: who may answer, what an answer records,
- * and how delivery to Teams is handed from one bot instance to another.
+ * The rules for invitations once they are sent: who may answer, what an answer records, how a
+ * delivery is recorded, and what the caseworker's overview counts. Each person's answer and
+ * delivery is a document of its own; these functions build them and read them back.
  */
 
 /** What an invitee sends from the invitation card. */
@@ -15,10 +28,21 @@ export interface ReplyInput {
   topic: string;
 }
 
-/** The invited participant who is this Teams user, or a refusal. */
+/** The id of a person's answer document in the meeting's partition. */
+export function replyId(participantId: string): string {
+  return `reply.${participantId}`;
+}
+
+/** The id of a person's delivery document in the meeting's partition. */
+export function deliveryId(participantId: string): string {
+  return `delivery.${participantId}`;
+}
+
+/** The invited participant who is this Teams user, or a refusal. Entra object ids compare case-insensitively. */
 export function invitedTeamsUser(meeting: Meeting, userId: string): Participant {
   if (meeting.status !== 'invited') throw new Refusal({ code: 'notInvited' });
-  const participant = meeting.participants.find((p) => p.contact.kind === 'teams' && p.contact.userId === userId && !p.isOrganizer);
+  const wanted = userId.toLowerCase();
+  const participant = meeting.participants.find((p) => p.contact.kind === 'teams' && p.contact.userId.toLowerCase() === wanted && !p.isOrganizer);
   if (!participant) throw new Refusal({ code: 'notInvited' });
   return participant;
 }
@@ -28,55 +52,94 @@ export function assertCurrentInvitation(meeting: Meeting, planRev: number | unde
   if (meeting.planRev === undefined || planRev !== meeting.planRev) throw new Refusal({ code: 'staleCard' });
 }
 
-/** Records an invitee's answer; a proposed topic joins the list the caseworker sees. */
-export function recordReply(
-  meeting: Meeting,
-  participantId: string,
-  input: ReplyInput,
-  via: 'teams' | 'phone',
-  by: string,
-  now: DateTime,
-): Meeting {
+/** An invitee's answer as its own document; a proposed topic goes with it. */
+export function replyDoc(meeting: Meeting, participantId: string, input: ReplyInput, via: 'teams' | 'phone', by: string, now: DateTime): ReplyDoc {
   const participant = meeting.participants.find((p) => p.id === participantId);
   if (meeting.status !== 'invited' || !participant || participant.isOrganizer) throw new Refusal({ code: 'participantUnknown' });
   const comment = clean(input.comment, true);
   const topic = clean(input.topic);
   if (comment.length > LIMITS.comment) throw new Refusal({ code: 'textTooLong', params: { field: 'comment', max: LIMITS.comment } });
   if (topic.length > LIMITS.topic) throw new Refusal({ code: 'textTooLong', params: { field: 'topic', max: LIMITS.topic } });
-  const at = now.toUTC().toISO()!;
-  const reply = { answer: input.answer, at, via, ...(comment ? { comment } : {}) };
-  const participants = meeting.participants.map((p) => (p.id === participantId ? { ...p, reply } : p));
-  const others = meeting.proposedTopics.filter((t) => t.participantId !== participantId);
-  const proposedTopics = topic ? [...others, { participantId, text: topic, at }] : meeting.proposedTopics;
-  return touch(meeting, now, { participants, proposedTopics }, { by, action: `reply:${via}` });
+  return {
+    kind: 'reply',
+    id: replyId(participantId),
+    meetingId: meeting.id,
+    participantId,
+    answer: input.answer,
+    at: now.toUTC().toISO()!,
+    via,
+    by,
+    planRev: meeting.planRev ?? meeting.rev,
+    ...(comment ? { comment } : {}),
+    ...(topic ? { topic } : {}),
+  };
 }
 
-/** Takes the delivery of a meeting's invitations for one worker, unless another holds it. */
-export function takeDeliveryLease(meeting: Meeting, owner: string, now: DateTime, seconds: number): Meeting | undefined {
-  if (!meeting.deliveryPending) return undefined;
-  const lease = meeting.deliveryLease;
-  if (lease && lease.owner !== owner && DateTime.fromISO(lease.until) > now) return undefined;
-  return touch(meeting, now, { deliveryLease: { owner, until: now.plus({ seconds }).toUTC().toISO()! } });
+/** How one invitation went out, as its own document. */
+export function deliveryDoc(meeting: Meeting, participantId: string, via: 'teams' | 'letter', card: PostedCard | undefined, now: DateTime): DeliveryDoc {
+  return {
+    kind: 'delivery',
+    id: deliveryId(participantId),
+    meetingId: meeting.id,
+    participantId,
+    planRev: meeting.planRev ?? meeting.rev,
+    via,
+    ...(card ? { card } : {}),
+    at: now.toUTC().toISO()!,
+  };
 }
 
-/** Records how one invitation went out. */
-export function recordDelivery(meeting: Meeting, participantId: string, delivery: Delivery, posted: PostedCard | undefined, now: DateTime): Meeting {
-  const participants = meeting.participants.map((p) => (p.id === participantId ? { ...p, delivery, ...(posted ? { invitation: posted } : {}) } : p));
-  return touch(meeting, now, { participants }, { by: 'system', action: `delivery:${delivery}` });
+/** The view of a meeting from the documents of its partition; undefined when there is no plan. */
+export function viewOf(docs: readonly MeetingDoc[]): MeetingView | undefined {
+  const plan = docs.find((d): d is Meeting => d.kind === 'plan');
+  if (!plan) return undefined;
+  const known = new Set(plan.participants.map((p) => p.id));
+  const replies = new Map<string, ReplyDoc>();
+  const deliveries = new Map<string, DeliveryDoc>();
+  for (const doc of docs) {
+    if (doc.kind === 'reply' && known.has(doc.participantId)) replies.set(doc.participantId, doc);
+    if (doc.kind === 'delivery' && known.has(doc.participantId)) deliveries.set(doc.participantId, doc);
+  }
+  return { plan, replies, deliveries };
 }
 
-/** Ends a delivery round: the lease is released, and the meeting leaves the queue when nothing is pending. */
-export function finishDelivery(meeting: Meeting, now: DateTime): Meeting {
-  const deliveryPending = meeting.participants.some((p) => p.delivery === 'pending');
-  return touch(meeting, now, { deliveryPending, deliveryLease: undefined });
+/** A plan alone, as a view with no answers or deliveries yet (a draft, or a meeting just sent). */
+export function planOnly(plan: Meeting): MeetingView {
+  return { plan, replies: new Map(), deliveries: new Map() };
+}
+
+/** A person's answer: the caseworker who convenes is coming from the moment the invitations are sent. */
+export function replyOf(view: MeetingView, participant: Participant): Reply | undefined {
+  if (participant.isOrganizer) return view.plan.sentAt ? { answer: 'accepted', at: view.plan.sentAt, via: 'teams' } : undefined;
+  return view.replies.get(participant.id);
+}
+
+/** Where a person's invitation stands. */
+export function deliveryOf(view: MeetingView, participant: Participant): Delivery {
+  if (participant.isOrganizer) return 'organizer';
+  if (participant.contact.kind !== 'teams') return 'letter';
+  return view.deliveries.get(participant.id)?.via ?? 'pending';
+}
+
+/** The Teams invitees whose invitation has not gone out yet. */
+export function awaitingDelivery(view: MeetingView): Participant[] {
+  return view.plan.participants.filter((p) => deliveryOf(view, p) === 'pending');
 }
 
 /** Counts of answers for the caseworker's overview. */
-export function tally(meeting: Meeting): Record<Answer | 'waiting', number> {
+export function tally(view: MeetingView): Record<Answer | 'waiting', number> {
   const counts = { accepted: 0, declined: 0, maybe: 0, waiting: 0 };
-  for (const p of meeting.participants) {
+  for (const p of view.plan.participants) {
     if (p.isOrganizer) continue;
-    counts[p.reply?.answer ?? 'waiting'] += 1;
+    counts[replyOf(view, p)?.answer ?? 'waiting'] += 1;
   }
   return counts;
+}
+
+/** The topics invitees proposed, oldest first. */
+export function proposedTopics(view: MeetingView): { participantId: string; text: string; at: string }[] {
+  return [...view.replies.values()]
+    .filter((r) => r.topic)
+    .map((r) => ({ participantId: r.participantId, text: r.topic!, at: r.at }))
+    .sort((a, b) => a.at.localeCompare(b.at));
 }

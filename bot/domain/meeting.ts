@@ -1,7 +1,7 @@
 /**
- * The network meeting as Samråd stores it: a draft while the caseworker plans it, then an
- * invited meeting whose participants answer. Plain data, no behaviour: the rules live in
- * `planning.ts` and `invitation.ts`.
+ * The network meeting as Samråd stores it: a plan (a draft while the caseworker plans it, then
+ * an invited meeting) and one document per person for their answer and their invitation's
+ * delivery. Plain data, no behaviour: the rules live in `planning.ts` and `invitation.ts`.
  */
 
 /** The languages every text exists in. */
@@ -36,19 +36,17 @@ export interface Reply {
   via: 'teams' | 'phone';
 }
 
-/**
- * Where the invitation stands: `pending` until the bot has tried Teams, `teams` when the card
- * is in the invitee's chat, `letter` when the caseworker must send a letter or e-mail,
- * `organizer` for the caseworker who convenes.
- */
-export type Delivery = 'pending' | 'teams' | 'letter' | 'organizer';
-
-/** Where the invitation card sits in the invitee's chat, so it can be updated later. */
+/** Where a card Samråd posted sits in a chat, so it can be updated later. */
 export interface PostedCard {
   conversationId: string;
   activityId: string;
 }
 
+/**
+ * One person of the meeting as the plan names them. What each person does on their own (their
+ * answer, the delivery of their invitation) lives in their own document, see `ReplyDoc` and
+ * `DeliveryDoc`, so that people acting at once never write the same document.
+ */
 export interface Participant {
   id: string;
   name: string;
@@ -59,9 +57,6 @@ export interface Participant {
   /** The language of their invitation when the bot does not know their Teams locale. */
   language: Locale;
   isOrganizer?: boolean;
-  delivery: Delivery;
-  invitation?: PostedCard;
-  reply?: Reply;
 }
 
 export interface When {
@@ -90,12 +85,6 @@ export interface Consent {
   recordedBy: string;
 }
 
-export interface ProposedTopic {
-  participantId: string;
-  text: string;
-  at: string;
-}
-
 export type PlanningStep = 'when' | 'who' | 'why' | 'summary';
 export type MeetingStatus = 'draft' | 'invited';
 
@@ -112,8 +101,15 @@ export interface Organizer {
   name: string;
 }
 
+/**
+ * The plan of a meeting: the draft while the caseworker plans it, then what the invitations
+ * say. It is the document whose id is the meeting id, in the meeting's own partition.
+ */
 export interface Meeting {
+  kind: 'plan';
   id: string;
+  /** The partition every document of this meeting shares; the same as `id` for the plan. */
+  meetingId: string;
   status: MeetingStatus;
   /**
    * Raised whenever something a card shows changes. Every card carries the revision it was
@@ -132,12 +128,8 @@ export interface Meeting {
   consent?: Consent;
   chairId?: string;
   secretaryId?: string;
-  proposedTopics: ProposedTopic[];
   /** The caseworker's status card, updated as answers arrive. */
   statusCard?: PostedCard;
-  /** True while invitations wait to be delivered; a worker picks it up, also after a restart. */
-  deliveryPending?: boolean;
-  deliveryLease?: { owner: string; until: string };
   createdAt: string;
   updatedAt: string;
   sentAt?: string;
@@ -147,6 +139,53 @@ export interface Meeting {
    * unsent is erased after LIMITS.draftDays; a sent meeting has none here.
    */
   ttl?: number;
+}
+
+/** An invitee's answer, in its own document: only they (or the caseworker recording a phone call) write it. */
+export interface ReplyDoc extends Reply {
+  kind: 'reply';
+  /** `reply.<participant id>` */
+  id: string;
+  meetingId: string;
+  participantId: string;
+  /** A topic they want to raise at the meeting. */
+  topic?: string;
+  /** The plan revision of the invitation they answered. */
+  planRev: number;
+  /** Who wrote it: a user key, never a name. */
+  by: string;
+}
+
+/** How one person's invitation went out, written by the delivery job while it holds its claim. */
+export interface DeliveryDoc {
+  kind: 'delivery';
+  /** `delivery.<participant id>` */
+  id: string;
+  meetingId: string;
+  participantId: string;
+  /** The plan revision the delivered invitation was drawn from. */
+  planRev: number;
+  /** `teams`: the card is in their chat; `letter`: Teams could not reach them, the caseworker sends a letter. */
+  via: 'teams' | 'letter';
+  card?: PostedCard;
+  at: string;
+}
+
+/** Every kind of document in a meeting's partition. */
+export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc;
+
+/**
+ * Where an invitation stands for the caseworker: `pending` until the bot has tried Teams,
+ * `teams` when the card is in the invitee's chat, `letter` when the caseworker must send a
+ * letter or e-mail, `organizer` for the caseworker who convenes.
+ */
+export type Delivery = 'pending' | 'teams' | 'letter' | 'organizer';
+
+/** A meeting as the people's views need it: the plan with each person's answer and delivery. */
+export interface MeetingView {
+  plan: Meeting;
+  replies: ReadonlyMap<string, ReplyDoc>;
+  deliveries: ReadonlyMap<string, DeliveryDoc>;
 }
 
 /** Limits that keep cards small and input sane. */
@@ -161,11 +200,14 @@ export const LIMITS = {
   comment: 500,
   address: 300,
   email: 254,
-  participants: 30,
+  /** Everyone: up to 40 invitees besides the client and the caseworker who convenes. */
+  participants: 42,
   minDuration: 15,
   maxDuration: 480,
   recommendedMaxDuration: 120,
   defaultDuration: 90,
   audit: 200,
   draftDays: 30,
+  /** How far ahead a meeting may be planned. */
+  yearsAhead: 2,
 } as const;

@@ -16,6 +16,7 @@ import {
   type Participant,
   type PlaceKind,
   type PlanningStep,
+  type PostedCard,
 } from './meeting';
 import { Refusal, refuseIfAny, type Problem } from './problems';
 import { localToInstant } from './time';
@@ -76,7 +77,9 @@ export function newDraft(args: {
 }): Meeting {
   const at = iso(args.now);
   return {
+    kind: 'plan',
     id: args.id,
+    meetingId: args.id,
     status: 'draft',
     rev: 1,
     tenantId: args.tenantId,
@@ -91,10 +94,8 @@ export function newDraft(args: {
         contact: { kind: 'teams', userId: args.organizerUserId },
         language: args.organizerLanguage,
         isOrganizer: true,
-        delivery: 'organizer',
       },
     ],
-    proposedTopics: [],
     createdAt: at,
     updatedAt: at,
     audit: [{ at, by: args.organizer.userKey, action: 'created' }],
@@ -109,6 +110,7 @@ export function setWhen(meeting: Meeting, input: WhenInput, timeZone: string, no
   const { instant, problems: timeProblems } = localToInstant(input.date, input.time, timeZone);
   problems.push(...timeProblems);
   if (instant && instant <= now) problems.push({ code: 'datePast' });
+  if (instant && instant > now.plus({ years: LIMITS.yearsAhead })) problems.push({ code: 'dateTooFar', params: { years: LIMITS.yearsAhead } });
   const duration = parseDuration(input.duration);
   if (duration === undefined) {
     problems.push({ code: 'durationInvalid', params: { min: LIMITS.minDuration, max: LIMITS.maxDuration } });
@@ -154,7 +156,6 @@ export function addParticipant(meeting: Meeting, input: ParticipantInput, id: st
     relation,
     contact: contact!,
     language: language as Locale,
-    delivery: 'pending',
   };
   return touch(meeting, now, { participants: [...meeting.participants, participant] });
 }
@@ -232,21 +233,17 @@ export function warnings(meeting: Meeting): Warning[] {
 }
 
 /**
- * Sends the draft: from now on it is an invited meeting. Teams invitees wait for delivery,
- * everyone else needs a letter, and the caseworker who convenes has accepted.
+ * Sends the draft: from now on it is an invited meeting, the caseworker who convenes is
+ * coming, and the invitations wait for delivery. `statusCard` is where the caseworker's
+ * status card will stand: the card they pressed Send on.
  */
-export function markSent(meeting: Meeting, now: DateTime): Meeting {
+export function markSent(meeting: Meeting, now: DateTime, statusCard?: PostedCard): Meeting {
   assertDraft(meeting);
   refuseIfAny(missingForSending(meeting, now));
-  const participants = meeting.participants.map((p): Participant => {
-    if (p.isOrganizer) return { ...p, delivery: 'organizer', reply: { answer: 'accepted', at: iso(now), via: 'teams' } };
-    return { ...p, delivery: p.contact.kind === 'teams' ? 'pending' : 'letter' };
-  });
-  const deliveryPending = participants.some((p) => p.delivery === 'pending');
   return touch(
     meeting,
     now,
-    { status: 'invited', participants, sentAt: iso(now), deliveryPending, step: 'summary', planRev: meeting.rev + 1, ttl: undefined },
+    { status: 'invited', sentAt: iso(now), step: 'summary', planRev: meeting.rev + 1, ttl: undefined, ...(statusCard ? { statusCard } : {}) },
     { by: meeting.organizer.userKey, action: 'sent' },
   );
 }
@@ -280,12 +277,18 @@ export function touch(meeting: Meeting, now: DateTime, changes: Partial<Meeting>
   return { ...meeting, ...changes, rev: meeting.rev + 1, updatedAt: at, audit: entries };
 }
 
-/** Text from a card: trimmed, inner whitespace collapsed unless line breaks are kept, no control characters. */
+/**
+ * Text from a card: trimmed, inner whitespace collapsed unless line breaks are kept, no control
+ * characters and no direction overrides; text made only of invisible characters is empty.
+ */
 export function clean(value: string, keepLines = false): string {
-  const noControl = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
-  if (keepLines) return noControl.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
-  return noControl.replace(/\s+/g, ' ').trim();
+  const noControl = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g, '');
+  const text = keepLines ? noControl.replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').replace(/\n{3,}/g, '\n\n').trim() : noControl.replace(/\s+/g, ' ').trim();
+  return VISIBLE.test(text) ? text : '';
 }
+
+/** A character that shows: not a space, not a control or format character, not a blank filler. */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Zs}\u115f\u1160\u2800\u3164\uffa0]/u;
 
 /** The member of a fixed list the value names, if any. */
 export function oneOf<T extends string>(list: readonly T[], value: string): T | undefined {
@@ -329,9 +332,12 @@ function isDuplicate(participants: readonly Participant[], name: string, contact
   });
 }
 
+/** Whole minutes written in decimal digits; `0x5A`, `1e2` or `90.0` are not durations. */
 function parseDuration(value: string): number | undefined {
-  const n = Number(String(value).trim());
-  if (!Number.isInteger(n) || n < LIMITS.minDuration || n > LIMITS.maxDuration) return undefined;
+  const text = String(value).trim();
+  if (!/^\d{1,4}$/.test(text)) return undefined;
+  const n = Number(text);
+  if (n < LIMITS.minDuration || n > LIMITS.maxDuration) return undefined;
   return n;
 }
 

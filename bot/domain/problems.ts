@@ -5,6 +5,7 @@
 export const PROBLEM_CODES = [
   'dateInvalid',
   'datePast',
+  'dateTooFar',
   'timeInvalid',
   'timeNotOnDate',
   'durationInvalid',

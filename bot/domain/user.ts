@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Locale } from './meeting';
 
 /** Enough to write to a person in their 1:1 chat with the bot, without storing their name. */
@@ -13,7 +14,9 @@ export interface ConversationAddress {
 
 /** What Samråd keeps about a Teams user: how to reach them, their language, their open draft. */
 export interface UserRecord {
+  /** The same as `userKey`: one record per user, in the user's own partition. */
   id: string;
+  userKey: string;
   tenantId: string;
   locale: Locale;
   timeZone?: string;
@@ -24,9 +27,10 @@ export interface UserRecord {
 
 /**
  * The key of a user's record: their Entra object id when Teams sends it (the people picker
- * names people by it), otherwise their channel id.
+ * names people by it; GUIDs compare case-insensitively, so it is lower-cased), otherwise a
+ * digest of their channel id, so two different channel ids never share a record.
  */
 export function userKey(aadObjectId: string | undefined, channelUserId: string): string {
   if (aadObjectId) return `aad-${aadObjectId.toLowerCase()}`;
-  return `ch-${channelUserId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  return `ch-${createHash('sha256').update(channelUserId, 'utf8').digest('hex').slice(0, 40)}`;
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../services/ports';
+import { isIssuedId } from '../services/action-data';
+import { readPlan } from '../services/meetings';
 import type { LetterLinks } from '../services/links';
 import type { Locale } from '../domain/meeting';
 import { invitationLetter, letterMissing } from '../documents/letter';
@@ -16,7 +18,8 @@ export interface HttpAnswer {
 /** Serves a printable letter or calendar file for a signed link; anything else is a 404 page in the reader's language. */
 export async function serveLetter(deps: Deps, links: LetterLinks, token: string, kind: 'letter' | 'ics', readerLocale: Locale): Promise<HttpAnswer> {
   const claim = links.verify(token);
-  const found = claim ? await deps.stores.meetings.read(claim.meetingId) : undefined;
+  // A signed link names ids Samråd issued; anything else finds nothing.
+  const found = claim && isIssuedId(claim.meetingId) && isIssuedId(claim.participantId) ? await readPlan(deps, claim.meetingId) : undefined;
   const invitee = found?.doc.participants.find((p) => p.id === claim?.participantId && !p.isOrganizer);
   if (!found || !invitee || found.doc.status !== 'invited') {
     return { status: 404, type: 'text/html; charset=utf-8', body: letterMissing(readerLocale, 'expired') };

@@ -2,7 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { Locale } from '../domain/meeting';
 import type { Deps } from '../services/ports';
 import type { LetterLinks } from '../services/links';
-import type { TeamsEndpoint } from '../teams/endpoint';
+import type { MessagesEndpoint } from '../teams/endpoint';
 import { letterMissing } from '../documents/letter';
 import { sitePage } from '../documents/site';
 import { resolveLocale } from '../i18n';
@@ -12,7 +12,7 @@ import { serveLetter, type HttpAnswer } from './letters';
 const MAX_BODY = 256 * 1024;
 
 /** The HTTP server: the Bot Framework endpoint, the letter links and a health check. */
-export function httpServer(teams: TeamsEndpoint, deps: Deps, links: LetterLinks): Server {
+export function httpServer(messages: MessagesEndpoint, deps: Deps, links: LetterLinks): Server {
   // Signed letter tokens are longer than the router's default limit of 100 characters per parameter.
   const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false, maxParamLength: 512 } as restify.ServerOptions);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY, mapParams: false, rejectUnknown: true }));
@@ -25,7 +25,7 @@ export function httpServer(teams: TeamsEndpoint, deps: Deps, links: LetterLinks)
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     try {
-      await teams.handle(req, res);
+      await messages(req, res);
     } catch (err) {
       deps.log.error('messages.failed', { error: (err as Error).name });
       if (!res.headersSent) res.send(400, { error: 'BadRequest' });

@@ -1,39 +1,99 @@
-import { Refusal } from '../domain/problems';
-import { problemText, t } from '../i18n';
-import { welcomeCard } from '../../cards/planning';
-import { answerInvitation, changeAnswer, recordPhoneAnswer, showStatus } from './invitations';
-import { planAction, resumeDraft, startDraft, welcome, type ActionData } from './planning';
+import { addParticipant, goTo, removeParticipant, setRoles, setWhen, setWhy } from '../domain/planning';
+import { t } from '../i18n';
+import {
+  noData,
+  parseAddParticipant,
+  parseAnswer,
+  parseCardRef,
+  parseGoto,
+  parseMeetingRef,
+  parsePhoneAnswer,
+  parseRemoveParticipant,
+  parseRoles,
+  parseWhen,
+  parseWhy,
+  type ActionData,
+  type BadData,
+} from './action-data';
+import { answerInvitation, changeAnswer, recordPhoneAnswer } from './answers';
+import { refusedCard } from './meetings';
+import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft, welcome } from './planning';
 import type { Actor, CardReply, Deps } from './ports';
+import { showComments, showStatus } from './status';
 
-type Handler = (deps: Deps, actor: Actor, data: ActionData, verb: string) => Promise<CardReply>;
+/** One card verb: how its data is read, and the service that answers it. */
+interface Route<D> {
+  parse: (raw: ActionData) => D | BadData;
+  handle: (deps: Deps, actor: Actor, data: D, raw: ActionData) => Promise<CardReply>;
+}
 
-/** Every card verb Samråd answers, and the service that answers it. */
-const ACTIONS: Record<string, Handler> = {
-  'plan.start': (deps, actor) => startDraft(deps, actor),
-  'plan.resume': (deps, actor) => resumeDraft(deps, actor),
-  'plan.when': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'plan.who.add': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'plan.who.remove': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'plan.who.save': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'plan.why': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'plan.goto': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'plan.send': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'plan.discard': (deps, actor, data, verb) => planAction(deps, actor, verb, data),
-  'invite.answer': (deps, actor, data) => answerInvitation(deps, actor, data),
-  'invite.change': (deps, actor, data) => changeAnswer(deps, actor, data),
-  'invite.record': (deps, actor, data) => recordPhoneAnswer(deps, actor, data),
-  'status.show': (deps, actor, data) => showStatus(deps, actor, data),
-};
+function route<D>(parse: Route<D>['parse'], handle: Route<D>['handle']): Route<D> {
+  return { parse, handle };
+}
 
-/** Answers a card action; an unknown verb gets a clear message and changes nothing. */
-export async function handleAction(deps: Deps, actor: Actor, verb: string, data: ActionData): Promise<CardReply> {
-  const handler = Object.prototype.hasOwnProperty.call(ACTIONS, verb) ? ACTIONS[verb] : undefined;
-  if (!handler) {
+/**
+ * Every card verb Samråd answers, its data's parser and its service: the one place a verb is
+ * wired. `cards/templates` may use only these verbs (a test checks both directions).
+ */
+export const ROUTES = {
+  'plan.start': route(noData, (deps, actor) => startDraft(deps, actor)),
+  'plan.resume': route(noData, (deps, actor) => resumeDraft(deps, actor)),
+  'plan.when': route(parseWhen, (deps, actor, d, raw) =>
+    planAction(deps, actor, d, raw, (m, { deps }) => ({ next: setWhen(m, d.input, m.when?.timeZone ?? actor.reader.timeZone, deps.now()) })),
+  ),
+  'plan.who.add': route(parseAddParticipant, (deps, actor, d, raw) =>
+    planAction(deps, actor, d, raw, (m, { deps }) => {
+      const next = addParticipant(m, d.input, deps.newId(), deps.now());
+      const added = next.participants[next.participants.length - 1];
+      return { next, notice: { text: t(actor.reader.locale, 'notice.added', { name: added.name }), color: 'Good' } };
+    }),
+  ),
+  'plan.who.remove': route(parseRemoveParticipant, (deps, actor, d, raw) =>
+    planAction(deps, actor, d, raw, (m, { deps }) => ({
+      next: removeParticipant(m, d.participantId, deps.now()),
+      notice: { text: t(actor.reader.locale, 'notice.removed'), color: 'Good' },
+    })),
+  ),
+  'plan.who.save': route(parseRoles, (deps, actor, d, raw) => planAction(deps, actor, d, raw, (m, { deps }) => ({ next: setRoles(m, d, actor.userKey, deps.now()) }))),
+  'plan.why': route(parseWhy, (deps, actor, d, raw) => planAction(deps, actor, d, raw, (m, { deps }) => ({ next: setWhy(m, d.input, deps.now()) }))),
+  'plan.goto': route(parseGoto, (deps, actor, d, raw) => planAction(deps, actor, d, raw, (m, { deps }) => ({ next: goTo(m, d.step, deps.now()) }))),
+  'plan.send': route(parseCardRef, (deps, actor, d) => sendInvitations(deps, actor, d)),
+  'plan.discard': route(parseCardRef, (deps, actor, d) => discardDraft(deps, actor, d)),
+  'invite.answer': route(parseAnswer, (deps, actor, d) => answerInvitation(deps, actor, d)),
+  'invite.change': route(parseMeetingRef, (deps, actor, d) => changeAnswer(deps, actor, d)),
+  'invite.record': route(parsePhoneAnswer, (deps, actor, d) => recordPhoneAnswer(deps, actor, d)),
+  'status.show': route(parseMeetingRef, (deps, actor, d) => showStatus(deps, actor, d)),
+  'status.comments': route(parseMeetingRef, (deps, actor, d) => showComments(deps, actor, d)),
+} satisfies Record<string, Route<any>>;
+
+/** A verb Samråd answers. */
+export type Verb = keyof typeof ROUTES;
+
+/** Every verb, for checks that tie the cards to this table. */
+export const VERBS = Object.keys(ROUTES) as Verb[];
+
+function isVerb(verb: string): verb is Verb {
+  return Object.prototype.hasOwnProperty.call(ROUTES, verb);
+}
+
+/** Answers a card action; an unknown verb or data of the wrong shape gets a clear message and changes nothing. */
+export async function handleAction(deps: Deps, actor: Actor, verb: string, raw: ActionData): Promise<CardReply> {
+  if (!isVerb(verb)) {
     deps.log.warn('action.unknown', { verb: verb.slice(0, 40) });
-    const problem = new Refusal({ code: 'unknownAction' }).problems[0];
-    return { card: welcomeCard(actor.reader, undefined, [{ text: problemText(actor.reader.locale, problem), color: 'Attention' }]) };
+    return refusedCard(actor, 'unknownAction');
   }
-  return handler(deps, actor, data, verb);
+  const entry = ROUTES[verb] as Route<unknown>;
+  const data = entry.parse(raw);
+  if (isBad(data)) {
+    // Data no card of Samråd's would send: "out of date" or "not found", and nothing of any meeting.
+    deps.log.warn('action.badData', { verb, problem: data.bad });
+    return refusedCard(actor, data.bad);
+  }
+  return entry.handle(deps, actor, data, raw);
+}
+
+function isBad(data: unknown): data is BadData {
+  return typeof data === 'object' && data !== null && 'bad' in data;
 }
 
 const NEW_WORDS = new Set(['new', 'ny', 'uusi', 'start', 'plan', 'planera', 'planlæg', 'suunnittele']);

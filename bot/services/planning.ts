@@ -1,36 +1,22 @@
-import type { Meeting, PlanningStep } from '../domain/meeting';
-import {
-  addParticipant,
-  assertCurrent,
-  assertDraft,
-  goTo,
-  markSent,
-  newDraft,
-  removeParticipant,
-  setRoles,
-  setWhen,
-  setWhy,
-  oneOf,
-} from '../domain/planning';
+import type { Meeting } from '../domain/meeting';
+import { assertCurrent, assertDraft, markSent, newDraft } from '../domain/planning';
+import { planOnly } from '../domain/invitation';
 import { Refusal } from '../domain/problems';
 import { t, problemText } from '../i18n';
-import { ConcurrencyError, update } from '../store/documents';
+import { ConcurrencyError } from '../store/port';
 import { planningCard, welcomeCard } from '../../cards/planning';
 import type { Notice } from '../../cards/render';
-import { deliverInvitations, statusView } from './invitations';
-import { loadOwnMeeting } from './meetings';
+import type { ActionData, CardRef } from './action-data';
+import { enqueueDelivery } from './delivery';
+import { loadOwnMeeting, readPlan } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
+import { statusView } from './status';
 import { setDraftPointer } from './users';
-
-/** The fields a card action carries besides its inputs, read as plain strings. */
-export type ActionData = Record<string, string>;
-
-const STEPS: readonly PlanningStep[] = ['when', 'who', 'why', 'summary'];
 
 /** The welcome card, offering to continue the caseworker's draft when there is one. */
 export async function welcome(deps: Deps, actor: Actor, notices: Notice[] = []): Promise<CardReply> {
   const draftId = actor.draftMeetingId;
-  const draft = draftId ? await deps.stores.meetings.read(draftId) : undefined;
+  const draft = draftId ? await readPlan(deps, draftId) : undefined;
   const live = draft && draft.doc.status === 'draft' ? draftId : undefined;
   return { card: welcomeCard(actor.reader, live, notices) };
 }
@@ -58,107 +44,94 @@ export async function startDraft(deps: Deps, actor: Actor): Promise<CardReply> {
 /** Shows the caseworker's open draft at the step it is at. */
 export async function resumeDraft(deps: Deps, actor: Actor): Promise<CardReply> {
   const id = actor.draftMeetingId;
-  const found = id ? await deps.stores.meetings.read(id) : undefined;
+  const found = id ? await readPlan(deps, id) : undefined;
   if (!found || found.doc.status !== 'draft' || found.doc.organizer.userKey !== actor.userKey) {
     return welcome(deps, actor, [{ text: problemText(actor.reader.locale, { code: 'meetingNotFound' }), color: 'Attention' }]);
   }
   return { card: planningCard(found.doc, actor.reader, deps.now()) };
 }
 
+/** A change of the draft by one planning card: the meeting to save and a line to show on top. */
+export type PlanChange = (meeting: Meeting, context: { deps: Deps; actor: Actor }) => { next: Meeting; notice?: Notice };
+
 /**
- * Applies one planning action to the draft it names. The card's revision must be the stored
- * one; a refused or stale action leaves the draft as it was and shows why, keeping what the
- * caseworker typed.
+ * Applies one planning change to the draft the card names. The card's revision must be the
+ * stored one; a refused or stale action leaves the draft as it was and shows why, keeping what
+ * the caseworker typed.
  */
-export async function planAction(deps: Deps, actor: Actor, verb: string, data: ActionData): Promise<CardReply> {
-  const { locale } = actor.reader;
-  const loaded = await loadOwnMeeting(deps, actor, data.meetingId);
-  if ('reply' in loaded) return loaded.reply;
+export async function planAction(deps: Deps, actor: Actor, ref: CardRef, raw: ActionData, change: PlanChange): Promise<CardReply> {
+  const applied = await applyToDraft(deps, actor, ref, raw, change);
+  if ('reply' in applied) return applied.reply;
+  return { card: planningCard(applied.saved, actor.reader, deps.now(), applied.notice ? [applied.notice] : []) };
+}
+
+/** Loads the caseworker's draft, checks the card is current, applies the change and saves it with the ETag read. */
+async function applyToDraft(
+  deps: Deps,
+  actor: Actor,
+  ref: CardRef,
+  raw: ActionData,
+  change: PlanChange,
+): Promise<{ saved: Meeting; notice?: Notice } | { reply: CardReply }> {
+  const loaded = await loadOwnMeeting(deps, actor, ref.meetingId);
+  if ('reply' in loaded) return loaded;
   const { meeting, etag } = loaded;
-  const now = deps.now();
   try {
     assertDraft(meeting);
-    assertCurrent(meeting, Number(data.rev));
-    if (verb === 'plan.discard') {
-      await deps.stores.meetings.delete(meeting.id, etag);
-      await setDraftPointer(deps, actor.userKey, undefined);
-      deps.log.info('draft.discarded', { meeting: meeting.id });
-      return welcome(deps, { ...actor, draftMeetingId: undefined }, [{ text: t(locale, 'summary.discarded'), color: 'Good' }]);
-    }
-    const { next, notice } = apply(meeting, verb, data, actor, deps);
+    assertCurrent(meeting, ref.rev);
+    const { next, notice } = change(meeting, { deps, actor });
     const saved = await deps.stores.meetings.replace(next, etag);
-    if (verb === 'plan.send') return sent(deps, actor, saved.doc);
-    return { card: planningCard(saved.doc, actor.reader, now, notice ? [notice] : []) };
+    return { saved: saved.doc as Meeting, notice };
   } catch (err) {
-    if (err instanceof ConcurrencyError) return refused(deps, actor, data, new Refusal({ code: 'staleCard' }));
-    if (err instanceof Refusal) return refused(deps, actor, data, err);
+    if (err instanceof ConcurrencyError) return { reply: await refused(deps, actor, ref, raw, new Refusal({ code: 'staleCard' })) };
+    if (err instanceof Refusal) return { reply: await refused(deps, actor, ref, raw, err) };
     throw err;
   }
 }
 
-function apply(meeting: Meeting, verb: string, data: ActionData, actor: Actor, deps: Deps): { next: Meeting; notice?: Notice } {
-  const now = deps.now();
-  const { locale } = actor.reader;
-  switch (verb) {
-    case 'plan.when':
-      return {
-        next: setWhen(meeting, pick(data, ['date', 'time', 'duration', 'placeKind', 'placeDetails']), meeting.when?.timeZone ?? actor.reader.timeZone, now),
-      };
-    case 'plan.who.add': {
-      const input = pick(data, ['name', 'group', 'relation', 'contactKind', 'teamsUser', 'contactDetail', 'language']);
-      const next = addParticipant(
-        meeting,
-        { ...input, teamsUserId: input.teamsUser, email: input.contactDetail, address: input.contactDetail },
-        deps.newId(),
-        now,
-      );
-      const added = next.participants[next.participants.length - 1];
-      return { next, notice: { text: t(locale, 'notice.added', { name: added.name }), color: 'Good' } };
-    }
-    case 'plan.who.remove':
-      return { next: removeParticipant(meeting, data.participantId ?? '', now), notice: { text: t(locale, 'notice.removed'), color: 'Good' } };
-    case 'plan.who.save':
-      return { next: setRoles(meeting, { consent: data.consent === 'true', chairId: data.chairId ?? '', secretaryId: data.secretaryId ?? '' }, actor.userKey, now) };
-    case 'plan.why':
-      return { next: setWhy(meeting, pick(data, ['purpose', 'topics', 'form']), now) };
-    case 'plan.goto': {
-      const step = oneOf(STEPS, data.step ?? '');
-      if (!step) throw new Refusal({ code: 'unknownAction' });
-      return { next: goTo(meeting, step, now) };
-    }
-    case 'plan.send':
-      return { next: markSent(meeting, now) };
-    default:
-      throw new Refusal({ code: 'unknownAction' });
+/** Discards the draft (after the caseworker confirmed on the summary). */
+export async function discardDraft(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
+  const loaded = await loadOwnMeeting(deps, actor, ref.meetingId);
+  if ('reply' in loaded) return loaded.reply;
+  const { meeting, etag } = loaded;
+  try {
+    assertDraft(meeting);
+    assertCurrent(meeting, ref.rev);
+    await deps.stores.meetings.delete(meeting.id, meeting.id, etag);
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return refused(deps, actor, ref, {}, new Refusal({ code: 'staleCard' }));
+    if (err instanceof Refusal) return refused(deps, actor, ref, {}, err);
+    throw err;
   }
-}
-
-/** After sending: the status card replaces the summary, and delivery starts once the answer is out. */
-async function sent(deps: Deps, actor: Actor, meeting: Meeting): Promise<CardReply> {
   await setDraftPointer(deps, actor.userKey, undefined);
-  deps.log.info('invitations.sent', { meeting: meeting.id, participants: meeting.participants.length });
-  const view = statusView(deps, meeting, actor.reader);
-  return {
-    card: view,
-    after: async () => {
-      if (actor.cardActivityId) {
-        await update(deps.stores.meetings, meeting.id, (doc) =>
-          doc.statusCard ? undefined : { ...doc, statusCard: { conversationId: actor.address.conversationId, activityId: actor.cardActivityId! } },
-        );
-      }
-      await deliverInvitations(deps, meeting.id);
-    },
-  };
+  deps.log.info('draft.discarded', { meeting: meeting.id });
+  return welcome(deps, { ...actor, draftMeetingId: undefined }, [{ text: t(actor.reader.locale, 'summary.discarded'), color: 'Good' }]);
 }
 
-async function refused(deps: Deps, actor: Actor, data: ActionData, refusal: Refusal): Promise<CardReply> {
+/**
+ * Sends the invitations: the plan becomes an invited meeting, then its delivery is enqueued as
+ * a job, both before the answer goes out, so a crash after the answer loses no invitation. The
+ * status card replaces the summary; the card pressed is the status card the bot keeps current.
+ */
+export async function sendInvitations(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
+  const statusCard = actor.cardActivityId ? { conversationId: actor.address.conversationId, activityId: actor.cardActivityId } : undefined;
+  const applied = await applyToDraft(deps, actor, ref, {}, (meeting) => ({ next: markSent(meeting, deps.now(), statusCard) }));
+  if ('reply' in applied) return applied.reply;
+  const meeting = applied.saved;
+  await setDraftPointer(deps, actor.userKey, undefined);
+  const job = await enqueueDelivery(deps, meeting);
+  deps.log.info('invitations.sent', { meeting: meeting.id, participants: meeting.participants.length });
+  return { card: statusView(deps, planOnly(meeting), actor.reader), jobs: [job] };
+}
+
+async function refused(deps: Deps, actor: Actor, ref: CardRef, raw: ActionData, refusal: Refusal): Promise<CardReply> {
   const { locale } = actor.reader;
-  const current = await deps.stores.meetings.read(data.meetingId ?? '');
+  const current = await readPlan(deps, ref.meetingId);
   const notices: Notice[] = refusal.problems.map((p) => ({ text: problemText(locale, p), color: 'Attention' }));
   if (!current) return welcome(deps, actor, notices);
-  if (current.doc.status !== 'draft') return { card: statusView(deps, current.doc, actor.reader, notices) };
+  if (current.doc.status !== 'draft') return { card: statusView(deps, planOnly(current.doc), actor.reader, notices) };
   const card = planningCard(current.doc, actor.reader, deps.now(), notices);
-  return { card: refusal.problems.some((p) => p.code === 'staleCard') ? card : keepTyped(card, data) };
+  return { card: refusal.problems.some((p) => p.code === 'staleCard') ? card : keepTyped(card, raw) };
 }
 
 /** Puts what the caseworker typed back into the inputs of a refused form, so nothing has to be typed twice. */
@@ -177,14 +150,10 @@ function keepTyped<C extends object>(card: C, data: ActionData): C {
 }
 
 async function discardIfDraft(deps: Deps, meetingId: string, userKey: string): Promise<void> {
-  const old = await deps.stores.meetings.read(meetingId);
+  const old = await readPlan(deps, meetingId);
   if (old && old.doc.status === 'draft' && old.doc.organizer.userKey === userKey) {
-    await deps.stores.meetings.delete(meetingId, old.etag).catch((err: unknown) => {
+    await deps.stores.meetings.delete(meetingId, meetingId, old.etag).catch((err: unknown) => {
       if (!(err instanceof ConcurrencyError)) throw err;
     });
   }
-}
-
-function pick<K extends string>(data: ActionData, keys: readonly K[]): Record<K, string> {
-  return Object.fromEntries(keys.map((k) => [k, data[k] ?? ''])) as Record<K, string>;
 }

@@ -1,9 +1,21 @@
 import type { DateTime } from 'luxon';
-import type { PostedCard } from '../domain/meeting';
-import type { ConversationAddress } from '../domain/user';
+import type { MeetingDoc, PostedCard } from '../domain/meeting';
+import type { ConversationAddress, UserRecord } from '../domain/user';
+import type { JobRef, JobsDoc } from '../jobs/job';
+import type { JobQueue } from '../jobs/queue';
+import type { DocumentStore } from '../store/port';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Reader } from '../../cards/format';
-import type { Stores } from '../store/cosmos';
+
+/** The containers' documents, as the services see them. */
+export interface Stores {
+  /** Per meeting: the plan, each person's answer and delivery. */
+  meetings: DocumentStore<MeetingDoc>;
+  /** Per Teams user: how to reach them. */
+  users: DocumentStore<UserRecord>;
+  /** Work after an answer. */
+  jobs: DocumentStore<JobsDoc>;
+}
 
 /** The person behind an incoming activity, as the services need them. */
 export interface Actor {
@@ -52,7 +64,7 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
 }
 
-/** What the services share: the stores, the clock, ids, the messenger and the link signer. */
+/** What the services share: the stores, the clock, ids, the messenger, the link signer and the job queue. */
 export interface Deps {
   stores: Stores;
   now: () => DateTime;
@@ -60,12 +72,13 @@ export interface Deps {
   messenger: Messenger;
   links: { letterUrls(meetingId: string, participantId: string): { letterUrl: string; icsUrl: string } };
   log: Logger;
-  /** Names this process among several bot instances (delivery leases). */
-  instanceId: string;
+  /** Work to do after answering; stored before the answer is sent, so a crash loses none of it. */
+  jobs: JobQueue;
 }
 
-/** What a card action answers with: the card that replaces the one acted on, and work to do after answering. */
+/** What a card action answers with: the card that replaces the one acted on, and the jobs it enqueued. */
 export interface CardReply {
   card: AdaptiveCard;
-  after?: () => Promise<void>;
+  /** Jobs to start as soon as the answer is out (the runner would find them anyway, a poll later). */
+  jobs?: JobRef[];
 }

@@ -1,5 +1,5 @@
 import type { UserRecord } from '../domain/user';
-import { AlreadyExistsError, update } from '../store/documents';
+import { AlreadyExistsError, update } from '../store/port';
 import type { Actor, Deps } from './ports';
 
 /**
@@ -10,13 +10,14 @@ export async function rememberUser(deps: Deps, actor: Actor): Promise<UserRecord
   const wanted = (current?: UserRecord): UserRecord => ({
     ...current,
     id: actor.userKey,
+    userKey: actor.userKey,
     tenantId: actor.tenantId,
     locale: actor.reader.locale,
     timeZone: actor.reader.timeZone,
     address: actor.address,
     updatedAt: current?.updatedAt ?? deps.now().toUTC().toISO()!,
   });
-  const existing = await deps.stores.users.read(actor.userKey);
+  const existing = await deps.stores.users.read(actor.userKey, actor.userKey);
   if (!existing) {
     try {
       return (await deps.stores.users.create({ ...wanted(), updatedAt: deps.now().toUTC().toISO()! })).doc;
@@ -26,7 +27,7 @@ export async function rememberUser(deps: Deps, actor: Actor): Promise<UserRecord
   } else if (same(existing.doc, wanted(existing.doc))) {
     return existing.doc;
   }
-  const saved = await update(deps.stores.users, actor.userKey, (doc) =>
+  const saved = await update(deps.stores.users, actor.userKey, actor.userKey, (doc) =>
     same(doc, wanted(doc)) ? undefined : { ...wanted(doc), updatedAt: deps.now().toUTC().toISO()! },
   );
   return saved!.doc;
@@ -34,7 +35,7 @@ export async function rememberUser(deps: Deps, actor: Actor): Promise<UserRecord
 
 /** Points the user's record at their open draft (or at none). */
 export async function setDraftPointer(deps: Deps, userKey: string, meetingId: string | undefined): Promise<void> {
-  await update(deps.stores.users, userKey, (doc) => {
+  await update(deps.stores.users, userKey, userKey, (doc) => {
     if (doc.draftMeetingId === meetingId) return undefined;
     const { draftMeetingId: _old, ...rest } = doc;
     return meetingId ? { ...rest, draftMeetingId: meetingId } : rest;

@@ -1,12 +1,18 @@
 /**
- * Every Cosmos DB container Samråd uses, declared once. Each document is read by its id,
- * which is also its partition key, so a read costs the same however many meetings exist.
+ * Every Cosmos DB container Samråd uses, declared once, with the document field that is its
+ * partition key. Whatever belongs to one meeting shares the meeting's partition, so a
+ * meeting is read with one single-partition query however many meetings exist.
  */
 export const CONTAINERS = {
-  /** One document per meeting: the draft, then the invited meeting with its answers. */
-  meetings: { id: 'meetings', partitionKey: '/id', defaultTtl: -1 },
-  /** One document per Teams user: how to reach them proactively, their language and open draft. */
-  users: { id: 'users', partitionKey: '/id', defaultTtl: -1 },
+  /**
+   * Per meeting (partition = the meeting id): the plan, and one document per person for what
+   * each writes on their own (an answer, a delivery), so people pressing at once never collide.
+   */
+  meetings: { id: 'meetings', partitionKey: 'meetingId', defaultTtl: -1 },
+  /** Per Teams user (partition = the user key): how to reach them, their language, their open draft. */
+  users: { id: 'users', partitionKey: 'userKey', defaultTtl: -1 },
+  /** Work done after an answer (partition = the hour it falls due), see `bot/jobs`. */
+  jobs: { id: 'jobs', partitionKey: 'bucket', defaultTtl: -1 },
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -4,7 +4,7 @@ import { userKey } from '../domain/user';
 import { resolveLocale } from '../i18n';
 import type { Locale } from '../domain/meeting';
 import type { Actor } from '../services/ports';
-import type { ActionData } from '../services/planning';
+import type { ActionData } from '../services/action-data';
 
 /** What an incoming activity asks for, in Samråd's terms. */
 export type Command =
@@ -13,6 +13,8 @@ export type Command =
   | { kind: 'installed' }
   | { kind: 'ignore' };
 
+/** An Entra object id is a GUID; anything else of letters, digits and dashes is accepted only as an opaque id. */
+const OBJECT_ID = /^[A-Za-z0-9-]{1,64}$/;
 const TYPES = new Set(['message', 'invoke', 'conversationUpdate', 'installationUpdate', 'messageReaction', 'event', 'typing', 'messageUpdate', 'messageDelete']);
 const MAX_TEXT = 10_000;
 
@@ -27,6 +29,20 @@ export function malformed(body: unknown): string | undefined {
   if (typeof body.serviceUrl !== 'string' || !isHttpUrl(body.serviceUrl)) return 'missing or invalid serviceUrl';
   if (!isObject(body.conversation) || !isId(body.conversation.id)) return 'missing conversation.id';
   if (!isObject(body.from) || !isId(body.from.id)) return 'missing from.id';
+  if (body.from.name !== undefined && body.from.name !== null && (typeof body.from.name !== 'string' || body.from.name.length > 500)) return 'invalid from.name';
+  if (body.from.aadObjectId !== undefined && body.from.aadObjectId !== null && (typeof body.from.aadObjectId !== 'string' || !OBJECT_ID.test(body.from.aadObjectId))) {
+    return 'invalid from.aadObjectId';
+  }
+  if (body.recipient !== undefined && body.recipient !== null && isObject(body.recipient) && body.recipient.name !== undefined && body.recipient.name !== null && typeof body.recipient.name !== 'string') {
+    return 'invalid recipient.name';
+  }
+  if (!isObject(body.conversation) || (body.conversation.conversationType !== undefined && body.conversation.conversationType !== null && typeof body.conversation.conversationType !== 'string')) {
+    return 'invalid conversation.conversationType';
+  }
+  if (body.conversation.tenantId !== undefined && body.conversation.tenantId !== null && typeof body.conversation.tenantId !== 'string') return 'invalid conversation.tenantId';
+  if (isObject(body.channelData) && isObject(body.channelData.tenant) && body.channelData.tenant.id !== undefined && typeof body.channelData.tenant.id !== 'string') {
+    return 'invalid channelData.tenant.id';
+  }
   if (body.recipient !== undefined && (!isObject(body.recipient) || !isId(body.recipient.id))) return 'invalid recipient';
   for (const key of ['id', 'locale', 'localTimezone', 'replyToId', 'name', 'action'] as const) {
     if (body[key] !== undefined && body[key] !== null && (typeof body[key] !== 'string' || (body[key] as string).length > 500)) return `invalid ${key}`;
@@ -34,7 +50,6 @@ export function malformed(body: unknown): string | undefined {
   if (body.text !== undefined && body.text !== null && (typeof body.text !== 'string' || body.text.length > MAX_TEXT)) return 'invalid text';
   if (body.channelData !== undefined && body.channelData !== null && !isObject(body.channelData)) return 'invalid channelData';
   if (body.entities !== undefined && body.entities !== null && !Array.isArray(body.entities)) return 'invalid entities';
-  if (body.from.aadObjectId !== undefined && !isId(body.from.aadObjectId)) return 'invalid from.aadObjectId';
   if (body.type === 'invoke') {
     if (typeof body.name !== 'string') return 'an invoke needs a name';
     if (body.name === 'adaptiveCard/action') {
@@ -59,7 +74,8 @@ export function isPersonal(activity: Activity): boolean {
 export function actorOf(activity: Activity, defaults: { timeZone: string; locale: Locale }): Actor {
   const channelData = (activity.channelData ?? {}) as { tenant?: { id?: string } };
   const clientInfo = (activity.entities ?? []).find((e) => e?.type === 'clientInfo') as { locale?: string; timezone?: string } | undefined;
-  const aad = activity.from.aadObjectId || undefined;
+  // Entra object ids are GUIDs: the same person whatever the case Teams sends them in.
+  const aad = activity.from.aadObjectId?.toLowerCase() || undefined;
   const tenantId = channelData.tenant?.id ?? activity.conversation.tenantId ?? 'local';
   const zone = [activity.localTimezone, clientInfo?.timezone].find((z) => isKnownZone(z)) ?? defaults.timeZone;
   return {

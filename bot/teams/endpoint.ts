@@ -1,57 +1,47 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request, type Response } from 'botbuilder';
+import type { Request, Response } from 'botbuilder';
 import type { Config } from '../config';
 import type { Deps, Logger, Messenger } from '../services/ports';
 import { malformed } from './activity';
+import { guardedAdapter, type GuardedAdapter } from './auth';
 import { TeamsMessenger } from './messenger';
-import { AFTER_KEY, turnFailed, turnLogic } from './turn';
+import { AFTER_KEY, turnFailed, turnLogic, type AfterWork } from './turn';
 
-/** The Bot Framework side of Samråd: the adapter, the messages endpoint and the messenger. */
-export interface TeamsEndpoint {
+/** The Bot Framework side of Samråd, built before the services: the adapter and the messenger on it. */
+export interface Teams {
+  adapter: GuardedAdapter;
   messenger: Messenger;
-  /** Connects the services once they are built (they need the messenger first). */
-  attach(deps: Deps): void;
-  /** Serves POST /api/messages. */
-  handle(req: Request & { body?: unknown }, res: Response): Promise<void>;
 }
 
-/** Builds the adapter with the configured authentication; without an app id it is local mode only. */
-export function teamsEndpoint(config: Config, log: Logger): TeamsEndpoint {
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  });
-  const adapter = new CloudAdapter(auth);
+/** Builds the adapter with the configured authentication (without an app id: local mode only) and the messenger. */
+export function teamsAdapter(config: Config, log: Logger): Teams {
+  const adapter = guardedAdapter(config, log, malformed);
+  return { adapter, messenger: new TeamsMessenger(adapter, config.bot.appId, log) };
+}
+
+/** POST /api/messages. */
+export type MessagesEndpoint = (req: Request & { body?: unknown }, res: Response) => Promise<void>;
+
+/**
+ * Serves POST /api/messages: authenticate, check the activity, turn it into a command for a
+ * service, answer; then start the jobs the answer enqueued (they are stored already).
+ */
+export function messagesEndpoint(teams: Teams, deps: Deps, config: Config): MessagesEndpoint {
+  const { adapter } = teams;
+  const { log } = deps;
   const defaults = { timeZone: config.defaultTimeZone, locale: config.defaultLocale };
   adapter.onTurnError = async (context, error) => {
     log.error('turn.failed', { error: error.name, where: whereFrom(error), type: context.activity.type, verb: verbOf(context.activity.value) });
     await turnFailed(context, defaults).catch(() => undefined);
   };
-  const messenger = new TeamsMessenger(adapter, config.bot.appId, log);
-  let logic: ReturnType<typeof turnLogic> | undefined;
-  let runAfter: (task: () => Promise<void>) => void = () => {};
-  return {
-    messenger,
-    attach(deps) {
-      logic = turnLogic(deps, defaults);
-      runAfter = (task) =>
-        void task().catch((err: Error) => log.error('after.failed', { error: err.name, where: whereFrom(err) }));
-    },
-    async handle(req, res) {
-      const reason = malformed(req.body);
-      if (reason) {
-        res.status(400);
-        res.send({ error: 'BadRequest', message: reason });
-        return;
-      }
-      const after: (() => Promise<void>)[] = [];
-      await adapter.process(req, res, async (context) => {
-        context.turnState.set(AFTER_KEY, (task: () => Promise<void>) => after.push(task));
-        await logic!(context);
-      });
-      for (const task of after) runAfter(task);
-    },
+  const logic = turnLogic(deps, defaults);
+  return async (req, res) => {
+    const after: (() => Promise<void>)[] = [];
+    const collect: AfterWork = (task) => after.push(task);
+    await adapter.process(req, res, async (context) => {
+      context.turnState.set(AFTER_KEY, collect);
+      await logic(context);
+    });
+    for (const task of after) void task().catch((err: Error) => log.error('after.failed', { error: err.name, where: whereFrom(err) }));
   };
 }
 

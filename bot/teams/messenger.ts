@@ -3,9 +3,14 @@ import type { PostedCard } from '../domain/meeting';
 import type { ConversationAddress } from '../domain/user';
 import { UnreachableError, type Logger, type Messenger } from '../services/ports';
 import type { AdaptiveCard } from '../../cards/render';
-import { Pacer, retrying, statusCode } from './pacing';
+import { Pacer, statusCode } from './pacing';
 
-/** The Messenger on the Bot Framework connector: proactive messages with Teams' rate limits respected. */
+/**
+ * The Messenger on the Bot Framework connector: proactive messages paced to Teams' rate limits.
+ * Retries are the connector client's own: its HTTP pipeline retries 429 after the Retry-After
+ * Teams gives, and 5xx with a growing wait; what still fails is the caller's to retry (a job
+ * tries again later).
+ */
 export class TeamsMessenger implements Messenger {
   private readonly pacer = new Pacer();
 
@@ -81,14 +86,13 @@ export class TeamsMessenger implements Messenger {
   }
 
   private async call<T>(kind: string, conversation: string, fn: () => Promise<T>): Promise<T> {
+    await this.pacer.wait(conversation);
     try {
-      return await retrying(async () => {
-        await this.pacer.wait(conversation);
-        return fn();
-      }, (attempt, status, waitMs) => this.log.warn('connector.retry', { kind, attempt, status, waitMs }));
+      return await fn();
     } catch (err) {
       const status = statusCode(err);
       if (status === 403 || status === 404) throw new UnreachableError(status);
+      this.log.warn('connector.failed', { kind, status });
       throw err;
     }
   }

@@ -52,7 +52,9 @@ export function turnLogic(deps: Deps, defaults: { timeZone: string; locale: Loca
         const reply: CardReply = await handleAction(deps, actor, command.verb, command.data);
         if (command.via === 'execute') await cardResponse(context, reply.card);
         else await sendCard(context, reply.card);
-        if (reply.after) (context.turnState.get(AFTER_KEY) as AfterWork | undefined)?.(reply.after);
+        // The jobs are stored already; starting them here only saves waiting for the next poll.
+        const jobs = reply.jobs ?? [];
+        if (jobs.length > 0) (context.turnState.get(AFTER_KEY) as AfterWork | undefined)?.(async () => jobs.forEach((job) => deps.jobs.runSoon(job)));
         return;
       }
     }

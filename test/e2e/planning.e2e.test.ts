@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Locale } from '../../bot/domain/meeting';
+import { proposedTopics } from '../../bot/domain/invitation';
 import { t } from '../../bot/i18n';
 import { action, attachedCard, cardInputs, cardText } from '../support/cards';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
@@ -100,11 +101,10 @@ describe('a caseworker plans a network meeting and invites everyone, through the
         topic: 'Lunch routines',
       });
       assert.ok(cardText(answered).includes(t('en', 'invitation.yourAnswer', { answer: t('en', 'status.accepted') })));
-      const stored = await h.meeting(meetingId);
-      const storedNurse = stored!.participants.find((p) => p.name === 'Noor Nurse')!;
+      const storedNurse = await h.person(meetingId, 'Noor Nurse');
       assert.equal(storedNurse.reply?.answer, 'accepted');
       assert.equal(storedNurse.reply?.comment, 'I can stay one hour');
-      assert.deepEqual(stored!.proposedTopics.map((p) => p.text), ['Lunch routines']);
+      assert.deepEqual(proposedTopics((await h.view(meetingId))!).map((p) => p.text), ['Lunch routines']);
 
       // The caseworker's status card updates, in the caseworker's language.
       const refreshed = await h.connector.waitFor(

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { t } from '../../bot/i18n';
+import { action, cardActions } from '../support/cards';
 import { daysAhead, Harness } from '../support/harness';
 import {
   chromiumPath,
   clickCardAction,
   fillInput,
   getTraffic,
+  trackedCards,
   launchBrowser,
   openPlayground,
   pickPerson,
@@ -110,12 +112,11 @@ describe('the Agents Playground in Chromium: plan a meeting and send the invitat
     assert.ok((await status.innerText()).includes(sv('status.deliveryLetter')));
 
     // The invitation went to Mette's own chat through the Playground's connector.
-    const meetingDoc = await h.app.deps.stores.meetings.findIds('c.status = @s', { s: 'invited' }, 5);
-    assert.equal(meetingDoc.length, 1);
-    const meeting = await h.meeting(meetingDoc[0]);
-    const mette = meeting!.participants.find((p) => p.name === 'Mette Sørensen')!;
+    const statusJson = [...trackedCards(page)].reverse().find((c: unknown) => cardActions(c).some((a) => a.verb === 'status.show'));
+    const meetingId = String(action(statusJson, 'status.show').data.meetingId);
+    const mette = await h.person(meetingId, 'Mette Sørensen');
     assert.equal(mette.delivery, 'teams');
-    assert.equal(mette.contact.kind === 'teams' && mette.contact.userId, '5a0e1c6e-0000-4000-8000-000000000002');
+    assert.equal(mette.participant.contact.kind === 'teams' && mette.participant.contact.userId, '5a0e1c6e-0000-4000-8000-000000000002');
     assert.ok(getTraffic(page).length > 0);
   });
 });

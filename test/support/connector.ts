@@ -6,6 +6,8 @@ export interface Captured {
   method: string;
   path: string;
   body: any;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 /**
@@ -19,6 +21,10 @@ export class CaptureConnector {
   readonly unreachable = new Set<string>();
   /** How many of the next activity posts answer 429. */
   throttleNext = 0;
+  /** How long each activity post takes to answer (a slow connection to Teams). */
+  delayMs = 0;
+  /** The member of each 1:1 conversation the bot opened, by conversation id. */
+  readonly members = new Map<string, string>();
   private server?: Server;
   private counter = 0;
 
@@ -26,7 +32,7 @@ export class CaptureConnector {
     this.server = createServer((req, res) => {
       void this.body(req).then((body) => {
         const path = decodeURIComponent(req.url ?? '');
-        this.requests.push({ method: req.method ?? '', path, body });
+        this.requests.push({ method: req.method ?? '', path, body, at: Date.now() });
         const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(value));
@@ -34,9 +40,12 @@ export class CaptureConnector {
         if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {
           const member = body?.members?.[0]?.id;
           if (this.unreachable.has(member)) return json(403, { error: { code: 'BotNotInConversationRoster', message: 'not installed' } });
-          return json(201, { id: `a:conv-${++this.counter}`, activityId: '' });
+          const id = `a:conv-${++this.counter}`;
+          this.members.set(id, member);
+          return json(201, { id, activityId: '' });
         }
         if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(path)) {
+          if (this.delayMs > 0) return void setTimeout(() => json(200, { id: `activity-${++this.counter}` }), this.delayMs);
           if (this.throttleNext > 0) {
             this.throttleNext -= 1;
             return json(429, { error: { code: 'Throttled' } }, { 'retry-after': '1' });

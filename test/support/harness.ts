@@ -6,7 +6,12 @@ import { DateTime } from 'luxon';
 import { startSamrad, type Samrad } from '../../bot/app';
 import { parseConfig } from '../../bot/config';
 import { jsonLogger, silentLogger } from '../../bot/services/log';
+import type { Logger } from '../../bot/services/ports';
+import type { Delivery, Meeting, MeetingView, Participant, Reply } from '../../bot/domain/meeting';
+import { deliveryOf, replyOf } from '../../bot/domain/invitation';
+import { readPlan, readView } from '../../bot/services/meetings';
 import { attachedCard } from './cards';
+import { openJobs } from './jobs';
 import { CaptureConnector } from './connector';
 
 /** A person in Teams talking to the bot in their 1:1 chat. */
@@ -31,24 +36,35 @@ export class Harness {
   private dataDir = '';
   readonly tenantId = 'tenant-e2e';
 
-  async start(env: Record<string, string> = {}): Promise<void> {
+  /** Talks to a Samråd at this address (another process) instead of starting one. */
+  target?: string;
+
+  /** Only the capture connector, for a Samråd running elsewhere (`target`). */
+  async startConnector(): Promise<void> {
+    this.serviceUrl = await this.connector.start();
+  }
+
+  async start(env: Record<string, string> = {}, log?: Logger): Promise<void> {
     this.serviceUrl = await this.connector.start();
     this.dataDir = await mkdtemp(join(tmpdir(), 'samrad-e2e-'));
     this.env = env;
+    this.log = log;
     await this.startApp();
   }
 
-  /** Stops Samråd and starts it again on the same data folder, as after a redeploy. */
-  async restart(): Promise<void> {
+  /** Stops Samråd and starts it again on the same data folder, as after a redeploy (with another logger, if given). */
+  async restart(log?: Logger): Promise<void> {
     await this.app.close();
+    if (log) this.log = log;
     await this.startApp();
   }
 
   private env: Record<string, string> = {};
+  private log?: Logger;
 
   private async startApp(): Promise<void> {
     const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...this.env }, () => 'x'.repeat(40));
-    this.app = await startSamrad(config, process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger);
+    this.app = await startSamrad(config, this.log ?? (process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger));
   }
 
   async stop(): Promise<void> {
@@ -59,7 +75,7 @@ export class Harness {
 
   /** Posts a raw body to /api/messages. */
   async postRaw(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
-    const res = await fetch(`${this.app.url}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${this.target ?? this.app.url}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await res.text();
     let parsed: any = text;
     try {
@@ -117,9 +133,35 @@ export class Harness {
     );
   }
 
-  /** A read of the stored meeting, as the store has it. */
-  async meeting(id: string) {
-    return (await this.app.deps.stores.meetings.read(id))?.doc;
+  /** The stored plan of a meeting, as the store has it. */
+  async meeting(id: string): Promise<Meeting | undefined> {
+    return (await readPlan(this.app.deps, id))?.doc;
+  }
+
+  /** Every stored document of a meeting, as one view (the plan, each answer and delivery). */
+  async view(id: string): Promise<MeetingView | undefined> {
+    return readView(this.app.deps, id);
+  }
+
+  /** The participant with this name, with their stored answer and delivery. */
+  async person(meetingId: string, name: string): Promise<{ participant: Participant; reply?: Reply; delivery: Delivery }> {
+    const view = await this.view(meetingId);
+    const participant = view?.plan.participants.find((p) => p.name === name);
+    if (!view || !participant) throw new Error(`no participant named ${name}`);
+    return { participant, reply: replyOf(view, participant), delivery: deliveryOf(view, participant) };
+  }
+
+  /** Waits until this instance's jobs have nothing due left to run (deliveries, status-card updates). */
+  async settled(timeoutMs = 15_000): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      this.app.jobs.poll();
+      await this.app.jobs.idle();
+      const open = await openJobs(this.app.deps);
+      if (open === 0) return;
+      if (Date.now() - started > timeoutMs) throw new Error(`${open} jobs never finished`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { awaitingDelivery } from '../../bot/domain/invitation';
 import { action } from './cards';
 import { daysAhead, type Harness, type Person } from './harness';
 
@@ -48,13 +49,40 @@ export async function planUntil(
   return { card, meetingId };
 }
 
-/** Waits until the bot has finished delivering a meeting's invitations in the background. */
-export async function deliveryDone(h: Harness, meetingId: string, timeoutMs = 8000): Promise<void> {
+/** Waits until the bot has delivered a meeting's invitations and brought the status card up to date. */
+export async function deliveryDone(h: Harness, meetingId: string, timeoutMs = 15_000): Promise<void> {
   const started = Date.now();
   for (;;) {
-    const meeting = await h.meeting(meetingId);
-    if (meeting && !meeting.deliveryPending && !meeting.deliveryLease && meeting.statusCard) return;
+    await h.settled(timeoutMs);
+    const view = await h.view(meetingId);
+    if (view && awaitingDelivery(view).length === 0) return;
     if (Date.now() - started > timeoutMs) throw new Error('the invitations were never delivered');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Teams colleagues to invite: `count` professionals with their own Entra ids, writing in the given language. */
+export function colleagues(count: number, locale = 'da-DK'): Person[] {
+  return Array.from({ length: count }, (_, i) => ({ aadObjectId: `0000${String(i).padStart(4, '0')}-aaaa-4bbb-8ccc-${String(i).padStart(12, '0')}`, name: `Kollega ${i + 1}`, locale }));
+}
+
+/**
+ * Plans and sends a meeting with the client (in person) and these Teams invitees, through the
+ * HTTP endpoint, and waits until every invitation is delivered.
+ */
+export async function sentTo(h: Harness, invitees: Person[], caseworker: Person = CASEWORKER): Promise<{ meetingId: string; planRev: number }> {
+  let card = await h.press(caseworker, 'plan.start', { verb: 'plan.start' });
+  const meetingId = String(action(card, 'plan.when').data.meetingId);
+  card = await h.press(caseworker, 'plan.when', action(card, 'plan.when').data, whenInputs());
+  card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
+  for (const p of invitees) {
+    card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, {
+      group: 'professional', name: p.name, relation: 'teacher', contactKind: 'teams', teamsUser: p.aadObjectId, contactDetail: '', language: 'da',
+    });
+  }
+  card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '' });
+  card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan', topics: '', form: '' });
+  await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+  await deliveryDone(h, meetingId);
+  return { meetingId, planRev: (await h.meeting(meetingId))!.planRev! };
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { LIMITS, LOCALES, type Locale, type Meeting } from '../../bot/domain/meeting';
-import { recordDelivery, recordReply } from '../../bot/domain/invitation';
+import { LIMITS, LOCALES, type Locale, type Meeting, type MeetingDoc, type MeetingView, type Participant } from '../../bot/domain/meeting';
+import { deliveryDoc, planOnly, proposedTopics, replyDoc, replyOf, viewOf } from '../../bot/domain/invitation';
 import { addParticipant, goTo, markSent, newDraft, setRoles, setWhen, setWhy, type ParticipantInput } from '../../bot/domain/planning';
 import { problemText } from '../../bot/i18n';
 import { LetterLinks } from '../../bot/services/links';
-import { invitationCard, statusCard } from '../../cards/invitations';
+import { commentsCard, invitationCard, statusCard } from '../../cards/invitations';
 import { planningCard, welcomeCard } from '../../cards/planning';
 import type { AdaptiveCard } from '../../cards/render';
 import { escapeMarkdown } from '../../cards/format';
@@ -18,7 +18,7 @@ const NOW = DateTime.fromISO('2026-11-23T09:00:00Z');
 const ZONE = 'Europe/Stockholm';
 const MAX_BYTES = 80 * 1024;
 const links = new LetterLinks('s'.repeat(40), () => 'https://samrad.example.org', () => NOW);
-const linksFor = (meeting: Meeting) => (participantId: string) => links.letterUrls(meeting.id, participantId);
+const linksFor = (view: MeetingView) => (participantId: string) => links.letterUrls(view.plan.id, participantId);
 
 /** An answer to record: the participant's index, the answer, comment, proposed topic and how it came. */
 type Answered = [number, 'accepted' | 'declined' | 'maybe', string, string, 'teams' | 'phone'];
@@ -26,6 +26,8 @@ type Answered = [number, 'accepted' | 'declined' | 'maybe', string, string, 'tea
 /** A meeting planned step by step through the domain rules, the way the bot builds it. */
 class Plan {
   private n = 0;
+  /** The plan with each person's answer and delivery, once sent. */
+  view!: MeetingView;
   constructor(public m: Meeting) {}
 
   static start(id = 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d'): Plan {
@@ -57,13 +59,14 @@ class Plan {
   /** Sends, delivers every Teams invitation and records the given answers. */
   sent(replies: Answered[] = []): this {
     this.m = markSent(this.m, NOW);
-    for (const p of this.m.participants.filter((x) => x.delivery === 'pending')) {
-      this.m = recordDelivery(this.m, p.id, 'teams', { conversationId: `a:${p.id}`, activityId: `act-${p.id}` }, NOW);
+    const docs: MeetingDoc[] = [this.m];
+    for (const p of this.m.participants.filter((x) => x.contact.kind === 'teams' && !x.isOrganizer)) {
+      docs.push(deliveryDoc(this.m, p.id, 'teams', { conversationId: `a:${p.id}`, activityId: `act-${p.id}` }, NOW));
     }
-    this.m = { ...this.m, deliveryPending: false };
     for (const [index, answer, comment, topic, via] of replies) {
-      this.m = recordReply(this.m, this.m.participants[index].id, { answer, comment, topic }, via, 'by', NOW.plus({ hours: index }));
+      docs.push(replyDoc(this.m, this.m.participants[index].id, { answer, comment, topic }, via, 'by', NOW.plus({ hours: index })));
     }
+    this.view = viewOf(docs)!;
     return this;
   }
 }
@@ -117,16 +120,17 @@ interface Rendered {
 function everyCard(reader: Reader): Rendered[] {
   const { locale } = reader;
   const refusal = [{ text: problemText(locale, { code: 'textTooLong', params: { field: 'purpose', max: 1000 } }), color: 'Attention' as const }];
-  const sending = markSent(complete().m, NOW);
-  const delivered = complete().sent().m;
+  const sending = planOnly(markSent(complete().m, NOW));
+  const delivered = complete().sent().view;
   const sent = complete().sent([
     [2, 'accepted', '', '', 'phone'],
     [3, 'maybe', 'Kan komma efter lunch', 'Sömn och skärmar', 'teams'],
-  ]).m;
-  const noor = (m: Meeting) => m.participants.find((p) => p.name === 'Noor Nurse')!;
-  const big = maximalSent().m;
-  const allTeams = maximalSent(1).m;
-  const bigUnanswered = maximal().sent().m;
+  ]).view;
+  const noor = (v: MeetingView) => v.plan.participants.find((p) => p.name === 'Noor Nurse')!;
+  const invitation = (v: MeetingView, p: Participant, notices: typeof refusal = [], force = false) => invitationCard(v.plan, p, replyOf(v, p), reader, notices, force);
+  const big = maximalSent().view;
+  const allTeams = maximalSent(1).view;
+  const bigUnanswered = maximal().sent().view;
   const cards: [string, () => AdaptiveCard][] = [
     ['welcome', () => welcomeCard(reader, undefined)],
     ['welcome with a draft waiting', () => welcomeCard(reader, 'draft-1', refusal)],
@@ -139,17 +143,20 @@ function everyCard(reader: Reader): Rendered[] {
     ['When? revisited with everything answered', () => planningCard(goTo(complete().m, 'when', NOW), reader, NOW)],
     ['status while sending', () => statusCard(sending, reader, linksFor(sending))],
     ['status with Teams, letter and phone answers', () => statusCard(sent, reader, linksFor(sent), refusal)],
-    ['invitation, unanswered', () => invitationCard(delivered, noor(delivered), reader)],
-    ['invitation, answered with a comment', () => invitationCard(sent, noor(sent), reader)],
-    ['invitation, reopened to change the answer', () => invitationCard(sent, noor(sent), reader, [], true)],
+    ['comments of the invitees', () => commentsCard(sent, reader)],
+    ['comments, none yet', () => commentsCard(delivered, reader)],
+    ['invitation, unanswered', () => invitation(delivered, noor(delivered))],
+    ['invitation, answered with a comment', () => invitation(sent, noor(sent))],
+    ['invitation, reopened to change the answer', () => invitation(sent, noor(sent), [], true)],
     ['maximal Who?', () => planningCard(goTo(maximal().m, 'who', NOW), reader, NOW)],
     ['maximal Why?', () => planningCard(goTo(maximal().m, 'why', NOW), reader, NOW)],
     ['maximal summary', () => planningCard(maximal().m, reader, NOW, refusal)],
     ['maximal status, everyone answered', () => statusCard(big, reader, linksFor(big), refusal)],
-    ['maximal status, 29 Teams invitees answered with the longest comment and topic', () => statusCard(allTeams, reader, linksFor(allTeams))],
+    [`maximal status, ${LIMITS.participants - 1} Teams invitees answered with the longest comment and topic`, () => statusCard(allTeams, reader, linksFor(allTeams))],
     ['maximal status, nobody answered yet', () => statusCard(bigUnanswered, reader, linksFor(bigUnanswered))],
-    ['maximal invitation, unanswered', () => invitationCard(bigUnanswered, bigUnanswered.participants[3], reader)],
-    ['maximal invitation, answered with the longest comment', () => invitationCard(big, big.participants[3], reader, refusal)],
+    ['maximal comments, every invitee with the longest comment', () => commentsCard(allTeams, reader)],
+    ['maximal invitation, unanswered', () => invitation(bigUnanswered, bigUnanswered.plan.participants[3])],
+    ['maximal invitation, answered with the longest comment', () => invitation(big, big.plan.participants[3], refusal)],
   ];
   return cards.map(([name, draw]) => ({ name, card: draw() }));
 }
@@ -214,10 +221,11 @@ describe('every card the bot sends (cards/*.ts)', () => {
   });
 
   it('builds the scenarios it claims: a full maximal meeting, and invitations with and without an answer', () => {
-    const m = maximalSent(1).m;
-    assert.equal(m.participants.length, LIMITS.participants);
-    assert.equal(m.why!.topics.length, LIMITS.topics);
-    assert.equal(m.proposedTopics.length, LIMITS.participants - 1);
+    const view = maximalSent(1).view;
+    assert.equal(view.plan.participants.length, LIMITS.participants);
+    assert.equal(view.plan.why!.topics.length, LIMITS.topics);
+    assert.equal(proposedTopics(view).length, LIMITS.participants - 1);
+    assert.equal([...view.replies.values()].filter((r) => r.comment?.length === LIMITS.comment).length, LIMITS.participants - 1);
     const verbs = (name: string) => objects(everyCard({ locale: 'en' }).find((c) => c.name === name)!.card).map((o) => o.verb);
     assert.ok(verbs('invitation, unanswered').includes('invite.answer'));
     assert.ok(verbs('invitation, answered with a comment').includes('invite.change'));
@@ -279,8 +287,8 @@ describe('every card the bot sends (cards/*.ts)', () => {
       .roles()
       .why(purpose, [topic]);
     const draft = plan.m;
-    const sent = plan.sent([[2, 'maybe', '${comment}', '${text} $root', 'teams']]).m;
-    const invitee = sent.participants[2];
+    const sent = plan.sent([[2, 'maybe', '${comment}', '${text} $root', 'teams']]).view;
+    const invitee = sent.plan.participants[2];
     const reader: Reader = { locale: 'en' };
     const values = (card: unknown) => objects(card).flatMap((o) => [o.text, o.value].filter((v) => typeof v === 'string'));
 
@@ -299,9 +307,11 @@ describe('every card the bot sends (cards/*.ts)', () => {
     });
 
     it('shows the typed texts literally on the invitation and on the status card, with the proposed topic', () => {
-      const invitation = values(invitationCard(sent, invitee, reader));
+      const invitation = values(invitationCard(sent.plan, invitee, replyOf(sent, invitee), reader));
       assert.ok(invitation.includes(purpose));
       assert.ok(invitation.includes('${comment}'));
+      const comments = values(commentsCard(sent, reader));
+      assert.ok(comments.includes('${comment}'), comments.join('\n'));
       const status = values(statusCard(sent, reader, linksFor(sent)));
       assert.ok(status.includes(purpose));
       assert.ok(

@@ -134,7 +134,7 @@ describe('the text catalogs (bot/i18n)', () => {
     });
 
     it('gives every problem code a text in every language with its parameters filled', () => {
-      const params = { min: 15, max: 480, time: '02:30', date: '2027-03-28', name: 'Eva', field: 'name' };
+      const params = { min: 15, max: 480, time: '02:30', date: '2027-03-28', name: 'Eva', field: 'name', years: 2 };
       for (const locale of LOCALES) {
         for (const code of PROBLEM_CODES) {
           const text = problemText(locale, { code, params });

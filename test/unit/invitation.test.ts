@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import type { Meeting } from '../../bot/domain/meeting';
+import type { Meeting, MeetingDoc } from '../../bot/domain/meeting';
 import { Refusal } from '../../bot/domain/problems';
 import {
   assertCurrentInvitation,
-  finishDelivery,
+  awaitingDelivery,
+  deliveryDoc,
+  deliveryOf,
   invitedTeamsUser,
-  recordDelivery,
-  recordReply,
-  takeDeliveryLease,
+  planOnly,
+  proposedTopics,
+  replyDoc,
+  replyOf,
   tally,
+  viewOf,
   type ReplyInput,
 } from '../../bot/domain/invitation';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
@@ -70,6 +74,10 @@ describe('invitation rules (bot/domain/invitation.ts)', () => {
       assert.deepEqual(refusedWith(() => invitedTeamsUser(sent(), 'sara-aad')), ['notInvited']);
     });
 
+    it('knows an invitee whose Entra object id arrives in another case (GUIDs compare case-insensitively)', () => {
+      assert.equal(invitedTeamsUser(sent(), 'NOOR-AAD').id, 'n');
+    });
+
     it('refuses everyone while the meeting is still a draft', () => {
       assert.deepEqual(refusedWith(() => invitedTeamsUser(plannedDraft(), 'noor-aad')), ['notInvited']);
     });
@@ -83,10 +91,12 @@ describe('invitation rules (bot/domain/invitation.ts)', () => {
       assert.deepEqual(refusedWith(() => assertCurrentInvitation(m, undefined)), ['staleCard']);
     });
 
-    it('keeps an invitation current while answers raise the meeting revision', () => {
-      const m = recordReply(sent(), 't', reply(), 'teams', 'aad-tove', later(60));
-      assert.notEqual(m.rev, m.planRev);
-      assert.doesNotThrow(() => assertCurrentInvitation(m, sent().planRev));
+    it('keeps an invitation current while answers arrive: an answer is a document of its own, the plan is not written', () => {
+      const m = sent();
+      const before = structuredClone(m);
+      replyDoc(m, 't', reply(), 'teams', 'aad-tove', later(60));
+      assert.deepEqual(m, before);
+      assert.doesNotThrow(() => assertCurrentInvitation(m, before.planRev));
     });
 
     it('refuses every answer for a draft, which has no plan revision', () => {
@@ -94,117 +104,83 @@ describe('invitation rules (bot/domain/invitation.ts)', () => {
     });
   });
 
-  describe('recordReply', () => {
-    it('records the answer with a trimmed comment and topic, and an audit line naming the user key', () => {
-      const before = sent();
-      const m = recordReply(before, 'n', reply({ answer: 'maybe', comment: '  Late by\n10 minutes  ', topic: '  Sleep   and screens ' }), 'teams', 'aad-noor', later(60));
-      const noor = m.participants.find((p) => p.id === 'n')!;
-      assert.deepEqual(noor.reply, { answer: 'maybe', comment: 'Late by\n10 minutes', at: '2026-11-23T09:01:00.000Z', via: 'teams' });
-      assert.deepEqual(m.proposedTopics, [{ participantId: 'n', text: 'Sleep and screens', at: '2026-11-23T09:01:00.000Z' }]);
-      assert.equal(m.rev, before.rev + 1);
-      assert.deepEqual(m.audit.at(-1), { at: '2026-11-23T09:01:00.000Z', by: 'aad-noor', action: 'reply:teams' });
+  describe('replyDoc', () => {
+    it('makes the answer its own document in the meeting\'s partition, with a trimmed comment and topic and the writer\'s user key', () => {
+      const doc = replyDoc(sent(), 'n', reply({ answer: 'maybe', comment: '  Late by\n10 minutes  ', topic: '  Sleep   and screens ' }), 'teams', 'aad-noor', later(60));
+      assert.deepEqual(doc, {
+        kind: 'reply',
+        id: 'reply.n',
+        meetingId: 'm-7',
+        participantId: 'n',
+        answer: 'maybe',
+        comment: 'Late by\n10 minutes',
+        topic: 'Sleep and screens',
+        at: '2026-11-23T09:01:00.000Z',
+        via: 'teams',
+        by: 'aad-noor',
+        planRev: sent().planRev,
+      });
     });
 
-    it('stores no comment when none was written', () => {
-      const m = recordReply(sent(), 'b', reply({ answer: 'declined', comment: '   ' }), 'phone', 'aad-sara', later(5));
-      assert.deepEqual(m.participants.find((p) => p.id === 'b')!.reply, { answer: 'declined', at: '2026-11-23T09:00:05.000Z', via: 'phone' });
+    it('stores no comment and no topic when none was written', () => {
+      const doc = replyDoc(sent(), 'b', reply({ answer: 'declined', comment: '   ', topic: '\u200b' }), 'phone', 'aad-sara', later(5));
+      assert.equal('comment' in doc, false);
+      assert.equal('topic' in doc, false);
     });
 
-    it('replaces the same invitee\'s earlier topic, keeps the others\', and keeps it when a new answer brings none', () => {
-      let m = recordReply(sent(), 'n', reply({ topic: 'Sleep' }), 'teams', 'aad-noor', later(1));
-      m = recordReply(m, 't', reply({ topic: 'Homework' }), 'teams', 'aad-tove', later(2));
-      m = recordReply(m, 'n', reply({ topic: 'Screens' }), 'teams', 'aad-noor', later(3));
-      assert.deepEqual(
-        m.proposedTopics.map((t) => [t.participantId, t.text]),
-        [
-          ['t', 'Homework'],
-          ['n', 'Screens'],
-        ],
-      );
-      const unchanged = recordReply(m, 'n', reply({ answer: 'declined' }), 'teams', 'aad-noor', later(4));
-      assert.deepEqual(unchanged.proposedTopics, m.proposedTopics);
-    });
-
-    it('refuses a comment over 500 or a topic over 200 characters, and changes nothing', () => {
+    it('refuses a comment over 500 or a topic over 200 characters', () => {
       const m = sent();
-      const before = structuredClone(m);
-      assert.deepEqual(refusedWith(() => recordReply(m, 'n', reply({ comment: 'c'.repeat(501) }), 'teams', 'aad-noor', later(1))), ['textTooLong']);
-      assert.deepEqual(refusedWith(() => recordReply(m, 'n', reply({ topic: 't'.repeat(201) }), 'teams', 'aad-noor', later(1))), ['textTooLong']);
-      assert.deepEqual(m, before);
-      const atLimit = recordReply(m, 'n', reply({ comment: 'c'.repeat(500) }), 'teams', 'aad-noor', later(1));
-      assert.equal(atLimit.participants.find((p) => p.id === 'n')!.reply!.comment!.length, 500);
+      assert.deepEqual(refusedWith(() => replyDoc(m, 'n', reply({ comment: 'c'.repeat(501) }), 'teams', 'aad-noor', later(1))), ['textTooLong']);
+      assert.deepEqual(refusedWith(() => replyDoc(m, 'n', reply({ topic: 't'.repeat(201) }), 'teams', 'aad-noor', later(1))), ['textTooLong']);
+      assert.equal(replyDoc(m, 'n', reply({ comment: 'c'.repeat(500) }), 'teams', 'aad-noor', later(1)).comment!.length, 500);
     });
 
     it('refuses an answer for the caseworker, an unknown participant, or a draft', () => {
-      assert.deepEqual(refusedWith(() => recordReply(sent(), 'org', reply(), 'teams', 'aad-sara', later(1))), ['participantUnknown']);
-      assert.deepEqual(refusedWith(() => recordReply(sent(), 'gone', reply(), 'phone', 'aad-sara', later(1))), ['participantUnknown']);
-      assert.deepEqual(refusedWith(() => recordReply(plannedDraft(), 'n', reply(), 'teams', 'aad-noor', later(1))), ['participantUnknown']);
+      assert.deepEqual(refusedWith(() => replyDoc(sent(), 'org', reply(), 'teams', 'aad-sara', later(1))), ['participantUnknown']);
+      assert.deepEqual(refusedWith(() => replyDoc(sent(), 'gone', reply(), 'phone', 'aad-sara', later(1))), ['participantUnknown']);
+      assert.deepEqual(refusedWith(() => replyDoc(plannedDraft(), 'n', reply(), 'teams', 'aad-noor', later(1))), ['participantUnknown']);
     });
   });
 
-  describe('takeDeliveryLease', () => {
-    it('gives nothing when no invitation waits for delivery', () => {
-      const m = { ...sent(), deliveryPending: false };
-      assert.equal(takeDeliveryLease(m, 'worker-a', later(0), 30), undefined);
-    });
-
-    it('gives the lease to the first worker until the given seconds have passed', () => {
-      const m = takeDeliveryLease(sent(), 'worker-a', later(0), 30)!;
-      assert.deepEqual(m.deliveryLease, { owner: 'worker-a', until: '2026-11-23T09:00:30.000Z' });
-    });
-
-    it('refuses another worker while the lease holds, and gives it to them once it has expired', () => {
-      const held = takeDeliveryLease(sent(), 'worker-a', later(0), 30)!;
-      assert.equal(takeDeliveryLease(held, 'worker-b', later(29), 30), undefined);
-      const taken = takeDeliveryLease(held, 'worker-b', later(31), 30)!;
-      assert.deepEqual(taken.deliveryLease, { owner: 'worker-b', until: '2026-11-23T09:01:01.000Z' });
-    });
-
-    it('renews the lease for the worker who holds it', () => {
-      const held = takeDeliveryLease(sent(), 'worker-a', later(0), 30)!;
-      const renewed = takeDeliveryLease(held, 'worker-a', later(20), 30)!;
-      assert.deepEqual(renewed.deliveryLease, { owner: 'worker-a', until: '2026-11-23T09:00:50.000Z' });
-      assert.equal(renewed.rev, held.rev + 1);
-    });
-  });
-
-  describe('recordDelivery and finishDelivery', () => {
-    it('records where a card was posted, and an invitee who could not be reached in Teams as needing a letter', () => {
-      let m = recordDelivery(sent(), 'n', 'teams', { conversationId: 'a:noor', activityId: 'act-1' }, later(1));
-      m = recordDelivery(m, 't', 'letter', undefined, later(2));
+  describe('viewOf: the plan with each person\'s documents', () => {
+    it('reads answers, deliveries and proposed topics back from the partition\'s documents, ignoring people no longer in the plan', () => {
+      const m = sent();
+      const docs: MeetingDoc[] = [
+        m,
+        replyDoc(m, 'n', reply({ topic: 'Sleep' }), 'teams', 'aad-noor', later(1)),
+        replyDoc(m, 't', reply({ answer: 'maybe', topic: 'Homework' }), 'teams', 'aad-tove', later(2)),
+        deliveryDoc(m, 'n', 'teams', { conversationId: 'a:noor', activityId: 'act-1' }, later(1)),
+        deliveryDoc(m, 't', 'letter', undefined, later(2)),
+        { ...replyDoc(m, 'n', reply(), 'teams', 'aad-noor', later(3)), id: 'reply.removed', participantId: 'removed' },
+      ];
+      const view = viewOf(docs)!;
       const by = (id: string) => m.participants.find((p) => p.id === id)!;
-      assert.equal(by('n').delivery, 'teams');
-      assert.deepEqual(by('n').invitation, { conversationId: 'a:noor', activityId: 'act-1' });
-      assert.equal(by('t').delivery, 'letter');
-      assert.equal(by('t').invitation, undefined);
-      assert.deepEqual(
-        m.audit.slice(-2).map((a) => [a.by, a.action]),
-        [
-          ['system', 'delivery:teams'],
-          ['system', 'delivery:letter'],
-        ],
-      );
+      assert.equal(replyOf(view, by('t'))?.answer, 'maybe');
+      assert.equal(deliveryOf(view, by('n')), 'teams');
+      assert.equal(deliveryOf(view, by('t')), 'letter');
+      assert.equal(deliveryOf(view, by('b')), 'letter', 'someone invited by post needs a letter');
+      assert.equal(deliveryOf(view, by('org')), 'organizer');
+      assert.deepEqual(awaitingDelivery(view), []);
+      assert.deepEqual(proposedTopics(view).map((t) => [t.participantId, t.text]), [['n', 'Sleep'], ['t', 'Homework']]);
+      assert.equal(view.replies.has('removed'), false);
     });
 
-    it('releases the lease and keeps the meeting queued while an invitation is still pending', () => {
-      let m = takeDeliveryLease(sent(), 'worker-a', later(0), 30)!;
-      m = recordDelivery(m, 'n', 'teams', { conversationId: 'a:noor', activityId: 'act-1' }, later(1));
-      const partly = finishDelivery(m, later(2));
-      assert.equal(partly.deliveryLease, undefined);
-      assert.equal(partly.deliveryPending, true);
-      const done = finishDelivery(recordDelivery(partly, 't', 'teams', { conversationId: 'a:tove', activityId: 'act-2' }, later(3)), later(4));
-      assert.equal(done.deliveryPending, false);
-      assert.equal(takeDeliveryLease(done, 'worker-a', later(5), 30), undefined);
+    it('has nothing to show without a plan', () => {
+      assert.equal(viewOf([replyDoc(sent(), 'n', reply(), 'teams', 'aad-noor', later(1))]), undefined);
     });
   });
 
   describe('tally', () => {
     it('counts the invitees\' answers, without the caseworker, and those who have not answered', () => {
-      assert.deepEqual(tally(sent()), { accepted: 0, declined: 0, maybe: 0, waiting: 4 });
-      let m = recordReply(sent(), 'n', reply({ answer: 'accepted' }), 'teams', 'aad-noor', later(1));
-      m = recordReply(m, 't', reply({ answer: 'maybe' }), 'teams', 'aad-tove', later(2));
-      m = recordReply(m, 'b', reply({ answer: 'declined' }), 'phone', 'aad-sara', later(3));
-      assert.deepEqual(tally(m), { accepted: 1, declined: 1, maybe: 1, waiting: 1 });
+      const m = sent();
+      assert.deepEqual(tally(planOnly(m)), { accepted: 0, declined: 0, maybe: 0, waiting: 4 });
+      const view = viewOf([
+        m,
+        replyDoc(m, 'n', reply({ answer: 'accepted' }), 'teams', 'aad-noor', later(1)),
+        replyDoc(m, 't', reply({ answer: 'maybe' }), 'teams', 'aad-tove', later(2)),
+        replyDoc(m, 'b', reply({ answer: 'declined' }), 'phone', 'aad-sara', later(3)),
+      ])!;
+      assert.deepEqual(tally(view), { accepted: 1, declined: 1, maybe: 1, waiting: 1 });
     });
   });
 });

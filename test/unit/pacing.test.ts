@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Pacer, retrying } from '../../bot/teams/pacing';
+import { Pacer } from '../../bot/teams/pacing';
 
 /** A clock that only moves when the code under test sleeps; every sleep is recorded. */
 class FakeTime {
@@ -25,26 +25,6 @@ async function sendTimes(p: Pacer, time: FakeTime, conversation: string, count: 
     times.push(time.now);
   }
   return times;
-}
-
-/** A connector error as botbuilder throws it. */
-function httpError(statusCode: number, retryAfter?: string): Error {
-  return Object.assign(new Error(`HTTP ${statusCode}`), {
-    statusCode,
-    response: { headers: { get: (n: string) => (n === 'retry-after' ? retryAfter : undefined) } },
-  });
-}
-
-/** A call that fails with these errors, in order, and then answers 'ok'; counts its calls. */
-function failingThen(...errors: Error[]) {
-  const call = async () => {
-    call.calls += 1;
-    const error = errors[call.calls - 1];
-    if (error) throw error;
-    return 'ok';
-  };
-  call.calls = 0;
-  return call;
 }
 
 describe('pacing sends to Teams (bot/teams/pacing.ts)', () => {
@@ -85,60 +65,6 @@ describe('pacing sends to Teams (bot/teams/pacing.ts)', () => {
       const time = new FakeTime();
       await pacer(time).wait('a:chat');
       assert.deepEqual(time.sleeps, []);
-    });
-  });
-
-  describe('retrying', () => {
-    it('retries a 429 after the Retry-After seconds the service asked for', async () => {
-      const time = new FakeTime();
-      const call = failingThen(httpError(429, '2'));
-      const retries: [number, number, number][] = [];
-      const result = await retrying(call, (...args) => retries.push(args), 4, time.sleep);
-      assert.equal(result, 'ok');
-      assert.equal(call.calls, 2);
-      assert.deepEqual(time.sleeps, [2000]);
-      assert.deepEqual(retries, [[1, 429, 2000]]);
-    });
-
-    it('caps a Retry-After at one minute', async () => {
-      const time = new FakeTime();
-      await retrying(failingThen(httpError(429, '3600')), undefined, 4, time.sleep);
-      assert.deepEqual(time.sleeps, [60_000]);
-    });
-
-    it('retries a 503 with a growing wait when there is no Retry-After', async () => {
-      const time = new FakeTime();
-      const call = failingThen(httpError(503), httpError(503), httpError(502));
-      assert.equal(await retrying(call, undefined, 4, time.sleep), 'ok');
-      assert.equal(call.calls, 4);
-      assert.deepEqual(time.sleeps, [500, 1000, 2000]);
-    });
-
-    for (const status of [403, 400, 404]) {
-      it(`does not retry a ${status}: the same request would fail again`, async () => {
-        const time = new FakeTime();
-        const error = httpError(status);
-        const call = failingThen(error);
-        await assert.rejects(retrying(call, undefined, 4, time.sleep), (err) => err === error);
-        assert.equal(call.calls, 1);
-        assert.deepEqual(time.sleeps, []);
-      });
-    }
-
-    it('does not retry an error without a status, such as a network failure', async () => {
-      const time = new FakeTime();
-      const call = failingThen(new Error('ECONNRESET'));
-      await assert.rejects(retrying(call, undefined, 4, time.sleep), /ECONNRESET/);
-      assert.equal(call.calls, 1);
-    });
-
-    it('gives up after the given number of attempts and throws the last error', async () => {
-      const time = new FakeTime();
-      const last = httpError(503);
-      const call = failingThen(httpError(503), httpError(429, '3'), last, httpError(503));
-      await assert.rejects(retrying(call, undefined, 3, time.sleep), (err) => err === last);
-      assert.equal(call.calls, 3);
-      assert.deepEqual(time.sleeps, [500, 3000]);
     });
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { LIMITS, type Meeting } from '../../bot/domain/meeting';
 import { Refusal, type ProblemCode } from '../../bot/domain/problems';
+import { awaitingDelivery, deliveryOf, planOnly, replyOf } from '../../bot/domain/invitation';
 import {
   addParticipant,
   assertCurrent,
@@ -103,7 +104,6 @@ describe('planning rules (bot/domain/planning.ts)', () => {
           contact: { kind: 'teams', userId: 'kim-aad' },
           language: 'sv',
           isOrganizer: true,
-          delivery: 'organizer',
         },
       ]);
       assert.equal(m.createdAt, '2026-11-23T09:00:00.000Z');
@@ -207,13 +207,12 @@ describe('planning rules (bot/domain/planning.ts)', () => {
   });
 
   describe('addParticipant', () => {
-    it('adds a person as pending delivery, with whitespace in name and relation tidied', () => {
+    it('adds a person, with whitespace in name and relation tidied', () => {
       const m = addParticipant(emptyDraft(), person({ name: '  Eva   Lind ', relation: ' grand\tmother ' }), 'p-eva', NOW);
       const eva = m.participants.find((p) => p.id === 'p-eva')!;
       assert.equal(eva.name, 'Eva Lind');
       assert.equal(eva.relation, 'grand mother');
       assert.deepEqual(eva.contact, { kind: 'post', address: 'Storgatan 1' });
-      assert.equal(eva.delivery, 'pending');
       assert.equal(m.rev, 2);
     });
 
@@ -438,27 +437,29 @@ describe('planning rules (bot/domain/planning.ts)', () => {
       assert.equal(JSON.parse(JSON.stringify(markSent(draft, NOW))).ttl, undefined);
     });
 
-    it('puts Teams invitees in the delivery queue, marks the others for a letter, and the caseworker as coming', () => {
+    it('makes the meeting invited: Teams invitees await delivery, the others need a letter, the caseworker is coming', () => {
       const draft = sendableDraft();
-      const sent = markSent(draft, NOW);
+      const sent = markSent(draft, NOW, { conversationId: 'a:cw', activityId: 'summary-card' });
       assert.equal(sent.status, 'invited');
+      const view = planOnly(sent);
       const by = (id: string) => sent.participants.find((p) => p.id === id)!;
-      assert.equal(by('p-2').delivery, 'pending');
-      assert.equal(by('p-1').delivery, 'letter');
-      assert.equal(by('p-3').delivery, 'letter');
-      assert.equal(by('p-kim').delivery, 'organizer');
-      assert.deepEqual(by('p-kim').reply, { answer: 'accepted', at: '2026-11-23T09:00:00.000Z', via: 'teams' });
+      assert.equal(deliveryOf(view, by('p-2')), 'pending');
+      assert.equal(deliveryOf(view, by('p-1')), 'letter');
+      assert.equal(deliveryOf(view, by('p-3')), 'letter');
+      assert.equal(deliveryOf(view, by('p-kim')), 'organizer');
+      assert.deepEqual(replyOf(view, by('p-kim')), { answer: 'accepted', at: '2026-11-23T09:00:00.000Z', via: 'teams' });
+      assert.deepEqual(awaitingDelivery(view).map((p) => p.id), ['p-2']);
       assert.equal(sent.planRev, sent.rev);
       assert.equal(sent.planRev, draft.rev + 1);
       assert.equal(sent.sentAt, '2026-11-23T09:00:00.000Z');
-      assert.equal(sent.deliveryPending, true);
+      assert.deepEqual(sent.statusCard, { conversationId: 'a:cw', activityId: 'summary-card' });
       assert.deepEqual(sent.audit.at(-1), { at: '2026-11-23T09:00:00.000Z', by: 'aad-kim', action: 'sent' });
     });
 
-    it('leaves nothing pending when nobody is invited in Teams', () => {
+    it('leaves nothing awaiting delivery when nobody is invited in Teams', () => {
       const draft = sendableDraft();
       const noTeams = removeParticipant(draft, 'p-2', NOW);
-      assert.equal(markSent(noTeams, NOW).deliveryPending, false);
+      assert.deepEqual(awaitingDelivery(planOnly(markSent(noTeams, NOW))), []);
     });
 
     it('refuses an incomplete draft with every reason, and an already sent meeting', () => {

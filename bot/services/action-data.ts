@@ -1,0 +1,157 @@
+import { ANSWERS, type Answer, type PlanningStep } from '../domain/meeting';
+import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
+import type { ProblemCode } from '../domain/problems';
+
+/**
+ * The data each card action carries, parsed at the edge. Ids must have the shape Samråd issues
+ * (a UUID), revisions are whole decimal numbers: anything else is answered as "not found" or
+ * "out of date" before it reaches a rule or the store. Free text is passed on as typed (the
+ * rules clean and check it), cut at a length no card input allows.
+ */
+
+/** A card action's raw fields, as strings. */
+export type ActionData = Record<string, string>;
+
+/** Why a card's data was not accepted: the answer the person gets, nothing more. */
+export interface BadData {
+  bad: ProblemCode;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REV = /^\d{1,9}$/;
+
+/** True for an id of the shape Samråd gives meetings and participants. */
+export function isIssuedId(value: string | undefined): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** A meeting named by a card. */
+export interface MeetingRef {
+  meetingId: string;
+}
+
+/** A meeting named by a card, with the revision the card was drawn from. */
+export interface CardRef extends MeetingRef {
+  rev: number;
+}
+
+function meetingRef(raw: ActionData): MeetingRef | BadData {
+  return isIssuedId(raw.meetingId) ? { meetingId: raw.meetingId.toLowerCase() } : { bad: 'meetingNotFound' };
+}
+
+function cardRef(raw: ActionData): CardRef | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  if (!REV.test(raw.rev ?? '')) return { bad: 'staleCard' };
+  return { ...ref, rev: Number(raw.rev) };
+}
+
+function participantId(raw: ActionData, field = 'participantId'): string | undefined {
+  const value = raw[field];
+  return isIssuedId(value) ? value.toLowerCase() : undefined;
+}
+
+function text(raw: ActionData, field: string): string {
+  return (raw[field] ?? '').slice(0, 5000);
+}
+
+/** Nothing beyond the verb. */
+export function noData(): Record<string, never> {
+  return {};
+}
+
+/** A card that only names its meeting (show the status, show the comments). */
+export function parseMeetingRef(raw: ActionData): MeetingRef | BadData {
+  return meetingRef(raw);
+}
+
+/** A planning card with no inputs (send, discard). */
+export function parseCardRef(raw: ActionData): CardRef | BadData {
+  return cardRef(raw);
+}
+
+/** The "When?" card. */
+export function parseWhen(raw: ActionData): (CardRef & { input: WhenInput }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const input = { date: text(raw, 'date'), time: text(raw, 'time'), duration: text(raw, 'duration'), placeKind: text(raw, 'placeKind'), placeDetails: text(raw, 'placeDetails') };
+  return { ...ref, input };
+}
+
+/** "Add a participant" on the "Who?" card. */
+export function parseAddParticipant(raw: ActionData): (CardRef & { input: ParticipantInput }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const detail = text(raw, 'contactDetail');
+  const input: ParticipantInput = {
+    name: text(raw, 'name'),
+    group: text(raw, 'group'),
+    relation: text(raw, 'relation'),
+    contactKind: text(raw, 'contactKind'),
+    teamsUserId: text(raw, 'teamsUser'),
+    email: detail,
+    address: detail,
+    language: text(raw, 'language'),
+  };
+  return { ...ref, input };
+}
+
+/** "Remove" beside a participant. */
+export function parseRemoveParticipant(raw: ActionData): (CardRef & { participantId: string }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const id = participantId(raw);
+  return id ? { ...ref, participantId: id } : { bad: 'participantUnknown' };
+}
+
+/** The consent and roles part of the "Who?" card. */
+export function parseRoles(raw: ActionData): (CardRef & { consent: boolean; chairId: string; secretaryId: string }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const role = (field: string): string | BadData => {
+    const value = raw[field] ?? '';
+    if (value === '') return '';
+    return isIssuedId(value) ? value.toLowerCase() : { bad: 'roleNotParticipant' };
+  };
+  const chairId = role('chairId');
+  const secretaryId = role('secretaryId');
+  if (typeof chairId !== 'string') return chairId;
+  if (typeof secretaryId !== 'string') return secretaryId;
+  return { ...ref, consent: raw.consent === 'true', chairId, secretaryId };
+}
+
+/** The "Why?" card. */
+export function parseWhy(raw: ActionData): (CardRef & { input: WhyInput }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  return { ...ref, input: { purpose: text(raw, 'purpose'), topics: text(raw, 'topics'), form: text(raw, 'form') } };
+}
+
+const STEPS: readonly PlanningStep[] = ['when', 'who', 'why', 'summary'];
+
+/** A step button of the draft. */
+export function parseGoto(raw: ActionData): (CardRef & { step: PlanningStep }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const step = oneOf(STEPS, raw.step ?? '');
+  return step ? { ...ref, step } : { bad: 'unknownAction' };
+}
+
+/** An invitee's answer buttons. */
+export function parseAnswer(raw: ActionData): (CardRef & { answer: Answer; comment: string; topic: string }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const answer = oneOf(ANSWERS, raw.answer ?? '');
+  if (!answer) return { bad: 'answerInvalid' };
+  return { ...ref, answer, comment: text(raw, 'comment'), topic: text(raw, 'topic') };
+}
+
+/** The caseworker records an answer given by phone: the choice sits in `answer_<participant id>`. */
+export function parsePhoneAnswer(raw: ActionData): (MeetingRef & { participantId: string; answer: Answer }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  const id = participantId(raw);
+  if (!id) return { bad: 'participantUnknown' };
+  const answer = oneOf(ANSWERS, raw[`answer_${raw.participantId}`] ?? '');
+  return answer ? { ...ref, participantId: id, answer } : { bad: 'answerInvalid' };
+}

@@ -1,0 +1,92 @@
+import type { Meeting, MeetingDoc, Participant, ReplyDoc } from '../domain/meeting';
+import { assertCurrentInvitation, invitedTeamsUser, planOnly, replyDoc, replyId, type ReplyInput } from '../domain/invitation';
+import { Refusal } from '../domain/problems';
+import { problemText, t } from '../i18n';
+import { ConcurrencyError, upsert, type Versioned } from '../store/port';
+import { invitationCard } from '../../cards/invitations';
+import type { Notice } from '../../cards/render';
+import type { CardRef, MeetingRef } from './action-data';
+import { loadOwnMeeting, readPlan, readView, refusedCard } from './meetings';
+import type { Actor, CardReply, Deps } from './ports';
+import { requestStatusRefresh } from './refresh';
+import { statusView } from './status';
+
+/**
+ * Answers to invitations. Each person's answer is a document of its own in the meeting's
+ * partition: forty people answering in the same second write forty documents, never one.
+ */
+
+/** An invitee answers on their card: coming, maybe or not coming, with a comment and a proposed topic. */
+export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef & ReplyInput): Promise<CardReply> {
+  const { locale } = actor.reader;
+  const found = await readInvitation(deps, actor, data.meetingId);
+  if ('reply' in found) return found.reply;
+  const { plan, invitee, own: reply } = found;
+  try {
+    assertCurrentInvitation(plan, data.rev);
+    const next = replyDoc(plan, invitee.id, data, 'teams', actor.userKey, deps.now());
+    const saved = await upsert<MeetingDoc>(deps.stores.meetings, plan.id, next.id, () => next, { read: { current: reply } });
+    deps.log.info('invitation.answered', { meeting: plan.id, participant: invitee.id, answer: data.answer });
+    const organizer = plan.participants.find((p) => p.isOrganizer)?.name ?? '';
+    const refresh = await requestStatusRefresh(deps, plan.id);
+    const notice: Notice = { text: t(locale, 'invitation.thanks', { organizer }), color: 'Good' };
+    return { card: invitationCard(plan, invitee, saved!.doc as ReplyDoc, actor.reader, [notice]), jobs: [refresh] };
+  } catch (err) {
+    const refusal = err instanceof ConcurrencyError ? new Refusal({ code: 'busy' }) : err;
+    if (!(refusal instanceof Refusal)) throw err;
+    const notices = refusal.problems.map((p): Notice => ({ text: problemText(locale, p), color: 'Attention' }));
+    return { card: invitationCard(plan, invitee, reply?.doc as ReplyDoc | undefined, actor.reader, notices, true) };
+  }
+}
+
+/** Shows the answer buttons again so an invitee can change their answer. */
+export async function changeAnswer(deps: Deps, actor: Actor, data: MeetingRef): Promise<CardReply> {
+  const found = await readInvitation(deps, actor, data.meetingId);
+  if ('reply' in found) return found.reply;
+  return { card: invitationCard(found.plan, found.invitee, found.own?.doc as ReplyDoc | undefined, actor.reader, [], true) };
+}
+
+/** The caseworker records an answer someone gave by phone or in person. */
+export async function recordPhoneAnswer(deps: Deps, actor: Actor, data: MeetingRef & { participantId: string; answer: ReplyInput['answer'] }): Promise<CardReply> {
+  const { locale } = actor.reader;
+  const loaded = await loadOwnMeeting(deps, actor, data.meetingId);
+  if ('reply' in loaded) return loaded.reply;
+  const plan = loaded.meeting;
+  let notices: Notice[];
+  try {
+    const next = replyDoc(plan, data.participantId, { answer: data.answer, comment: '', topic: '' }, 'phone', actor.userKey, deps.now());
+    await upsert<MeetingDoc>(deps.stores.meetings, plan.id, next.id, (current) => {
+      // A phone call does not wipe what the person wrote on their own card.
+      const before = current as ReplyDoc | undefined;
+      return { ...next, ...(before?.comment ? { comment: before.comment } : {}), ...(before?.topic ? { topic: before.topic } : {}) };
+    });
+    deps.log.info('invitation.recorded', { meeting: plan.id, participant: data.participantId, answer: data.answer });
+    notices = [{ text: t(locale, 'status.recorded'), color: 'Good' }];
+  } catch (err) {
+    const refusal = err instanceof ConcurrencyError ? new Refusal({ code: 'busy' }) : err;
+    if (!(refusal instanceof Refusal)) throw err;
+    notices = refusal.problems.map((p): Notice => ({ text: problemText(locale, p), color: 'Attention' }));
+  }
+  const view = (await readView(deps, plan.id)) ?? planOnly(plan);
+  return { card: statusView(deps, view, actor.reader, notices) };
+}
+
+/** The plan and this person's own answer (one single-partition query), or why they see nothing. */
+async function readInvitation(
+  deps: Deps,
+  actor: Actor,
+  meetingId: string,
+): Promise<{ plan: Meeting; invitee: Participant; own: Versioned<MeetingDoc> | undefined } | { reply: CardReply }> {
+  // The plan first, to know who the person is; their answer's id follows from that.
+  const plan = (await readPlan(deps, meetingId))?.doc;
+  if (!plan) return { reply: refusedCard(actor, 'meetingNotFound') };
+  let invitee: Participant;
+  try {
+    invitee = invitedTeamsUser(plan, actor.userId);
+  } catch {
+    deps.log.warn('invitation.notInvited', { meeting: plan.id });
+    return { reply: refusedCard(actor, 'notInvited') };
+  }
+  const own = await deps.stores.meetings.read(meetingId, replyId(invitee.id));
+  return { plan, invitee, own: own?.doc.kind === 'reply' ? own : undefined };
+}

@@ -1,0 +1,65 @@
+import { planOnly } from '../domain/invitation';
+import type { MeetingView } from '../domain/meeting';
+import type { JobKind } from '../jobs/runner';
+import type { Reader } from '../../cards/format';
+import { commentsCard, statusCard } from '../../cards/invitations';
+import { planningCard } from '../../cards/planning';
+import type { AdaptiveCard, Notice } from '../../cards/render';
+import type { MeetingRef } from './action-data';
+import { enqueueDelivery } from './delivery';
+import { loadOwnMeeting, readView } from './meetings';
+import type { Actor, CardReply, Deps } from './ports';
+import { STATUS_CARD_JOB } from './refresh';
+
+/**
+ * The caseworker's status card: drawn from one read of the meeting's partition, and kept
+ * current in their chat by a job that always draws it from a fresh read.
+ *
+ * Guarantee of the status-card update: at least once after every change it shows. Changes that
+ * arrive while an update runs make it run once more, so the last update the caseworker's chat
+ * receives shows everything stored before it began; updates are never older than one sent earlier.
+ */
+
+
+/** The caseworker's status card for a sent meeting. */
+export function statusView(deps: Deps, view: MeetingView, reader: Reader, notices: Notice[] = []): AdaptiveCard {
+  return statusCard(view, reader, (participantId) => deps.links.letterUrls(view.plan.id, participantId), notices);
+}
+
+/** Shows the caseworker the current state of their meeting: the draft's step, or the answers. */
+export async function showStatus(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
+  const loaded = await loadOwnMeeting(deps, actor, ref.meetingId);
+  if ('reply' in loaded) return loaded.reply;
+  if (loaded.meeting.status === 'draft') return { card: planningCard(loaded.meeting, actor.reader, deps.now()) };
+  const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
+  // A delivery cut off between the sending and its job (a crash in that instant) is asked for again: a no-op otherwise.
+  const jobs = [...view.plan.participants].some((p) => p.contact.kind === 'teams' && !p.isOrganizer && !view.deliveries.has(p.id))
+    ? [await enqueueDelivery(deps, view.plan)]
+    : [];
+  return { card: statusView(deps, view, actor.reader), jobs };
+}
+
+/** Shows every invitee's comment on a card of its own. */
+export async function showComments(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
+  const loaded = await loadOwnMeeting(deps, actor, ref.meetingId);
+  if ('reply' in loaded) return loaded.reply;
+  if (loaded.meeting.status === 'draft') return { card: planningCard(loaded.meeting, actor.reader, deps.now()) };
+  const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
+  return { card: commentsCard(view, actor.reader) };
+}
+
+/** The job kind that updates the status card in the caseworker's chat from a fresh read. */
+export function statusCardJob(deps: Deps): JobKind<{ meetingId: string }> {
+  return {
+    kind: STATUS_CARD_JOB,
+    async run(context) {
+      const view = await readView(deps, context.job.payload.meetingId);
+      if (!view?.plan.statusCard || view.plan.status === 'draft') return;
+      const key = view.plan.organizer.userKey;
+      const organizer = (await deps.stores.users.read(key, key))?.doc;
+      if (!organizer?.address) return;
+      const card = statusView(deps, view, { locale: organizer.locale, timeZone: organizer.timeZone });
+      await deps.messenger.updateCard(organizer.address, view.plan.statusCard.activityId, card);
+    },
+  };
+}

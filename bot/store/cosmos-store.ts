@@ -1,0 +1,138 @@
+import { CosmosClient, type Container, type ItemDefinition, type SqlParameter } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import { CONTAINERS, type ContainerName } from './containers';
+import { AlreadyExistsError, ConcurrencyError, type DocumentStore, type NamedQuery, type StoreOperation, type StoredDoc, type Versioned } from './port';
+
+/** Where the Cosmos DB account is and how to sign in to it. */
+export interface CosmosTarget {
+  endpoint: string;
+  /** An account key; without one, a managed identity or developer sign-in through @azure/identity. */
+  key?: string;
+  database: string;
+}
+
+/** Hears of every request a store makes, for the benchmark's count. */
+export type StoreObserver = (container: ContainerName, operation: StoreOperation) => void;
+
+/** A client for the account; the embedded server speaks plain HTTP and has no region discovery. */
+export function cosmosClient(target: CosmosTarget): CosmosClient {
+  return new CosmosClient({
+    endpoint: target.endpoint,
+    ...(target.key ? { key: target.key } : { aadCredentials: new DefaultAzureCredential() }),
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+}
+
+/** Creates the database and every declared container when missing, and returns their handles. */
+export async function openContainers(client: CosmosClient, database: string): Promise<Record<ContainerName, Container>> {
+  const { database: db } = await client.databases.createIfNotExists({ id: database });
+  const entries = await Promise.all(
+    (Object.keys(CONTAINERS) as ContainerName[]).map(async (name) => {
+      const def = CONTAINERS[name];
+      const { container } = await db.containers.createIfNotExists({
+        id: def.id,
+        partitionKey: { paths: [`/${def.partitionKey}`] },
+        defaultTtl: def.defaultTtl,
+      });
+      return [name, container] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<ContainerName, Container>;
+}
+
+const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
+
+/** The DocumentStore on one Cosmos DB container, whose partition key is a top-level field of each document. */
+export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T> {
+  private readonly partitionField: string;
+
+  constructor(
+    private readonly container: Container,
+    private readonly name: ContainerName,
+    private readonly observe: StoreObserver = () => {},
+  ) {
+    this.partitionField = CONTAINERS[name].partitionKey;
+  }
+
+  async read(partition: string, id: string): Promise<Versioned<T> | undefined> {
+    // Cosmos DB ids never hold these characters; the SDK would throw on them.
+    if (!isStorableId(id) || !isStorableId(partition)) return undefined;
+    this.observe(this.name, 'read');
+    try {
+      const { resource, etag } = await this.container.item(id, partition).read<ItemDefinition>();
+      return resource ? { doc: strip<T>(resource), etag } : undefined;
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async create(doc: T): Promise<Versioned<T>> {
+    this.observe(this.name, 'create');
+    this.assertPartition(doc);
+    try {
+      const { resource, etag } = await this.container.items.create(doc as ItemDefinition);
+      return { doc: strip<T>(resource!), etag };
+    } catch (err) {
+      if (status(err) === 409) throw new AlreadyExistsError(doc.id);
+      throw err;
+    }
+  }
+
+  async replace(doc: T, etag: string): Promise<Versioned<T>> {
+    this.observe(this.name, 'replace');
+    try {
+      const { resource, etag: next } = await this.container
+        .item(doc.id, this.assertPartition(doc))
+        .replace(doc as ItemDefinition, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return { doc: strip<T>(resource!), etag: next };
+    } catch (err) {
+      if (status(err) === 412 || status(err) === 404) throw new ConcurrencyError(doc.id);
+      throw err;
+    }
+  }
+
+  async delete(partition: string, id: string, etag: string): Promise<void> {
+    this.observe(this.name, 'delete');
+    try {
+      await this.container.item(id, partition).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
+    } catch (err) {
+      if (status(err) === 412) throw new ConcurrencyError(id);
+      if (status(err) !== 404) throw err;
+    }
+  }
+
+  async query<R extends T>(query: NamedQuery<R>): Promise<Versioned<R>[]> {
+    this.observe(this.name, 'query');
+    const parameters: SqlParameter[] = Object.entries(query.parameters).map(([name, value]) => ({ name: `@${name}`, value }));
+    const iterator = this.container.items.query<ItemDefinition>(
+      { query: query.sql, parameters },
+      query.partition === undefined ? {} : { partitionKey: query.partition },
+    );
+    const { resources } = await iterator.fetchAll();
+    return resources.map((resource) => ({ doc: strip<R>(resource), etag: String(resource._etag ?? '') }));
+  }
+
+  /** The partition key value of a document; a document without one is a programming error. */
+  private assertPartition(doc: T): string {
+    const value = (doc as unknown as Record<string, unknown>)[this.partitionField];
+    if (typeof value !== 'string' || value === '') throw new Error(`a ${this.name} document needs its ${this.partitionField}`);
+    return value;
+  }
+}
+
+/** True for an id Cosmos DB can hold: not empty, at most 255 characters, none of / \\ ? #. */
+export function isStorableId(id: string): boolean {
+  return id.length > 0 && id.length <= 255 && !/[/\\?#]/.test(id);
+}
+
+function strip<T>(resource: ItemDefinition): T {
+  const copy: Record<string, unknown> = { ...resource };
+  for (const field of SYSTEM_FIELDS) delete copy[field];
+  return copy as T;
+}
+
+function status(err: unknown): number | undefined {
+  const code = (err as { code?: unknown; statusCode?: unknown })?.code ?? (err as { statusCode?: unknown })?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
