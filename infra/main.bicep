@@ -115,41 +115,32 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
 
 // The app creates missing containers at start, but a managed identity may not create them
 // (data-plane roles cannot manage containers), so they are declared here as the app declares them.
-resource meetings 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
-  parent: database
-  name: 'meetings'
-  properties: {
-    resource: {
-      id: 'meetings'
-      partitionKey: {
-        paths: [
-          '/id'
-        ]
-        kind: 'Hash'
-        version: 2
-      }
-      defaultTtl: -1 // no expiry by default; a document's own ttl still applies
-    }
-  }
-}
+// One container per entry of bot/store/containers.ts, with the same partition key (a test checks it).
+var containerDefs = [
+  { name: 'meetings', partitionKey: '/meetingId' } // per meeting: the plan, each person's answer and delivery
+  { name: 'users', partitionKey: '/userKey' } // per Teams user
+  { name: 'jobs', partitionKey: '/bucket' } // work after an answer, by the hour it falls due
+]
 
-resource users 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
-  parent: database
-  name: 'users'
-  properties: {
-    resource: {
-      id: 'users'
-      partitionKey: {
-        paths: [
-          '/id'
-        ]
-        kind: 'Hash'
-        version: 2
+resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [
+  for def in containerDefs: {
+    parent: database
+    name: def.name
+    properties: {
+      resource: {
+        id: def.name
+        partitionKey: {
+          paths: [
+            def.partitionKey
+          ]
+          kind: 'Hash'
+          version: 2
+        }
+        defaultTtl: -1 // no expiry by default; a document's own ttl still applies
       }
-      defaultTtl: -1
     }
   }
-}
+]
 
 resource cosmosRole 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
   parent: cosmos
@@ -281,8 +272,7 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
     secret
     vaultRole
     cosmosRole
-    meetings
-    users
+    containers
   ]
 }
 
