@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import type { Config } from './config';
+import { noInstaller } from './graph/installer';
 import { httpServer } from './http/server';
 import { JobRunner } from './jobs/runner';
 import { deliveryJob } from './services/delivery';
@@ -44,6 +45,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const stores: Stores = {
     meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe),
     users: new CosmosDocumentStore(containers.users, 'users', observe),
+    meetingIndex: new CosmosDocumentStore(containers.meetingIndex, 'meetingIndex', observe),
     jobs: new CosmosDocumentStore(containers.jobs, 'jobs', observe),
   };
 
@@ -52,7 +54,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
   const instanceId = randomUUID();
   const jobs = new JobRunner(stores.jobs, instanceId, now, log);
-  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs };
+  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: noInstaller };
 
   const server = httpServer(messagesEndpoint(teams, deps, config), deps, links);
   await new Promise<void>((resolve, reject) => {

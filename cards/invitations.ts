@@ -1,10 +1,12 @@
 import type { Meeting, MeetingView, Participant, Reply } from '../bot/domain/meeting';
+import { isChanging } from '../bot/domain/change';
 import { deliveryOf, proposedTopics, replyOf, tally } from '../bot/domain/invitation';
 import { speakerOrder } from '../bot/domain/planning';
 import { t } from '../bot/i18n';
 import { clientName, escapeMarkdown, formatInstant, meetingFacts, peopleText, personLabel, topicsText, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
 import commentsTemplate from './templates/status-comments.json';
+import endedTemplate from './templates/invitation-ended.json';
 import invitationTemplate from './templates/invitation.json';
 import statusTemplate from './templates/status.json';
 
@@ -28,6 +30,8 @@ export interface StatusRow {
   delivery: string;
   answer: string;
   answerColor: string;
+  /** Why Teams could not reach them, when that is why they need a letter. */
+  reason: string;
   /** Comments are read on their own card, so the status card stays small with 40 invitees. */
   hasComment: boolean;
   needsLetter: boolean;
@@ -47,6 +51,14 @@ export interface StatusData extends CardBase {
   proposedTopics: { text: string }[];
   commentsTitle: string;
   commentCount: number;
+  cancelled: boolean;
+  cancelledText: string;
+  /** A change is being prepared and not sent yet. */
+  changing: boolean;
+  /** The meeting may still be changed or cancelled. */
+  canChange: boolean;
+  /** People a change removed who are not in Teams: the caseworker tells them. */
+  removed: { text: string }[];
 }
 
 /** The data of the card with every invitee's comment. */
@@ -87,6 +99,41 @@ export function invitationCard(
   });
 }
 
+/** The data of an invitation card that no longer invites: the meeting was cancelled, or the person removed. */
+export interface EndedData extends CardBase {
+  title: string;
+  color: 'Attention' | 'Default';
+  text: string;
+  facts: Fact[];
+  reason: string;
+}
+
+/** An invitation after the meeting was cancelled: when it would have been, and the reason given. */
+export function cancelledInvitationCard(meeting: Meeting, reader: Reader): AdaptiveCard {
+  const { locale } = reader;
+  const facts = meetingFacts(meeting, reader).filter((f) => f.title === t(locale, 'field.when') || f.title === t(locale, 'field.place'));
+  return render<EndedData>(endedTemplate, {
+    ...base(locale),
+    title: t(locale, 'invitation.cancelledTitle'),
+    color: 'Attention',
+    text: t(locale, 'invitation.cancelledBody', { organizer: meeting.participants.find((p) => p.isOrganizer)?.name ?? '' }),
+    facts,
+    reason: meeting.cancelled?.reason ? t(locale, 'invitation.cancelledReason', { reason: meeting.cancelled.reason }) : '',
+  });
+}
+
+/** The card of someone a change took off the meeting: that they are no longer invited, and nothing of the meeting. */
+export function noLongerInvitedCard(reader: Reader): AdaptiveCard {
+  return render<EndedData>(endedTemplate, {
+    ...base(reader.locale),
+    title: t(reader.locale, 'invitation.title'),
+    color: 'Default',
+    text: t(reader.locale, 'invitation.noLongerInvited'),
+    facts: [],
+    reason: '',
+  });
+}
+
 /** The caseworker's view of the sent invitations: who answered what, and who needs a letter. */
 export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks, notices: Notice[] = []): AdaptiveCard {
   const { locale } = reader;
@@ -100,10 +147,12 @@ export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks
       const needsLetter = delivery === 'letter';
       const answer = reply ? t(locale, `status.${reply.answer}`) : t(locale, 'status.waiting');
       const link = needsLetter ? links(p.id) : { letterUrl: '', icsUrl: '' };
+      const reason = view.deliveries.get(p.id)?.reason;
       return {
         id: p.id,
         label: `${t(locale, `group.${p.group}`)}: ${personLabel(p, locale)}`,
-        delivery: t(locale, delivery === 'teams' ? 'status.deliveryTeams' : needsLetter ? 'status.deliveryLetter' : 'status.deliveryPending'),
+        delivery: t(locale, 'status.how', { how: howReached(p, delivery, locale), language: t(locale, `language.${p.language}`) }),
+        reason: reason ? t(locale, `status.reason.${reason}`) : '',
         answer: reply?.via === 'phone' ? `${answer} (${t(locale, 'status.byPhone')})` : answer,
         answerColor: !reply ? 'Default' : reply.answer === 'accepted' ? 'Good' : reply.answer === 'declined' ? 'Attention' : 'Warning',
         hasComment: !!reply?.comment,
@@ -130,7 +179,25 @@ export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks
     })),
     commentsTitle: t(locale, 'status.showComments', { count: commentCount }),
     commentCount,
+    cancelled: meeting.status === 'cancelled',
+    cancelledText:
+      meeting.status === 'cancelled'
+        ? [t(locale, 'status.cancelledAt', { date: formatInstant(meeting.cancelled!.at, reader, meeting.when?.timeZone ?? 'UTC') }), meeting.cancelled!.reason ?? '']
+            .filter(Boolean)
+            .join(' ')
+        : '',
+    changing: isChanging(meeting),
+    canChange: meeting.status === 'invited' && !isChanging(meeting),
+    removed: (meeting.removed ?? [])
+      .filter((r) => r.participant.contact.kind !== 'teams')
+      .map((r) => ({ text: escapeMarkdown(t(locale, 'status.removedPerson', { name: personLabel(r.participant, locale) })) })),
   });
+}
+
+/** How an invitation reaches a person, in words: "in Teams", "letter by post", "e-mail from you", "in person". */
+function howReached(p: Participant, delivery: ReturnType<typeof deliveryOf>, locale: Reader['locale']): string {
+  if (p.contact.kind === 'teams') return t(locale, delivery === 'teams' ? 'status.deliveryTeams' : delivery === 'letter' ? 'status.deliveryLetter' : 'status.deliveryPending');
+  return t(locale, `status.via.${p.contact.kind}`);
 }
 
 /** Every invitee's comment, on a card of its own (a comment may be 500 characters; 40 of them would crowd the status card). */

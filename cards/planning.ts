@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Meeting } from '../bot/domain/meeting';
-import { missingForSending, speakerOrder, warnings } from '../bot/domain/planning';
+import type { ChangeKind, Meeting } from '../bot/domain/meeting';
+import { coOrganizerCandidates, missingForSending, speakerOrder, warnings } from '../bot/domain/planning';
 import { wallClock } from '../bot/domain/time';
 import { problemText, t } from '../bot/i18n';
 import { formatInstant, meetingFacts, peopleText, personLabel, topicsText, type Fact, type Reader } from './format';
@@ -44,6 +44,8 @@ export interface WhoData extends StepData {
   chairId: string;
   secretaryId: string;
   roleChoices: { title: string; value: string }[];
+  coOrganizerId: string;
+  coOrganizerChoices: { title: string; value: string }[];
   nextTitle: string;
 }
 
@@ -56,6 +58,12 @@ export interface WhyData extends StepData {
 
 /** The data of the summary card. */
 export interface SummaryData extends CardBase {
+  title: string;
+  /** A change of a sent meeting is being prepared (Send the change, Discard the change). */
+  changing: boolean;
+  /** What the change changes, in words. */
+  changesText: string;
+  hasChanges: boolean;
   meetingId: string;
   rev: number;
   facts: Fact[];
@@ -72,8 +80,13 @@ export function welcomeCard(reader: Reader, draftId: string | undefined, notices
   return render<WelcomeData>(welcomeTemplate, { ...base(reader.locale, notices), hasDraft: !!draftId, draftId: draftId ?? '' });
 }
 
-/** The card for the step the draft is at. */
-export function planningCard(meeting: Meeting, reader: Reader, now: DateTime, notices: Notice[] = []): AdaptiveCard {
+/** Whether the planning cards prepare a change of a sent meeting, and what it changes so far. */
+export interface PlanningMode {
+  changes?: ChangeKind[];
+}
+
+/** The card for the step the draft (or the change being prepared) is at. */
+export function planningCard(meeting: Meeting, reader: Reader, now: DateTime, notices: Notice[] = [], mode: PlanningMode = {}): AdaptiveCard {
   switch (meeting.step) {
     case 'when':
       return whenCard(meeting, reader, now, notices);
@@ -82,7 +95,7 @@ export function planningCard(meeting: Meeting, reader: Reader, now: DateTime, no
     case 'why':
       return whyCard(meeting, reader, notices);
     case 'summary':
-      return summaryCard(meeting, reader, now, notices);
+      return summaryCard(meeting, reader, now, notices, mode);
   }
 }
 
@@ -130,6 +143,8 @@ function whoCard(meeting: Meeting, reader: Reader, notices: Notice[]): AdaptiveC
     chairId: meeting.chairId ?? '',
     secretaryId: meeting.secretaryId ?? '',
     roleChoices: ordered.map((p) => ({ title: personLabel(p, locale), value: p.id })),
+    coOrganizerId: meeting.coOrganizerId ?? '',
+    coOrganizerChoices: coOrganizerCandidates(meeting).map((p) => ({ title: personLabel(p, locale), value: p.id })),
     nextTitle: meeting.why ? t(locale, 'steps.summary') : t(locale, 'steps.why'),
   });
 }
@@ -143,15 +158,22 @@ function whyCard(meeting: Meeting, reader: Reader, notices: Notice[]): AdaptiveC
   });
 }
 
-function summaryCard(meeting: Meeting, reader: Reader, now: DateTime, notices: Notice[]): AdaptiveCard {
+function summaryCard(meeting: Meeting, reader: Reader, now: DateTime, notices: Notice[], mode: PlanningMode): AdaptiveCard {
   const { locale } = reader;
   const missing = missingForSending(meeting, now).map((p) => problemText(locale, p));
   const advice = warnings(meeting).map((w) => t(locale, `warning.${w}`));
   const consent = meeting.consent
     ? t(locale, 'summary.consentGiven', { date: formatInstant(meeting.consent.at, reader, meeting.when?.timeZone ?? 'UTC') })
     : t(locale, 'summary.consentMissing');
+  const changing = mode.changes !== undefined;
   return render<SummaryData>(summaryTemplate, {
     ...base(locale, notices),
+    title: t(locale, changing ? 'change.title' : 'summary.title'),
+    changing,
+    changesText: mode.changes?.length
+      ? t(locale, 'change.what', { what: mode.changes.map((kind) => t(locale, `change.kind.${kind}`)).join(', ') })
+      : t(locale, 'change.nothing'),
+    hasChanges: !!mode.changes?.length,
     meetingId: meeting.id,
     rev: meeting.rev,
     facts: [...meetingFacts(meeting, reader), { title: t(locale, 'field.consent'), value: consent }],

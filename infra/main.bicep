@@ -119,6 +119,7 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
 var containerDefs = [
   { name: 'meetings', partitionKey: '/meetingId' } // per meeting: the plan, each person's answer and delivery
   { name: 'users', partitionKey: '/userKey' } // per Teams user
+  { name: 'meetingIndex', partitionKey: '/userKey' } // per caseworker: the meetings in their list
   { name: 'jobs', partitionKey: '/bucket' } // work after an answer, by the hour it falls due
 ]
 

@@ -11,6 +11,7 @@ import {
   type PostedCard,
   type Reply,
   type ReplyDoc,
+  type UnreachableReason,
 } from './meeting';
 import { Refusal } from './problems';
 import { clean } from './planning';
@@ -40,15 +41,16 @@ export function deliveryId(participantId: string): string {
 
 /** The invited participant who is this Teams user, or a refusal. Entra object ids compare case-insensitively. */
 export function invitedTeamsUser(meeting: Meeting, userId: string): Participant {
-  if (meeting.status !== 'invited') throw new Refusal({ code: 'notInvited' });
+  if (meeting.status === 'draft') throw new Refusal({ code: 'notInvited' });
   const wanted = userId.toLowerCase();
   const participant = meeting.participants.find((p) => p.contact.kind === 'teams' && p.contact.userId.toLowerCase() === wanted && !p.isOrganizer);
   if (!participant) throw new Refusal({ code: 'notInvited' });
   return participant;
 }
 
-/** Refuses an answer from an invitation drawn before the plan changed. */
+/** Refuses an answer to a cancelled meeting, and one from an invitation drawn before the plan changed. */
 export function assertCurrentInvitation(meeting: Meeting, planRev: number | undefined): void {
+  if (meeting.status === 'cancelled') throw new Refusal({ code: 'meetingCancelled' });
   if (meeting.planRev === undefined || planRev !== meeting.planRev) throw new Refusal({ code: 'staleCard' });
 }
 
@@ -76,15 +78,21 @@ export function replyDoc(meeting: Meeting, participantId: string, input: ReplyIn
 }
 
 /** How one invitation went out, as its own document. */
-export function deliveryDoc(meeting: Meeting, participantId: string, via: 'teams' | 'letter', card: PostedCard | undefined, now: DateTime): DeliveryDoc {
+export function deliveryDoc(
+  meeting: Meeting,
+  participantId: string,
+  outcome: { via: 'teams' | 'letter'; card?: PostedCard; reason?: UnreachableReason },
+  now: DateTime,
+): DeliveryDoc {
   return {
     kind: 'delivery',
     id: deliveryId(participantId),
     meetingId: meeting.id,
     participantId,
     planRev: meeting.planRev ?? meeting.rev,
-    via,
-    ...(card ? { card } : {}),
+    via: outcome.via,
+    ...(outcome.card ? { card: outcome.card } : {}),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
     at: now.toUTC().toISO()!,
   };
 }
@@ -97,10 +105,16 @@ export function viewOf(docs: readonly MeetingDoc[]): MeetingView | undefined {
   const replies = new Map<string, ReplyDoc>();
   const deliveries = new Map<string, DeliveryDoc>();
   for (const doc of docs) {
-    if (doc.kind === 'reply' && known.has(doc.participantId)) replies.set(doc.participantId, doc);
-    if (doc.kind === 'delivery' && known.has(doc.participantId)) deliveries.set(doc.participantId, doc);
+    if (doc.kind === 'reply' && known.has(doc.participantId) && holds(plan, doc)) replies.set(doc.participantId, doc);
+    // People a change removed keep theirs: the card in their chat is told so.
+    if (doc.kind === 'delivery') deliveries.set(doc.participantId, doc);
   }
   return { plan, replies, deliveries };
+}
+
+/** True while an answer still holds: it was given after the last change of time. */
+export function holds(plan: Meeting, reply: ReplyDoc): boolean {
+  return reply.planRev >= (plan.answersFromRev ?? 0);
 }
 
 /** A plan alone, as a view with no answers or deliveries yet (a draft, or a meeting just sent). */
@@ -124,6 +138,40 @@ export function deliveryOf(view: MeetingView, participant: Participant): Deliver
 /** The Teams invitees whose invitation has not gone out yet. */
 export function awaitingDelivery(view: MeetingView): Participant[] {
   return view.plan.participants.filter((p) => deliveryOf(view, p) === 'pending');
+}
+
+/**
+ * What bringing the invitations in Teams up to date with the plan means, person by person:
+ * `invite` someone not reached yet (or added by a change), `update` a card already in someone's
+ * chat (the plan changed), `cancel` it (the meeting was cancelled), `remove` it (a change took
+ * the person off the meeting). The speaker order is kept.
+ */
+export type DeliveryStep = { participant: Participant; action: 'invite' | 'update' | 'cancel' | 'remove' };
+
+export function deliveryWork(view: MeetingView): DeliveryStep[] {
+  const plan = view.plan;
+  const rev = plan.planRev ?? plan.rev;
+  const outdated = (p: Participant) => {
+    const d = view.deliveries.get(p.id);
+    return d !== undefined && d.planRev < rev;
+  };
+  const inTeams = (p: Participant) => view.deliveries.get(p.id)?.via === 'teams' && !!view.deliveries.get(p.id)?.card;
+  const invitees = plan.participants.filter((p) => !p.isOrganizer && p.contact.kind === 'teams');
+  if (plan.status === 'cancelled') {
+    return invitees.filter((p) => inTeams(p) && outdated(p)).map((participant) => ({ participant, action: 'cancel' }));
+  }
+  if (plan.status !== 'invited') return [];
+  const steps: DeliveryStep[] = [];
+  for (const participant of invitees) {
+    const d = view.deliveries.get(participant.id);
+    if (!d || (d.via === 'letter' && d.planRev < rev)) steps.push({ participant, action: 'invite' });
+    else if (inTeams(participant) && outdated(participant)) steps.push({ participant, action: 'update' });
+  }
+  for (const { participant } of plan.removed ?? []) {
+    const d = view.deliveries.get(participant.id);
+    if (d?.via === 'teams' && d.card && d.planRev < rev && !plan.participants.some((p) => p.id === participant.id)) steps.push({ participant, action: 'remove' });
+  }
+  return steps;
 }
 
 /** Counts of answers for the caseworker's overview. */

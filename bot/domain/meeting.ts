@@ -86,7 +86,7 @@ export interface Consent {
 }
 
 export type PlanningStep = 'when' | 'who' | 'why' | 'summary';
-export type MeetingStatus = 'draft' | 'invited';
+export type MeetingStatus = 'draft' | 'invited' | 'cancelled';
 
 export interface AuditEntry {
   at: string;
@@ -128,11 +128,31 @@ export interface Meeting {
   consent?: Consent;
   chairId?: string;
   secretaryId?: string;
+  /** A colleague (a professional invited in Teams) who sees and acts on the meeting as the caseworker does. */
+  coOrganizerId?: string;
+  /**
+   * A change of a sent meeting the caseworker is preparing with the planning cards: the plan's
+   * fields above stay what the invitations say until the change is sent.
+   */
+  editing?: Edits;
+  /** Answers given to invitations older than this plan revision no longer hold (the time changed). */
+  answersFromRev?: number;
+  /** What the last change sent changed, for the invitees' notice. */
+  lastChange?: { rev: number; at: string; what: ChangeKind[] };
+  /** People invited once and removed by a change: they are told they are no longer invited. */
+  removed?: { participant: Participant; rev: number }[];
   /** The caseworker's status card, updated as answers arrive. */
   statusCard?: PostedCard;
   createdAt: string;
   updatedAt: string;
   sentAt?: string;
+  /**
+   * How many times what the invitations say was sent: 0 for the first invitations, raised by
+   * every change sent and by the cancellation (a calendar file's SEQUENCE).
+   */
+  sequence?: number;
+  /** Set when the caseworker cancelled the meeting. */
+  cancelled?: { at: string; by: string; reason?: string };
   audit: AuditEntry[];
   /**
    * Seconds the store keeps the document after its last write (Cosmos DB `ttl`): a draft left
@@ -140,6 +160,16 @@ export interface Meeting {
    */
   ttl?: number;
 }
+
+/** The fields of a plan that planning cards change; a change of a sent meeting keeps its own copy. */
+export const EDITABLE = ['when', 'place', 'why', 'participants', 'consent', 'chairId', 'secretaryId', 'coOrganizerId', 'step'] as const;
+
+/** A change being prepared: the editable fields as the caseworker has them now. */
+export type Edits = Pick<Meeting, (typeof EDITABLE)[number]>;
+
+/** What a change of a sent meeting changed. */
+export const CHANGE_KINDS = ['time', 'place', 'people', 'agenda', 'roles'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** An invitee's answer, in its own document: only they (or the caseworker recording a phone call) write it. */
 export interface ReplyDoc extends Reply {
@@ -168,8 +198,17 @@ export interface DeliveryDoc {
   /** `teams`: the card is in their chat; `letter`: Teams could not reach them, the caseworker sends a letter. */
   via: 'teams' | 'letter';
   card?: PostedCard;
+  /** Why Teams could not reach them: the app is not installed and could not be installed for them. */
+  reason?: UnreachableReason;
   at: string;
 }
+
+/**
+ * Why an invitation could not go out in Teams: the app is not installed for the person and the
+ * tenant has not allowed Samråd to install it (`permissionMissing`), Microsoft Graph refused
+ * to install it (`installRefused`), or Teams refused the message (`unreachable`).
+ */
+export type UnreachableReason = 'permissionMissing' | 'installRefused' | 'unreachable';
 
 /** Every kind of document in a meeting's partition. */
 export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc;
@@ -210,4 +249,6 @@ export const LIMITS = {
   draftDays: 30,
   /** How far ahead a meeting may be planned. */
   yearsAhead: 2,
+  cancelReason: 500,
+  organisation: 120,
 } as const;

@@ -48,11 +48,13 @@ export interface ParticipantInput {
   language: string;
 }
 
-/** The rest of the "Who?" card: the client's consent and the proposed chair and secretary. */
+/** The rest of the "Who?" card: the client's consent, the proposed chair and secretary, and a co-organizer. */
 export interface RolesInput {
   consent: boolean;
   chairId: string;
   secretaryId: string;
+  /** A professional invited in Teams who may see and change the meeting as the caseworker does. */
+  coOrganizerId?: string;
 }
 
 /** What the caseworker filled in on the "Why?" card. */
@@ -170,6 +172,7 @@ export function removeParticipant(meeting: Meeting, participantId: string, now: 
     participants: meeting.participants.filter((p) => p.id !== participantId),
     chairId: meeting.chairId === participantId ? undefined : meeting.chairId,
     secretaryId: meeting.secretaryId === participantId ? undefined : meeting.secretaryId,
+    coOrganizerId: meeting.coOrganizerId === participantId ? undefined : meeting.coOrganizerId,
   });
 }
 
@@ -179,12 +182,14 @@ export function setRoles(meeting: Meeting, input: RolesInput, recordedBy: string
   const problems: Problem[] = [];
   const chairId = clean(input.chairId) || undefined;
   const secretaryId = clean(input.secretaryId) || undefined;
+  const coOrganizerId = clean(input.coOrganizerId ?? '') || undefined;
   for (const id of [chairId, secretaryId]) {
     if (id && !meeting.participants.some((p) => p.id === id)) problems.push({ code: 'roleNotParticipant' });
   }
+  if (coOrganizerId && !coOrganizerCandidates(meeting).some((p) => p.id === coOrganizerId)) problems.push({ code: 'coOrganizerInvalid' });
   refuseIfAny(problems);
   const consent = input.consent ? (meeting.consent ?? { at: iso(now), recordedBy }) : undefined;
-  return touch(meeting, now, { consent, chairId, secretaryId, step: nextStep(meeting, 'who') });
+  return touch(meeting, now, { consent, chairId, secretaryId, coOrganizerId, step: nextStep(meeting, 'who') });
 }
 
 /** Saves purpose, topics (one per line) and form. */
@@ -221,6 +226,11 @@ export function missingForSending(meeting: Meeting, now: DateTime): Problem[] {
   if (!meeting.why) problems.push({ code: 'noWhy' });
   if (!meeting.consent) problems.push({ code: 'noConsent' });
   return problems;
+}
+
+/** Who may be co-organizer: a professional invited in Teams, other than the caseworker who convenes. */
+export function coOrganizerCandidates(meeting: Meeting): Participant[] {
+  return meeting.participants.filter((p) => p.group === 'professional' && p.contact.kind === 'teams' && !p.isOrganizer);
 }
 
 /** Advice the caseworker sees on the summary; none of it stops sending. */

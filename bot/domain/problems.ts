@@ -3,9 +3,11 @@
  * catalogs under `bot/i18n`, so a refusal is shown to each person in their own language.
  */
 export const PROBLEM_CODES = [
+  'dateRequired',
   'dateInvalid',
   'datePast',
   'dateTooFar',
+  'timeRequired',
   'timeInvalid',
   'timeNotOnDate',
   'durationInvalid',
@@ -18,6 +20,8 @@ export const PROBLEM_CODES = [
   'duplicateInvitee',
   'teamsUserRequired',
   'emailInvalid',
+  'phoneInvalid',
+  'contactRequired',
   'addressRequired',
   'contactKindInvalid',
   'languageInvalid',
@@ -27,6 +31,7 @@ export const PROBLEM_CODES = [
   'purposeRequired',
   'tooManyTopics',
   'roleNotParticipant',
+  'coOrganizerInvalid',
   'noWhen',
   'noClient',
   'noInvitees',
@@ -36,6 +41,8 @@ export const PROBLEM_CODES = [
   'notDraft',
   'notOrganizer',
   'notInvited',
+  'meetingCancelled',
+  'noChange',
   'meetingNotFound',
   'answerInvalid',
   'unknownAction',

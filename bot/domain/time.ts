@@ -12,11 +12,13 @@ export function localToInstant(date: string, time: string, timeZone: string): { 
   const problems: Problem[] = [];
   const d = date.trim();
   const t = time.trim();
-  if (!DATE.test(d) || !DateTime.fromISO(d).isValid) problems.push({ code: 'dateInvalid' });
+  if (d === '') problems.push({ code: 'dateRequired' });
+  else if (!DATE.test(d) || !DateTime.fromISO(d).isValid) problems.push({ code: 'dateInvalid' });
   const match = TIME.exec(t);
   const hours = match ? Number(match[1]) : NaN;
   const minutes = match ? Number(match[2]) : NaN;
-  if (!(hours <= 23 && minutes <= 59)) problems.push({ code: 'timeInvalid' });
+  if (t === '') problems.push({ code: 'timeRequired' });
+  else if (!(hours <= 23 && minutes <= 59)) problems.push({ code: 'timeInvalid' });
   if (problems.length > 0) return { problems };
   const hhmm = `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
   const instant = DateTime.fromISO(`${d}T${hhmm}`, { zone: timeZone });

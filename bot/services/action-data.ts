@@ -105,7 +105,7 @@ export function parseRemoveParticipant(raw: ActionData): (CardRef & { participan
 }
 
 /** The consent and roles part of the "Who?" card. */
-export function parseRoles(raw: ActionData): (CardRef & { consent: boolean; chairId: string; secretaryId: string }) | BadData {
+export function parseRoles(raw: ActionData): (CardRef & { consent: boolean; chairId: string; secretaryId: string; coOrganizerId: string }) | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
   const role = (field: string): string | BadData => {
@@ -115,9 +115,11 @@ export function parseRoles(raw: ActionData): (CardRef & { consent: boolean; chai
   };
   const chairId = role('chairId');
   const secretaryId = role('secretaryId');
+  const coOrganizerId = role('coOrganizerId');
   if (typeof chairId !== 'string') return chairId;
   if (typeof secretaryId !== 'string') return secretaryId;
-  return { ...ref, consent: raw.consent === 'true', chairId, secretaryId };
+  if (typeof coOrganizerId !== 'string') return { bad: 'coOrganizerInvalid' };
+  return { ...ref, consent: raw.consent === 'true', chairId, secretaryId, coOrganizerId };
 }
 
 /** The "Why?" card. */
@@ -154,4 +156,16 @@ export function parsePhoneAnswer(raw: ActionData): (MeetingRef & { participantId
   if (!id) return { bad: 'participantUnknown' };
   const answer = oneOf(ANSWERS, raw[`answer_${raw.participantId}`] ?? '');
   return answer ? { ...ref, participantId: id, answer } : { bad: 'answerInvalid' };
+}
+
+/** The caseworker's contact details card. */
+export function parseContact(raw: ActionData): { name: string; organisation: string; phone: string; email: string } {
+  return { name: text(raw, 'contactName'), organisation: text(raw, 'organisation'), phone: text(raw, 'phone'), email: text(raw, 'email') };
+}
+
+/** The cancellation, with the reason the caseworker gave (optional). */
+export function parseCancel(raw: ActionData): (CardRef & { reason: string }) | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  return { ...ref, reason: text(raw, 'reason') };
 }

@@ -4,7 +4,9 @@ import {
   noData,
   parseAddParticipant,
   parseAnswer,
+  parseCancel,
   parseCardRef,
+  parseContact,
   parseGoto,
   parseMeetingRef,
   parsePhoneAnswer,
@@ -16,8 +18,11 @@ import {
   type BadData,
 } from './action-data';
 import { answerInvitation, changeAnswer, recordPhoneAnswer } from './answers';
-import { refusedCard } from './meetings';
-import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft, welcome } from './planning';
+import { refusedCard, welcome } from './meetings';
+import { beginChange, cancel, dropChange, publishChange } from './changes';
+import { showMeetings } from './meeting-list';
+import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft } from './planning';
+import { saveSettings, showSettings } from './settings';
 import type { Actor, CardReply, Deps } from './ports';
 import { showComments, showStatus } from './status';
 
@@ -64,6 +69,13 @@ export const ROUTES = {
   'invite.record': route(parsePhoneAnswer, (deps, actor, d) => recordPhoneAnswer(deps, actor, d)),
   'status.show': route(parseMeetingRef, (deps, actor, d) => showStatus(deps, actor, d)),
   'status.comments': route(parseMeetingRef, (deps, actor, d) => showComments(deps, actor, d)),
+  'change.start': route(parseCardRef, (deps, actor, d) => beginChange(deps, actor, d)),
+  'change.send': route(parseCardRef, (deps, actor, d) => publishChange(deps, actor, d)),
+  'change.discard': route(parseCardRef, (deps, actor, d) => dropChange(deps, actor, d)),
+  'meeting.cancel': route(parseCancel, (deps, actor, d) => cancel(deps, actor, d)),
+  'meetings.list': route(noData, (deps, actor) => showMeetings(deps, actor)),
+  'settings.show': route(noData, (deps, actor) => showSettings(deps, actor)),
+  'settings.save': route(parseContact, (deps, actor, d) => saveSettings(deps, actor, d)),
 } satisfies Record<string, Route<any>>;
 
 /** A verb Samråd answers. */
@@ -98,11 +110,13 @@ function isBad(data: unknown): data is BadData {
 
 const NEW_WORDS = new Set(['new', 'ny', 'uusi', 'start', 'plan', 'planera', 'planlæg', 'suunnittele']);
 const HELP_WORDS = new Set(['help', 'hjälp', 'hjælp', 'apua', 'ohje', '?']);
+const MEETINGS_WORDS = new Set(['meetings', 'möten', 'mina möten', 'møder', 'mine møder', 'kokoukset', 'omat kokoukset']);
 
-/** Answers a typed message in the personal chat: "new" starts planning, "help" explains, anything else welcomes. */
+/** Answers a typed message in the personal chat: "new" starts planning, "meetings" lists them, "help" explains, anything else welcomes. */
 export async function handleText(deps: Deps, actor: Actor, text: string): Promise<{ text?: string; card: CardReply['card'] }> {
   const word = text.trim().toLocaleLowerCase().replace(/[.!]+$/, '');
   if (NEW_WORDS.has(word) && !actor.draftMeetingId) return { card: (await startDraft(deps, actor)).card };
+  if (MEETINGS_WORDS.has(word)) return { card: (await showMeetings(deps, actor)).card };
   const reply = await welcome(deps, actor);
   return HELP_WORDS.has(word) ? { text: t(actor.reader.locale, 'help.text'), card: reply.card } : reply;
 }

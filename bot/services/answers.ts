@@ -1,9 +1,9 @@
 import type { Meeting, MeetingDoc, Participant, ReplyDoc } from '../domain/meeting';
-import { assertCurrentInvitation, invitedTeamsUser, planOnly, replyDoc, replyId, type ReplyInput } from '../domain/invitation';
+import { assertCurrentInvitation, holds, invitedTeamsUser, planOnly, replyDoc, replyId, type ReplyInput } from '../domain/invitation';
 import { Refusal } from '../domain/problems';
 import { problemText, t } from '../i18n';
 import { ConcurrencyError, upsert, type Versioned } from '../store/port';
-import { invitationCard } from '../../cards/invitations';
+import { cancelledInvitationCard, invitationCard } from '../../cards/invitations';
 import type { Notice } from '../../cards/render';
 import type { CardRef, MeetingRef } from './action-data';
 import { loadOwnMeeting, readPlan, readView, refusedCard } from './meetings';
@@ -22,6 +22,7 @@ export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef &
   const found = await readInvitation(deps, actor, data.meetingId);
   if ('reply' in found) return found.reply;
   const { plan, invitee, own: reply } = found;
+  if (plan.status === 'cancelled') return { card: cancelledInvitationCard(plan, actor.reader) };
   try {
     assertCurrentInvitation(plan, data.rev);
     const next = replyDoc(plan, invitee.id, data, 'teams', actor.userKey, deps.now());
@@ -43,6 +44,7 @@ export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef &
 export async function changeAnswer(deps: Deps, actor: Actor, data: MeetingRef): Promise<CardReply> {
   const found = await readInvitation(deps, actor, data.meetingId);
   if ('reply' in found) return found.reply;
+  if (found.plan.status === 'cancelled') return { card: cancelledInvitationCard(found.plan, actor.reader) };
   return { card: invitationCard(found.plan, found.invitee, found.own?.doc as ReplyDoc | undefined, actor.reader, [], true) };
 }
 
@@ -88,5 +90,6 @@ async function readInvitation(
     return { reply: refusedCard(actor, 'notInvited') };
   }
   const own = await deps.stores.meetings.read(meetingId, replyId(invitee.id));
-  return { plan, invitee, own: own?.doc.kind === 'reply' ? own : undefined };
+  // An answer given before the time changed no longer holds: the form is shown again.
+  return { plan, invitee, own: own?.doc.kind === 'reply' && holds(plan, own.doc) ? own : undefined };
 }

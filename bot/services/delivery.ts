@@ -1,25 +1,31 @@
 import { DateTime } from 'luxon';
-import type { DeliveryDoc, Meeting, MeetingDoc, MeetingView, Participant, PostedCard } from '../domain/meeting';
-import { awaitingDelivery, deliveryDoc, deliveryId } from '../domain/invitation';
+import type { DeliveryDoc, Locale, Meeting, MeetingDoc, MeetingView, Participant, PostedCard, UnreachableReason } from '../domain/meeting';
+import { awaitingDelivery, deliveryDoc, deliveryId, deliveryWork, replyOf, type DeliveryStep } from '../domain/invitation';
 import { speakerOrder } from '../domain/planning';
 import { userKey, type UserRecord } from '../domain/user';
 import { t } from '../i18n';
 import type { JobRef } from '../jobs/job';
 import type { JobContext, JobKind } from '../jobs/runner';
 import { AlreadyExistsError, update, upsert } from '../store/port';
-import { invitationCard } from '../../cards/invitations';
+import { cancelledInvitationCard, invitationCard, noLongerInvitedCard } from '../../cards/invitations';
+import type { Notice } from '../../cards/render';
 import { readView } from './meetings';
 import { UnreachableError, type Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
+import { readUser } from './users';
 
 /**
- * Delivery of a meeting's invitations in Teams, as a job.
+ * Delivery of a meeting's invitations in Teams, as a job: one per plan revision sent (the first
+ * invitations, each change, the cancellation). It brings every card in Teams up to date with
+ * the plan: invites whoever is not reached yet, updates the cards already out (in place, with a
+ * short message saying what changed), tells people a change removed, and marks every card of a
+ * cancelled meeting as cancelled.
  *
- * Guarantee: at least once per invitee and plan revision, and at most the one invitation in
- * flight when an instance died is sent twice (the job records each send's intent under its
- * claim before sending, and its outcome after). Two live instances never both send: each send
- * starts only after a write under the claim succeeded. People Teams cannot reach (403/404) are
- * recorded as needing a letter, never skipped.
+ * Guarantee: at least once per invitee and plan revision, and at most the one message in flight
+ * when an instance died is sent twice (the job records each step's intent under its claim
+ * before it, and its outcome after). Two live instances never both send: each step starts only
+ * after a write under the claim succeeded. People Teams cannot reach (403/404) are recorded as
+ * needing a letter, never skipped.
  */
 
 const KIND = 'invitations';
@@ -29,10 +35,13 @@ interface DeliveryPayload {
   planRev: number;
 }
 
+/** How one invitation went out. */
+type Outcome = { via: 'teams' | 'letter'; card?: PostedCard; reason?: UnreachableReason };
+
 /** An outcome per participant id; `sending` names the one whose send may be in flight. */
 interface DeliveryProgress {
   sending?: string;
-  done: Record<string, { via: 'teams' | 'letter'; card?: PostedCard }>;
+  done: Record<string, Outcome>;
   /** The caseworker was told how the delivery went. */
   told?: boolean;
 }
@@ -51,9 +60,16 @@ export function enqueueDelivery(deps: Deps, plan: Meeting): Promise<JobRef> {
     kind: KIND,
     key: `${plan.id}.${plan.planRev}`,
     payload: { meetingId: plan.id, planRev: plan.planRev! },
-    dueAt: DateTime.fromISO(plan.sentAt ?? plan.updatedAt, { zone: 'utc' }),
+    dueAt: DateTime.fromISO(revisionSentAt(plan), { zone: 'utc' }),
     maxAttempts: MAX_ATTEMPTS,
   });
+}
+
+/** When the plan's current revision went out: the cancellation, the last change, or the first invitations. */
+function revisionSentAt(plan: Meeting): string {
+  if (plan.status === 'cancelled' && plan.cancelled) return plan.cancelled.at;
+  if (plan.lastChange && plan.lastChange.rev === plan.planRev) return plan.lastChange.at;
+  return plan.sentAt ?? plan.updatedAt;
 }
 
 /** The job kind that delivers invitations. */
@@ -77,16 +93,19 @@ async function deliver(deps: Deps, context: JobContext<DeliveryPayload, Delivery
   const { meetingId, planRev } = context.job.payload;
   const view = await readView(deps, meetingId);
   // A meeting that is gone, or whose plan changed since (a newer delivery carries on), needs nothing more from this one.
-  if (!view || view.plan.status !== 'invited' || view.plan.planRev !== planRev) return;
-  const organizer = (await deps.stores.users.read(view.plan.organizer.userKey, view.plan.organizer.userKey))?.doc;
+  if (!view || view.plan.status === 'draft' || view.plan.planRev !== planRev) return;
+  const organizer = await readUser(deps, view.plan.organizer.userKey);
   let progress: DeliveryProgress = context.progress ?? { done: {} };
-  for (const participant of speakerOrder(awaitingDelivery(view))) {
+  const order = new Map(speakerOrder([...view.plan.participants, ...(view.plan.removed ?? []).map((r) => r.participant)]).map((p, i) => [p.id, i]));
+  const steps = deliveryWork(view).sort((a, b) => order.get(a.participant.id)! - order.get(b.participant.id)!);
+  for (const step of steps) {
+    const { participant } = step;
     let outcome = progress.done[participant.id];
     if (!outcome) {
-      if (progress.sending === participant.id) deps.log.warn('invitation.resend', { meeting: meetingId, participant: participant.id });
+      if (progress.sending === participant.id) deps.log.warn('invitation.resend', { meeting: meetingId, participant: participant.id, action: step.action });
       progress = { ...progress, sending: participant.id };
       await context.save(progress);
-      outcome = await sendOne(deps, view.plan, participant, organizer);
+      outcome = step.action === 'invite' ? await sendOne(deps, view.plan, participant, organizer) : await updateOne(deps, view, step);
       progress = { ...progress, sending: undefined, done: { ...progress.done, [participant.id]: outcome } };
       await context.save(progress);
     }
@@ -104,31 +123,93 @@ async function deliver(deps: Deps, context: JobContext<DeliveryPayload, Delivery
   deps.jobs.runSoon(await requestStatusRefresh(deps, meetingId));
 }
 
-/** Sends one invitation; someone Teams cannot reach needs a letter. Other failures are thrown (the job tries again). */
-async function sendOne(deps: Deps, meeting: Meeting, participant: Participant, organizer: UserRecord | undefined): Promise<{ via: 'teams' | 'letter'; card?: PostedCard }> {
+/**
+ * Sends one invitation. A colleague who has not installed Samråd gets it installed through
+ * Microsoft Graph first, where the tenant allows it; whoever Teams still cannot reach needs a
+ * letter, with the reason. Other failures are thrown (the job tries again).
+ */
+async function sendOne(deps: Deps, meeting: Meeting, participant: Participant, organizer: UserRecord | undefined): Promise<Outcome> {
   if (participant.contact.kind !== 'teams') return { via: 'letter' };
-  const key = userKey(participant.contact.userId, participant.contact.userId);
-  try {
-    // Proactive messages go through the service and tenant the caseworker's own chat uses.
-    if (!organizer?.address) throw new UnreachableError(0);
-    let invitee = (await deps.stores.users.read(key, key))?.doc;
-    if (!invitee?.address) {
-      const address = await deps.messenger.openPersonalChat(organizer.address, participant.contact.userId);
-      invitee = await rememberInvitee(deps, key, meeting.tenantId, participant, address);
+  const userId = participant.contact.userId;
+  const key = userKey(userId, userId);
+  // Proactive messages go through the service and tenant the caseworker's own chat uses.
+  if (!organizer?.address) return unreachable(deps, meeting, participant, 'unreachable', 0);
+  let invitee = await readUser(deps, key);
+  if (!invitee?.address) {
+    let address: UserRecord['address'];
+    try {
+      address = await deps.messenger.openPersonalChat(organizer.address, userId);
+    } catch (err) {
+      if (!(err instanceof UnreachableError)) throw err;
+      const installed = await deps.installer.installFor(meeting.tenantId, userId);
+      if (installed === 'permissionMissing') return unreachable(deps, meeting, participant, 'permissionMissing', err.status);
+      if (installed === 'refused') return unreachable(deps, meeting, participant, 'installRefused', err.status);
+      try {
+        address = await deps.messenger.openPersonalChat(organizer.address, userId);
+      } catch (again) {
+        if (!(again instanceof UnreachableError)) throw again;
+        return unreachable(deps, meeting, participant, 'unreachable', again.status);
+      }
     }
-    const reader = { locale: invitee.locale, timeZone: invitee.timeZone };
+    invitee = await rememberInvitee(deps, key, meeting.tenantId, participant, address);
+  }
+  const reader = { locale: invitee.locale, timeZone: invitee.timeZone };
+  try {
     const card = await deps.messenger.sendCard(invitee.address!, invitationCard(meeting, participant, undefined, reader), t(invitee.locale, 'invitation.summary'));
     return { via: 'teams', card };
   } catch (err) {
     if (!(err instanceof UnreachableError)) throw err;
-    deps.log.info('invitation.unreachable', { meeting: meeting.id, participant: participant.id, status: err.status });
-    return { via: 'letter' };
+    return unreachable(deps, meeting, participant, 'unreachable', err.status);
   }
 }
 
+function unreachable(deps: Deps, meeting: Meeting, participant: Participant, reason: UnreachableReason, status: number): Outcome {
+  deps.log.info('invitation.unreachable', { meeting: meeting.id, participant: participant.id, status, reason });
+  return { via: 'letter', reason };
+}
+
+/**
+ * Brings a card already in someone's chat up to date, in their own language: the changed
+ * invitation (their answer kept unless the time changed), the cancellation, or a card saying
+ * they are no longer invited (without the meeting's details). A short message goes with it,
+ * since an edited card makes no notification; it names no one and no detail of the case.
+ */
+async function updateOne(deps: Deps, view: MeetingView, step: DeliveryStep): Promise<Outcome> {
+  const { participant, action } = step;
+  const delivered = view.deliveries.get(participant.id)!;
+  const key = participant.contact.kind === 'teams' ? userKey(participant.contact.userId, participant.contact.userId) : '';
+  const invitee = key ? await readUser(deps, key) : undefined;
+  if (!invitee?.address || !delivered.card) return { via: 'letter', reason: 'unreachable' };
+  const reader = { locale: invitee.locale, timeZone: invitee.timeZone };
+  const to = { ...invitee.address, conversationId: delivered.card.conversationId };
+  const plan = view.plan;
+  const card =
+    action === 'update'
+      ? invitationCard(plan, participant, replyOf(view, participant), reader, [changedNotice(plan, reader.locale)])
+      : action === 'cancel'
+        ? cancelledInvitationCard(plan, reader)
+        : noLongerInvitedCard(reader);
+  try {
+    await deps.messenger.updateCard(to, delivered.card.activityId, card);
+    await deps.messenger.sendText(to, t(reader.locale, `invitation.${action === 'update' ? 'changedText' : action === 'cancel' ? 'cancelledText' : 'removedText'}`));
+  } catch (err) {
+    if (!(err instanceof UnreachableError)) throw err;
+    deps.log.info('invitation.unreachable', { meeting: plan.id, participant: participant.id, status: err.status, action });
+    return { via: 'letter', reason: 'unreachable' };
+  }
+  return { via: 'teams', card: delivered.card };
+}
+
+/** The line on top of a changed invitation: what changed, and whether to answer again. */
+function changedNotice(plan: Meeting, locale: Locale): Notice {
+  const what = (plan.lastChange?.what ?? []).map((kind) => t(locale, `change.kind.${kind}`)).join(', ');
+  const again = plan.answersFromRev === plan.planRev ? ` ${t(locale, 'invitation.answerAgain')}` : '';
+  return { text: `${t(locale, 'invitation.changed', { what })}${again}`, color: 'Warning' };
+}
+
 /** Writes a delivery outcome into the meeting's partition, unless a newer plan revision's is there. */
-async function project(deps: Deps, meeting: Meeting, participantId: string, outcome: { via: 'teams' | 'letter'; card?: PostedCard }): Promise<void> {
-  const doc = deliveryDoc(meeting, participantId, outcome.via, outcome.card, deps.now());
+async function project(deps: Deps, meeting: Meeting, participantId: string, outcome: Outcome): Promise<void> {
+  const doc = deliveryDoc(meeting, participantId, outcome, deps.now());
   await upsert<MeetingDoc>(deps.stores.meetings, meeting.id, deliveryId(participantId), (current) => {
     const existing = current as DeliveryDoc | undefined;
     if (existing && (existing.planRev > doc.planRev || (existing.planRev === doc.planRev && existing.via === doc.via))) return undefined;
@@ -136,13 +217,23 @@ async function project(deps: Deps, meeting: Meeting, participantId: string, outc
   });
 }
 
-/** One short text to the caseworker: everyone reached, or how many need a letter (never who: it could show in a preview). */
+/**
+ * One short text to the caseworker once a delivery is done: the invitations (or the change, or
+ * the cancellation) are out, how many Teams invitees Teams could not reach, and how many people
+ * outside Teams need a letter from them. Never who: it could show in a notification preview.
+ */
 async function tellCaseworker(deps: Deps, view: MeetingView): Promise<void> {
-  const organizer = (await deps.stores.users.read(view.plan.organizer.userKey, view.plan.organizer.userKey))?.doc;
+  const organizer = await readUser(deps, view.plan.organizer.userKey);
   if (!organizer?.address) return;
-  const letters = view.plan.participants.filter((p) => !p.isOrganizer && (p.contact.kind !== 'teams' || view.deliveries.get(p.id)?.via === 'letter')).length;
-  const text = letters > 0 ? t(organizer.locale, 'status.notReached', { count: letters }) : t(organizer.locale, 'status.allReached');
-  await deps.messenger.sendText(organizer.address, text).catch((err: Error) => deps.log.warn('notice.failed', { meeting: view.plan.id, error: err.name }));
+  const plan = view.plan;
+  const invitees = plan.participants.filter((p) => !p.isOrganizer);
+  const unreached = invitees.filter((p) => p.contact.kind === 'teams' && view.deliveries.get(p.id)?.via === 'letter').length;
+  const outside = invitees.filter((p) => p.contact.kind !== 'teams').length;
+  const kind = plan.status === 'cancelled' ? 'cancel' : (plan.sequence ?? 0) > 0 ? 'change' : 'invite';
+  const locale = organizer.locale;
+  const lines = [unreached > 0 ? t(locale, `delivered.${kind}NotReached`, { count: unreached }) : t(locale, `delivered.${kind}`)];
+  if (outside > 0) lines.push(t(locale, 'delivered.letters', { count: outside }));
+  await deps.messenger.sendText(organizer.address, lines.join(' ')).catch((err: Error) => deps.log.warn('notice.failed', { meeting: plan.id, error: err.name }));
 }
 
 async function rememberInvitee(deps: Deps, key: string, tenantId: string, participant: Participant, address: UserRecord['address']): Promise<UserRecord> {

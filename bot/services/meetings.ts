@@ -1,10 +1,13 @@
+import { organizes } from '../domain/change';
 import type { Meeting, MeetingView } from '../domain/meeting';
 import { viewOf } from '../domain/invitation';
 import type { ProblemCode } from '../domain/problems';
 import { problemText } from '../i18n';
 import { queries } from '../store/queries';
+import { forgetMeetingRef } from './meeting-list';
 import type { Versioned } from '../store/port';
 import { welcomeCard } from '../../cards/planning';
+import type { Notice } from '../../cards/render';
 import type { Actor, CardReply, Deps } from './ports';
 
 /** The plan of a meeting (one point read), with the ETag a change of it must carry. */
@@ -19,15 +22,25 @@ export async function readView(deps: Deps, meetingId: string): Promise<MeetingVi
   return viewOf(rows.map((r) => r.doc));
 }
 
+/** The welcome card, offering to continue the caseworker's draft when there is one. */
+export async function welcome(deps: Deps, actor: Actor, notices: Notice[] = []): Promise<CardReply> {
+  const draftId = actor.draftMeetingId;
+  const draft = draftId ? await readPlan(deps, draftId) : undefined;
+  const live = draft && draft.doc.status === 'draft' ? draftId : undefined;
+  return { card: welcomeCard(actor.reader, live, notices) };
+}
+
 /**
- * Reads the plan a card names, for the caseworker who convenes it. Anyone else, or a meeting
+ * Reads the plan a card names, for the caseworker who convenes it (or its co-organizer). Anyone else, or a meeting
  * that is gone, gets the welcome card with the reason instead.
  */
 export async function loadOwnMeeting(deps: Deps, actor: Actor, meetingId: string): Promise<{ meeting: Meeting; etag: string } | { reply: CardReply }> {
   const found = await readPlan(deps, meetingId);
   if (!found) return { reply: refusedCard(actor, 'meetingNotFound') };
-  if (found.doc.organizer.userKey !== actor.userKey) {
+  if (!organizes(found.doc, actor.userKey)) {
     deps.log.warn('meeting.notOrganizer', { meeting: found.doc.id });
+    // An entry left in their list from when they were co-organizer goes.
+    await forgetMeetingRef(deps, actor.userKey, found.doc.id);
     return { reply: refusedCard(actor, 'notOrganizer') };
   }
   return { meeting: found.doc, etag: found.etag };

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { MeetingDoc, PostedCard } from '../domain/meeting';
+import type { MeetingRef } from '../domain/meeting-ref';
 import type { ConversationAddress, UserRecord } from '../domain/user';
 import type { JobRef, JobsDoc } from '../jobs/job';
 import type { JobQueue } from '../jobs/queue';
@@ -13,6 +14,8 @@ export interface Stores {
   meetings: DocumentStore<MeetingDoc>;
   /** Per Teams user: how to reach them. */
   users: DocumentStore<UserRecord>;
+  /** Per caseworker: the meetings in their list. */
+  meetingIndex: DocumentStore<MeetingRef>;
   /** Work after an answer. */
   jobs: DocumentStore<JobsDoc>;
 }
@@ -54,6 +57,19 @@ export interface Messenger {
   sendText(to: ConversationAddress, text: string): Promise<void>;
 }
 
+/**
+ * Installs Samråd for a Teams user who has not installed it yet (through Microsoft Graph, where
+ * the tenant's administrator granted the permission), so that the bot can write to them.
+ */
+export interface AppInstaller {
+  /**
+   * `installed`: the app is installed for the user now (or was already);
+   * `permissionMissing`: the tenant has not granted the permission (or none is configured);
+   * `refused`: Graph refused the installation for this user.
+   */
+  installFor(tenantId: string, userId: string): Promise<'installed' | 'permissionMissing' | 'refused'>;
+}
+
 /** A log line's fields: ids and counts only, never names or case details. */
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -74,6 +90,8 @@ export interface Deps {
   log: Logger;
   /** Work to do after answering; stored before the answer is sent, so a crash loses none of it. */
   jobs: JobQueue;
+  /** Installs the app for colleagues who have not (Microsoft Graph). */
+  installer: AppInstaller;
 }
 
 /** What a card action answers with: the card that replaces the one acted on, and the jobs it enqueued. */

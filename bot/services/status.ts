@@ -1,4 +1,4 @@
-import { planOnly } from '../domain/invitation';
+import { deliveryWork, planOnly } from '../domain/invitation';
 import type { MeetingView } from '../domain/meeting';
 import type { JobKind } from '../jobs/runner';
 import type { Reader } from '../../cards/format';
@@ -9,7 +9,9 @@ import type { MeetingRef } from './action-data';
 import { enqueueDelivery } from './delivery';
 import { loadOwnMeeting, readView } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
+import { syncMeetingRefs } from './meeting-list';
 import { STATUS_CARD_JOB } from './refresh';
+import { readUser } from './users';
 
 /**
  * The caseworker's status card: drawn from one read of the meeting's partition, and kept
@@ -33,9 +35,7 @@ export async function showStatus(deps: Deps, actor: Actor, ref: MeetingRef): Pro
   if (loaded.meeting.status === 'draft') return { card: planningCard(loaded.meeting, actor.reader, deps.now()) };
   const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
   // A delivery cut off between the sending and its job (a crash in that instant) is asked for again: a no-op otherwise.
-  const jobs = [...view.plan.participants].some((p) => p.contact.kind === 'teams' && !p.isOrganizer && !view.deliveries.has(p.id))
-    ? [await enqueueDelivery(deps, view.plan)]
-    : [];
+  const jobs = deliveryWork(view).length > 0 ? [await enqueueDelivery(deps, view.plan)] : [];
   return { card: statusView(deps, view, actor.reader), jobs };
 }
 
@@ -54,12 +54,13 @@ export function statusCardJob(deps: Deps): JobKind<{ meetingId: string }> {
     kind: STATUS_CARD_JOB,
     async run(context) {
       const view = await readView(deps, context.job.payload.meetingId);
-      if (!view?.plan.statusCard || view.plan.status === 'draft') return;
-      const key = view.plan.organizer.userKey;
-      const organizer = (await deps.stores.users.read(key, key))?.doc;
-      if (!organizer?.address) return;
+      if (!view || view.plan.status === 'draft') return;
+      // The caseworker's list shows the answers too.
+      await syncMeetingRefs(deps, view);
+      const organizer = await readUser(deps, view.plan.organizer.userKey);
+      if (!view.plan.statusCard || !organizer?.address) return;
       const card = statusView(deps, view, { locale: organizer.locale, timeZone: organizer.timeZone });
-      await deps.messenger.updateCard(organizer.address, view.plan.statusCard.activityId, card);
+      await deps.messenger.updateCard({ ...organizer.address, conversationId: view.plan.statusCard.conversationId }, view.plan.statusCard.activityId, card);
     },
   };
 }

@@ -45,3 +45,8 @@ export async function setDraftPointer(deps: Deps, userKey: string, meetingId: st
 function same(a: UserRecord, b: UserRecord): boolean {
   return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
 }
+
+/** A user's record, if Samråd knows them. */
+export async function readUser(deps: Deps, key: string): Promise<UserRecord | undefined> {
+  return (await deps.stores.users.read(key, key))?.doc;
+}

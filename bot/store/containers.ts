@@ -11,6 +11,8 @@ export const CONTAINERS = {
   meetings: { id: 'meetings', partitionKey: 'meetingId', defaultTtl: -1 },
   /** Per Teams user (partition = the user key): how to reach them, their language, their open draft. */
   users: { id: 'users', partitionKey: 'userKey', defaultTtl: -1 },
+  /** Per caseworker (partition = the user key): one entry per meeting they convene or co-organize. */
+  meetingIndex: { id: 'meetingIndex', partitionKey: 'userKey', defaultTtl: -1 },
   /** Work done after an answer (partition = the hour it falls due), see `bot/jobs`. */
   jobs: { id: 'jobs', partitionKey: 'bucket', defaultTtl: -1 },
 } as const;

@@ -1,4 +1,5 @@
 import type { MeetingDoc } from '../domain/meeting';
+import type { MeetingRef } from '../domain/meeting-ref';
 import type { JobDoc } from '../jobs/job';
 import type { NamedQuery } from './port';
 
@@ -10,6 +11,16 @@ export const queries = {
   /** Every document of one meeting: the plan, the answers, the deliveries. One partition. */
   meeting(meetingId: string): NamedQuery<MeetingDoc> {
     return { name: 'meeting.all', partition: meetingId, sql: 'SELECT * FROM c', parameters: {} };
+  },
+
+  /** The meetings in one caseworker's list, latest first. One partition: the caseworker's own. */
+  meetingsOf(userKey: string, limit: number): NamedQuery<MeetingRef> {
+    return {
+      name: 'meetingIndex.of',
+      partition: userKey,
+      sql: "SELECT TOP @limit * FROM c WHERE c.kind = 'meetingRef' ORDER BY c.start DESC",
+      parameters: { limit },
+    };
   },
 
   /**

@@ -2,7 +2,7 @@ import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import type { Locale } from '../domain/meeting';
 import { t } from '../i18n';
 import { handleAction, handleText } from '../services/actions';
-import { welcome } from '../services/planning';
+import { welcome } from '../services/meetings';
 import type { CardReply, Deps } from '../services/ports';
 import { rememberUser } from '../services/users';
 import { welcomeCard } from '../../cards/planning';

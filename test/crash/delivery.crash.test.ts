@@ -156,7 +156,7 @@ describe('invitation delivery survives SIGKILL, with one and with three Samråd 
     assert.ok(resumed.at - restartedAt <= RESUME_BOUND_MS, `resumed ${resumed.at - restartedAt} ms after the restart`);
     assertEachOnceButOne();
     // The caseworker is told once how the delivery went (a second notice only if the process died while sending it).
-    const notice = t('sv', 'status.notReached', { count: 1 });
+    const notice = `${t('sv', 'delivered.invite')} ${t('sv', 'delivered.letters', { count: 1 })}`;
     await until(() => client.connector.posted().some((r) => r.body?.text === notice), 'the notice to the caseworker', 30_000);
     assert.ok(client.connector.posted().filter((r) => r.body?.text === notice).length <= 2);
   });

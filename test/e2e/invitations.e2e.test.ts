@@ -27,7 +27,7 @@ describe('invitations: delivery in Teams, letters for everyone else, answers by 
     h.connector.unreachable.add(NURSE.aadObjectId);
     const { meetingId } = await planUntil(h, 'sent');
     const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
-    await h.connector.waitFor((r) => r.body?.text === sv('status.notReached', { count: 2 }));
+    await h.connector.waitFor((r) => r.body?.text === `${sv('delivered.inviteNotReached', { count: 1 })} ${sv('delivered.letters', { count: 1 })}`);
     const meeting = (await h.meeting(meetingId))!;
     assert.equal((await h.person(meetingId, NURSE.name)).delivery, 'letter');
 

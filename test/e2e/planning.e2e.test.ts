@@ -89,10 +89,13 @@ describe('a caseworker plans a network meeting and invites everyone, through the
       assert.ok(!JSON.stringify(invitation.body.summary).includes('Alex'), 'the notification preview never names the client');
 
       // The caseworker is told who could not be reached in Teams: the relative needs a letter.
-      await h.connector.waitFor((r) => r.method === 'POST' && r.body?.text === L('status.notReached', { count: 2 }));
+      await h.connector.waitFor((r) => r.method === 'POST' && r.body?.text === `${L('delivered.invite')} ${L('delivered.letters', { count: 2 })}`);
       const updated = await h.connector.waitFor((r) => r.method === 'PUT' && r.path.endsWith('/summary-activity'));
       const status = attachedCard(updated.body);
-      assert.ok(cardText(status).includes(L('status.deliveryLetter')));
+      // Each person's row says how their invitation reaches them, and in which language.
+      assert.ok(cardText(status).includes(L('status.how', { how: L('status.via.post'), language: L(`language.${lang.locale}`) })));
+      assert.ok(cardText(status).includes(L('status.how', { how: L('status.via.hand'), language: L(`language.${lang.locale}`) })));
+      assert.ok(cardText(status).includes(L('status.how', { how: L('status.deliveryTeams'), language: L('language.en') })));
       assert.ok(cardText(status).includes(L('status.deliveryTeams')));
 
       // The nurse accepts with a comment and a topic; her card shows her answer.

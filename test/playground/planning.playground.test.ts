@@ -107,9 +107,9 @@ describe('the Agents Playground in Chromium: plan a meeting and send the invitat
 
     // The status card replaces the summary; the caseworker is told one letter is needed (the client's).
     await waitForCardContaining(page, sv('status.title'));
-    await waitForBotText(page, sv('status.notReached', { count: 1 }));
+    await waitForBotText(page, `${sv('delivered.invite')} ${sv('delivered.letters', { count: 1 })}`);
     const status = await waitForCardContaining(page, sv('status.deliveryTeams'));
-    assert.ok((await status.innerText()).includes(sv('status.deliveryLetter')));
+    assert.ok((await status.innerText()).includes(sv('status.via.hand')));
 
     // The invitation went to Mette's own chat through the Playground's connector.
     const statusJson = [...trackedCards(page)].reverse().find((c: unknown) => cardActions(c).some((a) => a.verb === 'status.show'));

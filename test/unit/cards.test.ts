@@ -61,7 +61,7 @@ class Plan {
     this.m = markSent(this.m, NOW);
     const docs: MeetingDoc[] = [this.m];
     for (const p of this.m.participants.filter((x) => x.contact.kind === 'teams' && !x.isOrganizer)) {
-      docs.push(deliveryDoc(this.m, p.id, 'teams', { conversationId: `a:${p.id}`, activityId: `act-${p.id}` }, NOW));
+      docs.push(deliveryDoc(this.m, p.id, { via: 'teams', card: { conversationId: `a:${p.id}`, activityId: `act-${p.id}` } }, NOW));
     }
     for (const [index, answer, comment, topic, via] of replies) {
       docs.push(replyDoc(this.m, this.m.participants[index].id, { answer, comment, topic }, via, 'by', NOW.plus({ hours: index })));

@@ -149,8 +149,8 @@ describe('invitation rules (bot/domain/invitation.ts)', () => {
         m,
         replyDoc(m, 'n', reply({ topic: 'Sleep' }), 'teams', 'aad-noor', later(1)),
         replyDoc(m, 't', reply({ answer: 'maybe', topic: 'Homework' }), 'teams', 'aad-tove', later(2)),
-        deliveryDoc(m, 'n', 'teams', { conversationId: 'a:noor', activityId: 'act-1' }, later(1)),
-        deliveryDoc(m, 't', 'letter', undefined, later(2)),
+        deliveryDoc(m, 'n', { via: 'teams', card: { conversationId: 'a:noor', activityId: 'act-1' } }, later(1)),
+        deliveryDoc(m, 't', { via: 'letter' }, later(2)),
         { ...replyDoc(m, 'n', reply(), 'teams', 'aad-noor', later(3)), id: 'reply.removed', participantId: 'removed' },
       ];
       const view = viewOf(docs)!;

@@ -131,15 +131,31 @@ describe('planning rules (bot/domain/planning.ts)', () => {
       assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ date: '2026-11-23', time: '09:30' }), ZONE, NOW), ['datePast']);
     });
 
-    for (const date of ['2026-13-01', '2026-02-30', 'x', '7.12.2026', '']) {
+    for (const date of ['2026-13-01', '2026-02-30', 'x', '7.12.2026']) {
       it(`refuses the malformed date "${date}" as dateInvalid`, () => {
         assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ date }), ZONE, NOW), ['dateInvalid']);
       });
     }
 
-    for (const time of ['25:00', '10:60', 'noon', '']) {
+    for (const time of ['25:00', '10:60', 'noon']) {
       it(`refuses the malformed time "${time}" as timeInvalid`, () => {
         assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ time }), ZONE, NOW), ['timeInvalid']);
+      });
+    }
+
+    it('asks for a date and a time that were left empty, each by name', () => {
+      assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ date: ' ', time: '' }), ZONE, NOW), ['dateRequired', 'timeRequired']);
+    });
+
+    it('refuses a meeting more than two years ahead (year 9999 included), and takes one just inside', () => {
+      assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ date: '9999-12-31' }), ZONE, NOW), ['dateTooFar']);
+      assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ date: '2028-11-24' }), ZONE, NOW), ['dateTooFar']);
+      assert.equal(setWhen(emptyDraft(), whenInput({ date: '2028-11-22' }), ZONE, NOW).when!.start, '2028-11-22T09:00:00.000Z');
+    });
+
+    for (const duration of ['0x5A', '9e1', '90.0', '+90', ' 9 0', '١٢٠']) {
+      it(`reads only whole decimal minutes as a duration: "${duration}" is refused`, () => {
+        assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ duration }), ZONE, NOW), ['durationInvalid']);
       });
     }
 
@@ -214,6 +230,15 @@ describe('planning rules (bot/domain/planning.ts)', () => {
       assert.equal(eva.relation, 'grand mother');
       assert.deepEqual(eva.contact, { kind: 'post', address: 'Storgatan 1' });
       assert.equal(m.rev, 2);
+    });
+
+    it('treats a name or relation of invisible characters only as empty, and strips direction overrides', () => {
+      for (const name of ['\u200b', '\u2800\u3164', '\u202e\u200d', '\ufeff ', '\u00a0\u2003']) {
+        assertRefused(emptyDraft(), (m) => addParticipant(m, person({ name }), 'p-x', NOW), ['nameRequired']);
+      }
+      const m = addParticipant(emptyDraft(), person({ name: 'E\u202eva', relation: '\u200b' }), 'p-eva', NOW);
+      assert.equal(m.participants.at(-1)!.name, 'Eva');
+      assert.equal(m.participants.at(-1)!.relation, '');
     });
 
     it('accepts only one client', () => {

@@ -93,7 +93,9 @@ describe('card data is read at the edge (bot/services/action-data.ts)', () => {
       consent: true,
       chairId: '',
       secretaryId: OTHER,
+      coOrganizerId: '',
     });
+    assert.deepEqual(parseRoles({ meetingId: ID, rev: '2', coOrganizerId: '../x' }), { bad: 'coOrganizerInvalid' });
   });
 
   it('accepts only the answers and steps the cards offer', () => {

@@ -1,0 +1,56 @@
+import { coOrganizerKey } from './change';
+import { tally } from './invitation';
+import type { Answer, MeetingStatus, MeetingView, Place } from './meeting';
+
+/**
+ * A meeting in a caseworker's own list: one small document per caseworker and meeting, in the
+ * caseworker's partition, so "my meetings" is one query scoped to them. It repeats what the
+ * list shows (when, where, the client's name as they gave it, the answers so far) and is kept
+ * up to date whenever the meeting is sent, changed, cancelled or answered.
+ */
+export interface MeetingRef {
+  kind: 'meetingRef';
+  /** `meeting.<meeting id>` */
+  id: string;
+  /** The caseworker whose list it is in (the partition). */
+  userKey: string;
+  meetingId: string;
+  role: 'organizer' | 'coOrganizer';
+  status: MeetingStatus;
+  start?: string;
+  timeZone?: string;
+  durationMinutes?: number;
+  place?: Place;
+  client: string;
+  counts: Record<Answer | 'waiting', number>;
+}
+
+/** The list entries of a meeting: one for the caseworker who convenes it and one for its co-organizer. */
+export function meetingRefsOf(view: MeetingView): MeetingRef[] {
+  const plan = view.plan;
+  const base = {
+    kind: 'meetingRef' as const,
+    id: `meeting.${plan.id}`,
+    meetingId: plan.id,
+    status: plan.status,
+    ...(plan.when ? { start: plan.when.start, timeZone: plan.when.timeZone, durationMinutes: plan.when.durationMinutes } : {}),
+    ...(plan.place ? { place: plan.place } : {}),
+    client: plan.participants.find((p) => p.group === 'client')?.name ?? '',
+    counts: tally(view),
+  };
+  const refs: MeetingRef[] = [{ ...base, userKey: plan.organizer.userKey, role: 'organizer' }];
+  const co = coOrganizerKey(plan);
+  if (co && co !== plan.organizer.userKey) refs.push({ ...base, userKey: co, role: 'coOrganizer' });
+  return refs;
+}
+
+/** How many meetings the list shows: the next ones first, then the latest that have been. */
+export const LIST_SIZE = { upcoming: 10, recent: 5 };
+
+/** The caseworker's list: upcoming meetings soonest first, then recent ones latest first. */
+export function listed(refs: readonly MeetingRef[], nowIso: string): { upcoming: MeetingRef[]; recent: MeetingRef[] } {
+  const dated = refs.filter((r) => r.start);
+  const upcoming = dated.filter((r) => r.start! >= nowIso).sort((a, b) => a.start!.localeCompare(b.start!)).slice(0, LIST_SIZE.upcoming);
+  const recent = dated.filter((r) => r.start! < nowIso).sort((a, b) => b.start!.localeCompare(a.start!)).slice(0, LIST_SIZE.recent);
+  return { upcoming, recent };
+}

@@ -1,0 +1,54 @@
+import { cancelMeeting, discardChange, sendChange, startChange } from '../domain/change';
+import { t } from '../i18n';
+import type { CardRef } from './action-data';
+import { enqueueDelivery } from './delivery';
+import { syncMeetingRefs } from './meeting-list';
+import { readView } from './meetings';
+import { actOnPlan, currentCard } from './plan-action';
+import type { Actor, CardReply, Deps } from './ports';
+import { planOnly } from '../domain/invitation';
+
+/**
+ * Changing and cancelling a meeting after the invitations went out. A change is prepared with
+ * the planning cards; sending it (or cancelling) raises the plan revision and enqueues the
+ * delivery job that brings every invitation up to date, so the same guarantees hold as for
+ * the first invitations.
+ */
+
+/** Starts preparing a change from the status card: the summary of the meeting, to change with the planning cards. */
+export async function beginChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
+  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: startChange(plan, actor.userKey, deps.now()) }));
+  if ('reply' in applied) return applied.reply;
+  return { card: await currentCard(deps, actor, applied.saved) };
+}
+
+/** Drops the change being prepared; the status card again. */
+export async function dropChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
+  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: discardChange(plan, actor.userKey, deps.now()) }));
+  if ('reply' in applied) return applied.reply;
+  return { card: await currentCard(deps, actor, applied.saved, [{ text: t(actor.reader.locale, 'change.discarded'), color: 'Good' }]) };
+}
+
+/** Sends the change to everyone: invitations updated in place, added people invited, removed people told. */
+export async function publishChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
+  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: sendChange(plan, actor.userKey, deps.now()) }));
+  if ('reply' in applied) return applied.reply;
+  const meeting = applied.saved;
+  const job = await enqueueDelivery(deps, meeting);
+  const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
+  await syncMeetingRefs(deps, view);
+  deps.log.info('change.sent', { meeting: meeting.id, rev: meeting.planRev, what: meeting.lastChange?.what.join('+') });
+  return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'change.sent'), color: 'Good' }]), jobs: [job] };
+}
+
+/** Cancels the meeting: everyone in Teams is told and their invitation shows it; the caseworker gets letters for the others. */
+export async function cancel(deps: Deps, actor: Actor, ref: CardRef & { reason: string }): Promise<CardReply> {
+  const applied = await actOnPlan(deps, actor, ref, { reason: ref.reason }, (plan) => ({ next: cancelMeeting(plan, ref.reason, actor.userKey, deps.now()) }));
+  if ('reply' in applied) return applied.reply;
+  const meeting = applied.saved;
+  const job = await enqueueDelivery(deps, meeting);
+  const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
+  await syncMeetingRefs(deps, view);
+  deps.log.info('meeting.cancelled', { meeting: meeting.id });
+  return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'cancel.done'), color: 'Good' }]), jobs: [job] };
+}

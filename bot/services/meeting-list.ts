@@ -1,0 +1,40 @@
+import { listed, meetingRefsOf, type MeetingRef } from '../domain/meeting-ref';
+import type { MeetingView } from '../domain/meeting';
+import { upsert } from '../store/port';
+import { queries } from '../store/queries';
+import { meetingsCard } from '../../cards/meetings';
+import type { Actor, CardReply, Deps } from './ports';
+
+/** How many list entries one query reads at most: a caseworker's recent and coming meetings. */
+const READ_LIMIT = 100;
+
+/**
+ * Brings the list entries of a meeting up to date (the caseworker's, and the co-organizer's),
+ * writing only those that changed. A projection: the plan is the truth, and any later sync of
+ * the same meeting repairs an entry a crash left behind.
+ */
+export async function syncMeetingRefs(deps: Deps, view: MeetingView): Promise<void> {
+  for (const ref of meetingRefsOf(view)) {
+    await upsert(deps.stores.meetingIndex, ref.userKey, ref.id, (current) => (current && same(current, ref) ? undefined : ref));
+  }
+}
+
+/** The caseworker's meetings: one query in their own partition, never a scan of all meetings. */
+export async function showMeetings(deps: Deps, actor: Actor): Promise<CardReply> {
+  const rows = await deps.stores.meetingIndex.query(queries.meetingsOf(actor.userKey, READ_LIMIT));
+  const { upcoming, recent } = listed(
+    rows.map((r) => r.doc),
+    deps.now().toUTC().toISO()!,
+  );
+  return { card: meetingsCard(upcoming, recent, actor.reader) };
+}
+
+/** Removes an entry that no longer belongs in this caseworker's list (they are no longer co-organizer). */
+export async function forgetMeetingRef(deps: Deps, userKey: string, meetingId: string): Promise<void> {
+  const found = await deps.stores.meetingIndex.read(userKey, `meeting.${meetingId}`);
+  if (found) await deps.stores.meetingIndex.delete(userKey, found.doc.id, found.etag).catch(() => undefined);
+}
+
+function same(a: MeetingRef, b: MeetingRef): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
