@@ -34,7 +34,10 @@ export function isChanging(meeting: Meeting): boolean {
  */
 export function editable(meeting: Meeting): Meeting {
   if (!isChanging(meeting)) return meeting;
-  return { ...meeting, ...meeting.editing!, status: 'draft' };
+  const edits = meeting.editing!;
+  // Every editable field comes from the change, also one it has left empty (a consent withdrawn).
+  const fields = Object.fromEntries(EDITABLE.map((key) => [key, edits[key]]));
+  return { ...meeting, ...fields, status: 'draft' };
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { startSamrad, type Samrad } from '../../bot/app';
+import { startSamrad, type Samrad, type StartOptions } from '../../bot/app';
 import { parseConfig } from '../../bot/config';
 import { jsonLogger, silentLogger } from '../../bot/services/log';
 import type { Logger } from '../../bot/services/ports';
@@ -52,19 +52,21 @@ export class Harness {
     await this.startApp();
   }
 
-  /** Stops Samråd and starts it again on the same data folder, as after a redeploy (with another logger, if given). */
-  async restart(log?: Logger): Promise<void> {
+  /** Stops Samråd and starts it again on the same data folder, as after a redeploy (with another logger or start options, if given). */
+  async restart(log?: Logger, options?: StartOptions): Promise<void> {
     await this.app.close();
     if (log) this.log = log;
+    if (options) this.options = options;
     await this.startApp();
   }
 
   private env: Record<string, string> = {};
   private log?: Logger;
+  private options: StartOptions = {};
 
   private async startApp(): Promise<void> {
     const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...this.env }, () => 'x'.repeat(40));
-    this.app = await startSamrad(config, this.log ?? (process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger));
+    this.app = await startSamrad(config, this.log ?? (process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger), this.options);
   }
 
   async stop(): Promise<void> {
