@@ -3,7 +3,8 @@
  * with its data under .samrad-data/) together with the Microsoft 365 Agents Playground, a
  * Teams-like chat in the browser. Ctrl-C stops both. The Playground always sends the locale
  * en-US; `PLAYGROUND_LOCALE=sv-SE npm run dev` (or da-DK, fi-FI) puts a proxy between them
- * that sends the chosen one instead.
+ * that sends the chosen one instead, and runs the Playground in the time zone that goes with it
+ * (Europe/Stockholm, Europe/Copenhagen, Europe/Helsinki), unless TZ is set.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -48,6 +49,12 @@ async function waitForBot(): Promise<void> {
   throw new Error('Samråd did not start');
 }
 
+/** The time zone a caseworker writing this language most likely works in. */
+function zoneOf(locale: string | undefined): string | undefined {
+  const language = (locale ?? '').toLowerCase().split(/[-_]/)[0];
+  return { sv: 'Europe/Stockholm', da: 'Europe/Copenhagen', fi: 'Europe/Helsinki' }[language];
+}
+
 async function main(): Promise<void> {
   start(bin('tsx'), ['bot/index.ts'], { SAMRAD_LOCAL: 'true', PORT: String(BOT_PORT), HOST: '127.0.0.1' });
   await waitForBot();
@@ -58,7 +65,10 @@ async function main(): Promise<void> {
     endpoint = proxy.url;
     console.log(`[dev] The Playground's activities reach the bot with the locale ${locale}.`);
   }
-  start(bin('agentsplayground'), ['-p', String(PLAYGROUND_PORT), '-e', endpoint, '-c', 'msteams', '--disable-telemetry'], {});
+  // The Playground sends the time zone of its own process: the one that goes with the language.
+  const zone = process.env.TZ ?? zoneOf(locale);
+  start(bin('agentsplayground'), ['-p', String(PLAYGROUND_PORT), '-e', endpoint, '-c', 'msteams', '--disable-telemetry'], zone ? { TZ: zone } : {});
+  if (zone) console.log(`[dev] The Playground runs in the time zone ${zone}.`);
   console.log(`\n[dev] Samråd: http://127.0.0.1:${BOT_PORT}/api/messages (local mode)`);
   console.log(`[dev] Open the Agents Playground at http://localhost:${PLAYGROUND_PORT} and write "new" (or ny / uusi) in the chat.\n`);
 }
