@@ -21,15 +21,19 @@ export async function serveLetter(deps: Deps, links: LetterLinks, token: string,
   // A signed link names ids Samråd issued; anything else finds nothing.
   const found = claim && isIssuedId(claim.meetingId) && isIssuedId(claim.participantId) ? await readPlan(deps, claim.meetingId) : undefined;
   const invitee = found?.doc.participants.find((p) => p.id === claim?.participantId && !p.isOrganizer);
-  if (!found || !invitee || found.doc.status !== 'invited') {
+  // An invitation, or its cancellation: both are letters (and calendar files) the invitee must get.
+  if (!found || !invitee || (found.doc.status !== 'invited' && found.doc.status !== 'cancelled')) {
     return { status: 404, type: 'text/html; charset=utf-8', body: letterMissing(readerLocale, 'expired') };
   }
-  deps.log.info('letter.served', { meeting: found.doc.id, participant: invitee.id, kind });
+  // How to answer: the contact details the caseworker who convenes entered themselves, if any.
+  const key = found.doc.organizer.userKey;
+  const contact = (await deps.stores.users.read(key, key))?.doc.contact;
+  deps.log.info('letter.served', { meeting: found.doc.id, participant: invitee.id, kind, status: found.doc.status, contact: !!contact });
   if (kind === 'ics') {
     return {
       status: 200,
       type: 'text/calendar; charset=utf-8',
-      body: invitationIcs(found.doc, invitee.language, deps.now()),
+      body: invitationIcs(found.doc, invitee.language, deps.now(), contact),
       headers: { 'Content-Disposition': 'attachment; filename="network-meeting.ics"' },
     };
   }
@@ -37,7 +41,7 @@ export async function serveLetter(deps: Deps, links: LetterLinks, token: string,
   return {
     status: 200,
     type: 'text/html; charset=utf-8',
-    body: invitationLetter(found.doc, invitee, nonce),
+    body: invitationLetter(found.doc, invitee, contact, deps.now(), nonce),
     headers: { 'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'` },
   };
 }

@@ -1,41 +1,183 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import type { Meeting, Participant } from '../../bot/domain/meeting';
+import type { ChangeKind, Meeting, Participant } from '../../bot/domain/meeting';
+import type { CaseworkerContact, UserRecord } from '../../bot/domain/user';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
 import { invitationIcs } from '../../bot/documents/ics';
-import { invitationLetter } from '../../bot/documents/letter';
+import { ENVELOPE_WINDOW, MAILTO_BODY_MAX, PAGE_MARGIN_MM, invitationLetter } from '../../bot/documents/letter';
+import { serveLetter } from '../../bot/http/letters';
 import { t } from '../../bot/i18n';
 import { LetterLinks } from '../../bot/services/links';
+import type { Deps } from '../../bot/services/ports';
+import { formatPlace, formatWhen } from '../../cards/format';
 
 const NOW = DateTime.fromISO('2026-11-23T09:00:00Z');
 const CLIENT = 'Aleksi Virtanen';
 const LONG_PLACE = 'Perheneuvola Hyvinkää, neuvotteluhuone Yläkerta, Kauppakatu 12 A, Hyvinkään kaupungintalo, 05800 Hyvinkää, Pöytäkirjahuone öö';
+const CONTACT: CaseworkerContact = { name: 'Liisa Laine', organisation: 'Hyvinkään perheneuvola', phone: '+358 40 123 4567', email: 'liisa.laine@hyvinkaa.example' };
+
+interface Invitee {
+  name: string;
+  language: string;
+  contactKind?: 'post' | 'email' | 'hand';
+  email?: string;
+  address?: string;
+}
 
 /**
- * A meeting in Helsinki on 3 December 2026 at 13:15 for 75 minutes, sent, with the client, a
- * grandmother by letter in Finnish and the given extra invitee.
+ * A meeting in Helsinki on 3 December 2026 at 13:15 for 75 minutes, sent, with the client and
+ * a grandmother by letter in Finnish, and the given extra invitee (by letter unless told).
  */
-function helsinkiMeeting(invitee: { name: string; language: string } = { name: 'Mikko', language: 'fi' }): Meeting {
-  let m = newDraft({ id: 'mtg-42', organizer: { userKey: 'aad-liisa', name: 'Liisa Sosiaalityöntekijä' }, organizerParticipantId: 'o', organizerUserId: 'liisa', organizerLanguage: 'fi', tenantId: 't', now: NOW });
+function helsinkiMeeting(invitee: Invitee = { name: 'Mikko', language: 'fi' }, ids = { meeting: 'mtg-42', client: 'client', granny: 'granny', guest: 'guest' }): Meeting {
+  let m = newDraft({ id: ids.meeting, organizer: { userKey: 'aad-liisa', name: 'Liisa Sosiaalityöntekijä' }, organizerParticipantId: 'o', organizerUserId: 'liisa', organizerLanguage: 'fi', tenantId: 't', now: NOW });
   m = setWhen(m, { date: '2026-12-03', time: '13:15', duration: '75', placeKind: 'room', placeDetails: LONG_PLACE }, 'Europe/Helsinki', NOW);
-  const person = { relation: '', contactKind: 'post', teamsUserId: '', email: '', address: 'Kotikatu 1', language: 'fi' };
-  m = addParticipant(m, { ...person, name: CLIENT, group: 'client' }, 'client', NOW);
-  m = addParticipant(m, { ...person, name: 'Mummo', group: 'network', relation: 'isoäiti' }, 'granny', NOW);
-  m = addParticipant(m, { ...person, ...invitee, group: 'network' }, 'guest', NOW);
+  const person = { relation: '', contactKind: 'post', teamsUserId: '', email: '', address: '', language: 'fi' };
+  m = addParticipant(m, { ...person, name: CLIENT, group: 'client', address: 'Aleksin katu 5\n00100 Helsinki' }, ids.client, NOW);
+  m = addParticipant(m, { ...person, name: 'Mummo', group: 'network', relation: 'isoäiti', address: 'Mummontie 2\n05800 Hyvinkää' }, ids.granny, NOW);
+  m = addParticipant(m, { ...person, address: 'Kotikatu 1', ...invitee, group: 'network' }, ids.guest, NOW);
   m = setRoles(m, { consent: true, chairId: '', secretaryId: '' }, 'aad-liisa', NOW);
   m = setWhy(m, { purpose: 'Suunnitelma syksylle', topics: 'Koulu\nHarrastukset', form: '' }, NOW);
   return markSent(m, NOW);
 }
 
+/** The same meeting at another time, in another zone. */
+const at = (m: Meeting, localStart: string, timeZone: string, durationMinutes = 90): Meeting => ({
+  ...m,
+  when: { start: DateTime.fromISO(localStart, { zone: timeZone }).toUTC().toISO()!, timeZone, durationMinutes },
+});
+
+/** The meeting after a change was sent (what the change changed, when known), as the plan keeps it. */
+const changed = (m: Meeting, what?: ChangeKind[]): Meeting => ({
+  ...m,
+  rev: m.rev + 3,
+  planRev: m.rev + 3,
+  sequence: (m.sequence ?? 0) + 1,
+  ...(what ? { lastChange: { rev: m.rev + 3, at: NOW.toISO()!, what } } : {}),
+});
+
+/** The meeting after the caseworker cancelled it. */
+const cancelled = (m: Meeting, reason?: string): Meeting => ({
+  ...m,
+  status: 'cancelled',
+  rev: m.rev + 5,
+  planRev: m.rev + 5,
+  sequence: (m.sequence ?? 0) + 1,
+  cancelled: { at: NOW.toISO()!, by: 'aad-liisa', ...(reason ? { reason } : {}) },
+});
+
 const person = (m: Meeting, id: string): Participant => m.participants.find((p) => p.id === id)!;
 
-/** The content lines of a calendar file with folding undone. */
-const unfolded = (ics: string) => ics.replace(/\r\n /g, '').split('\r\n');
-const property = (ics: string, name: string) => unfolded(ics).find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1);
+/** A calendar file's component: its properties in order and the components inside it. */
+interface Component {
+  name: string;
+  props: { name: string; params: Record<string, string>; value: string }[];
+  children: Component[];
+}
+
+/**
+ * A small RFC 5545 reader, enough to check Samråd's own files: unfolds lines, reads a
+ * property's name, parameters (quoted or not) and value, and nests BEGIN/END components.
+ */
+function parseIcs(text: string): Component {
+  const root: Component = { name: '', props: [], children: [] };
+  const stack = [root];
+  for (const line of text.replace(/\r\n[ \t]/g, '').split('\r\n').filter((l) => l !== '')) {
+    const name = /^[A-Za-z0-9-]+/.exec(line)![0].toUpperCase();
+    const params: Record<string, string> = {};
+    let i = name.length;
+    while (line[i] === ';') {
+      const eq = line.indexOf('=', i);
+      const key = line.slice(i + 1, eq).toUpperCase();
+      i = eq + 1;
+      if (line[i] === '"') {
+        const close = line.indexOf('"', i + 1);
+        params[key] = line.slice(i + 1, close);
+        i = close + 1;
+      } else {
+        const value = /^[^;:]*/.exec(line.slice(i))![0];
+        params[key] = value;
+        i += value.length;
+      }
+    }
+    assert.equal(line[i], ':', `a property line: ${line}`);
+    const value = line.slice(i + 1);
+    if (name === 'BEGIN') {
+      const child: Component = { name: value, props: [], children: [] };
+      stack.at(-1)!.children.push(child);
+      stack.push(child);
+    } else if (name === 'END') {
+      assert.equal(stack.pop()!.name, value, 'END closes the component BEGIN opened');
+    } else {
+      stack.at(-1)!.props.push({ name, params, value });
+    }
+  }
+  assert.equal(stack.length, 1, 'every component is closed');
+  assert.equal(root.children.length, 1);
+  return root.children[0];
+}
+
+const prop = (c: Component, name: string) => c.props.find((p) => p.name === name);
+const value = (c: Component, name: string) => prop(c, name)?.value;
+const child = (c: Component, name: string) => c.children.find((k) => k.name === name)!;
+
+/** A DATE-TIME without a zone, as milliseconds as if it were UTC. */
+const wall = (text: string) => {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)$/.exec(text)!;
+  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+};
+/** +0300 → 180 minutes; -0330 → -210. */
+const offsetMinutes = (text: string) => {
+  const m = /^([+-])(\d{2})(\d{2})$/.exec(text)!;
+  return (m[1] === '-' ? -1 : 1) * (+m[2] * 60 + +m[3]);
+};
+
+/** The observances of a VTIMEZONE: each onset as a UTC instant, the offsets before and after. */
+function observances(tz: Component) {
+  return tz.children
+    .map((o) => {
+      const from = offsetMinutes(value(o, 'TZOFFSETFROM')!);
+      return { kind: o.name, local: value(o, 'DTSTART')!, onset: wall(value(o, 'DTSTART')!) - from * 60_000, from, to: offsetMinutes(value(o, 'TZOFFSETTO')!) };
+    })
+    .sort((a, b) => a.onset - b.onset);
+}
+
+/**
+ * The UTC instant a calendar program reads from DTSTART/DTEND with a TZID: the local time less
+ * the TZOFFSETTO of the latest observance of the file's own VTIMEZONE that began before it.
+ */
+function instant(cal: Component, name: 'DTSTART' | 'DTEND'): { iso: string; offset: number } {
+  const p = prop(child(cal, 'VEVENT'), name)!;
+  const tzid = p.params.TZID;
+  assert.ok(tzid, `${name} carries a TZID`);
+  const tz = cal.children.find((c) => c.name === 'VTIMEZONE' && value(c, 'TZID') === tzid);
+  assert.ok(tz, `a VTIMEZONE for ${tzid}`);
+  const local = wall(p.value);
+  const current = observances(tz).filter((o) => local - o.to * 60_000 >= o.onset).at(-1);
+  assert.ok(current, `an observance covers ${p.value}`);
+  return { iso: new Date(local - current.to * 60_000).toISOString(), offset: current.to };
+}
+
+/** The text of a document with HTML character references undone (for attribute values). */
+const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The mailto link of a letter page: its address, and its subject and body decoded. */
+function mailto(html: string): { href: string; to: string; subject: string; body: string } {
+  const match = /<a class="mailto" href="([^"]*)"/.exec(html);
+  assert.ok(match, 'the page has a mailto link');
+  const href = unescapeHtml(match[1]);
+  const [to, query] = href.slice('mailto:'.length).split('?');
+  const fields = Object.fromEntries(query.split('&').map((pair) => pair.split('=') as [string, string]));
+  return { href, to: decodeURIComponent(to), subject: decodeURIComponent(fields.subject), body: decodeURIComponent(fields.body) };
+}
+
+/** What the letter page shows in the envelope window, if anything. */
+const windowText = (html: string) => /<address class="window">([\s\S]*?)<\/address>/.exec(html)?.[1];
 
 describe('documents for people outside Teams', () => {
   describe('invitationIcs', () => {
     const ics = invitationIcs(helsinkiMeeting(), 'fi', NOW);
+    const cal = parseIcs(ics);
+    const event = child(cal, 'VEVENT');
 
     it('ends every line with CRLF and has no bare line feed', () => {
       assert.ok(ics.endsWith('\r\n'));
@@ -61,66 +203,519 @@ describe('documents for people outside Teams', () => {
         assert.ok(line.length <= 75, `${line.length} octets: ${line.toString()}`);
         assert.doesNotThrow(() => decoder.decode(line), `a line splits a character: ${line.toString('hex')}`);
       }
-      assert.equal(property(ics, 'LOCATION'), LONG_PLACE.replace(/,/g, '\\,'));
+      assert.equal(value(event, 'LOCATION'), LONG_PLACE.replace(/,/g, '\\,'));
     });
 
-    it('starts and ends at the meeting\'s time, in UTC', () => {
-      // 13:15 in Helsinki (UTC+2 in December) for 75 minutes.
-      assert.equal(property(ics, 'DTSTART'), '20261203T111500Z');
-      assert.equal(property(ics, 'DTEND'), '20261203T123000Z');
-      assert.equal(property(ics, 'DTSTAMP'), '20261123T090000Z');
+    it('writes the start and end in the meeting\'s own zone, with the zone\'s definition in the file', () => {
+      // 13:15 in Helsinki for 75 minutes; 11:15 UTC in December.
+      assert.deepEqual(prop(event, 'DTSTART'), { name: 'DTSTART', params: { TZID: 'Europe/Helsinki' }, value: '20261203T131500' });
+      assert.deepEqual(prop(event, 'DTEND'), { name: 'DTEND', params: { TZID: 'Europe/Helsinki' }, value: '20261203T143000' });
+      assert.equal(value(event, 'DTSTAMP'), '20261123T090000Z');
+      assert.equal(value(child(cal, 'VTIMEZONE'), 'TZID'), 'Europe/Helsinki');
+      assert.deepEqual(instant(cal, 'DTSTART'), { iso: '2026-12-03T11:15:00.000Z', offset: 120 });
+      assert.deepEqual(instant(cal, 'DTEND'), { iso: '2026-12-03T12:30:00.000Z', offset: 120 });
     });
 
     it('escapes commas, semicolons, backslashes and line breaks in a text value', () => {
       const m = { ...helsinkiMeeting(), place: { kind: 'room' as const, details: 'Huone 1, kerros 2; C:\\polku\nsisäpiha' } };
-      assert.equal(property(invitationIcs(m, 'fi', NOW), 'LOCATION'), 'Huone 1\\, kerros 2\\; C:\\\\polku\\nsisäpiha');
+      assert.equal(value(child(parseIcs(invitationIcs(m, 'fi', NOW)), 'VEVENT'), 'LOCATION'), 'Huone 1\\, kerros 2\\; C:\\\\polku\\nsisäpiha');
     });
 
     it('never names the client, and uses the generic title and description of the reader\'s language', () => {
       assert.ok(!ics.includes('Aleksi') && !ics.includes('Virtanen'));
-      assert.ok(!unfolded(ics).join('\n').includes(CLIENT));
-      assert.equal(property(ics, 'SUMMARY'), t('fi', 'ics.summary'));
-      assert.equal(property(ics, 'DESCRIPTION'), t('fi', 'ics.description').replace(/,/g, '\\,'));
+      assert.ok(!ics.replace(/\r\n /g, '').includes(CLIENT));
+      assert.equal(value(event, 'SUMMARY'), t('fi', 'ics.summary'));
+      assert.equal(value(event, 'DESCRIPTION'), t('fi', 'ics.description').replace(/,/g, '\\,'));
     });
 
     it('refuses a meeting without a time', () => {
       const { when: _, ...noTime } = helsinkiMeeting();
       assert.throws(() => invitationIcs(noTime as Meeting, 'fi', NOW));
     });
+
+    describe('updates the one event a calendar already has', () => {
+      const first = helsinkiMeeting();
+      const moved = changed(at(first, '2026-12-10T09:00', 'Europe/Helsinki', 60), ['time']);
+      const movedAgain = changed(moved, ['place']);
+      const called = cancelled(movedAgain, 'Asiakas on sairaana');
+      const events = [first, moved, movedAgain, called].map((m) => parseIcs(invitationIcs(m, 'fi', NOW)));
+
+      it('keeps the UID of the meeting through every change and the cancellation', () => {
+        for (const c of events) assert.equal(value(child(c, 'VEVENT'), 'UID'), 'mtg-42@samrad');
+      });
+
+      it('raises SEQUENCE with every change sent and with the cancellation, from 0 for the first invitation', () => {
+        assert.deepEqual(events.map((c) => value(child(c, 'VEVENT'), 'SEQUENCE')), ['0', '1', '2', '3']);
+        assert.equal(value(child(parseIcs(invitationIcs({ ...first, sequence: undefined }, 'fi', NOW)), 'VEVENT'), 'SEQUENCE'), '0');
+      });
+
+      it('is a REQUEST for an invitation and a change, a CANCEL with STATUS:CANCELLED for a cancelled meeting', () => {
+        assert.deepEqual(events.map((c) => value(c, 'METHOD')), ['REQUEST', 'REQUEST', 'REQUEST', 'CANCEL']);
+        assert.deepEqual(events.map((c) => value(child(c, 'VEVENT'), 'STATUS')), ['CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CANCELLED']);
+        const gone = child(events[3], 'VEVENT');
+        assert.equal(value(gone, 'SUMMARY'), t('fi', 'ics.cancelledSummary'));
+        assert.deepEqual(instant(events[3], 'DTSTART').iso, '2026-12-10T07:00:00.000Z', 'the cancellation names the time it cancels');
+        assert.ok(!invitationIcs(called, 'fi', NOW).includes('sairaana'), 'the reason of a cancellation stays out of the calendar');
+      });
+
+      it('names the caseworker as ORGANIZER only by the e-mail address they entered, and never the client or the invitee', () => {
+        const withContact = invitationIcs(first, 'fi', NOW, CONTACT);
+        assert.deepEqual(prop(child(parseIcs(withContact), 'VEVENT'), 'ORGANIZER'), { name: 'ORGANIZER', params: { CN: 'Liisa Laine' }, value: 'mailto:liisa.laine@hyvinkaa.example' });
+        assert.equal(prop(event, 'ORGANIZER'), undefined, 'no address entered: no ORGANIZER, rather than an invented one');
+        assert.equal(prop(child(parseIcs(invitationIcs(first, 'fi', NOW, { ...CONTACT, email: '' })), 'VEVENT'), 'ORGANIZER'), undefined);
+        assert.equal(withContact.includes('ATTENDEE'), false);
+        assert.ok(!withContact.includes('Aleksi') && !withContact.includes('Mikko'));
+        const quoted = invitationIcs(first, 'fi', NOW, { ...CONTACT, name: 'Liisa "L" Laine; Hyvinkää:\r\nX' });
+        // A quoted parameter value holds no DQUOTE and no line break; the ; and : stay inside the quotes.
+        assert.equal(prop(child(parseIcs(quoted), 'VEVENT'), 'ORGANIZER')!.params.CN, 'Liisa L Laine; Hyvinkää: X');
+      });
+    });
+
+    describe('the time zone', () => {
+      /** Checks a file's time against the stored instant, and its VTIMEZONE's offsets against the zone database. */
+      function check(m: Meeting) {
+        const cal = parseIcs(invitationIcs(m, 'fi', NOW));
+        const start = instant(cal, 'DTSTART');
+        const end = instant(cal, 'DTEND');
+        assert.equal(start.iso, DateTime.fromISO(m.when!.start).toUTC().toISO());
+        assert.equal(end.iso, DateTime.fromISO(m.when!.start).plus({ minutes: m.when!.durationMinutes }).toUTC().toISO());
+        const tz = child(cal, 'VTIMEZONE');
+        const list = observances(tz);
+        for (const o of list) {
+          if (o.from === o.to) continue;
+          assert.equal(DateTime.fromMillis(o.onset - 60_000, { zone: m.when!.timeZone }).offset, o.from, `${o.kind} ${o.local}: the offset before`);
+          assert.equal(DateTime.fromMillis(o.onset, { zone: m.when!.timeZone }).offset, o.to, `${o.kind} ${o.local}: the offset from then on`);
+          assert.equal(o.kind, o.to > o.from ? 'DAYLIGHT' : 'STANDARD');
+        }
+        list.slice(1).forEach((o, i) => assert.equal(o.from, list[i].to, 'each observance starts from the offset of the one before'));
+        return { cal, start, end, list };
+      }
+
+      it('on the day Helsinki moves its clocks forward (Sunday 28 March 2027): +03:00 from 03:00, and both changes of 2027 described', () => {
+        const { cal, start, list } = check(at(helsinkiMeeting(), '2027-03-28T10:00', 'Europe/Helsinki'));
+        assert.equal(value(child(cal, 'VEVENT'), 'DTSTART'), '20270328T100000');
+        assert.deepEqual(start, { iso: '2027-03-28T07:00:00.000Z', offset: 180 });
+        const brief = list.map((o) => `${o.kind} ${o.local} ${o.from}>${o.to}`);
+        assert.deepEqual(brief, ['STANDARD 20261025T040000 180>120', 'DAYLIGHT 20270328T030000 120>180', 'STANDARD 20271031T040000 180>120']);
+      });
+
+      it('on the day of the change in 2028 (Sunday 26 March), and for a meeting that spans the change itself', () => {
+        assert.deepEqual(check(at(helsinkiMeeting(), '2028-03-26T09:30', 'Europe/Helsinki')).start, { iso: '2028-03-26T06:30:00.000Z', offset: 180 });
+        // 02:30 is still winter time; two hours later the clocks show 05:30 summer time.
+        const across = check(at(helsinkiMeeting(), '2027-03-28T02:30', 'Europe/Helsinki', 120));
+        assert.equal(value(child(across.cal, 'VEVENT'), 'DTEND'), '20270328T053000');
+        assert.deepEqual([across.start.offset, across.end.offset], [120, 180]);
+      });
+
+      it('on the day Stockholm moves its clocks back (Sunday 31 October 2027)', () => {
+        const { start, list } = check(at(helsinkiMeeting(), '2027-10-31T10:00', 'Europe/Stockholm'));
+        assert.deepEqual(start, { iso: '2027-10-31T09:00:00.000Z', offset: 60 });
+        assert.ok(list.some((o) => o.kind === 'STANDARD' && o.local === '20271031T030000' && o.from === 120 && o.to === 60));
+      });
+
+      it('in winter and in summer', () => {
+        assert.deepEqual(check(at(helsinkiMeeting(), '2027-01-15T09:00', 'Europe/Helsinki')).start, { iso: '2027-01-15T07:00:00.000Z', offset: 120 });
+        assert.deepEqual(check(at(helsinkiMeeting(), '2027-07-15T09:00', 'Europe/Helsinki')).start, { iso: '2027-07-15T06:00:00.000Z', offset: 180 });
+        assert.deepEqual(check(at(helsinkiMeeting(), '2027-07-15T09:00', 'Europe/Copenhagen')).start, { iso: '2027-07-15T07:00:00.000Z', offset: 120 });
+      });
+
+      it('south of the equator, where summer time spans the new year (Australia/Sydney)', () => {
+        const { start, list } = check(at(helsinkiMeeting(), '2027-01-15T10:00', 'Australia/Sydney'));
+        assert.deepEqual(start, { iso: '2027-01-14T23:00:00.000Z', offset: 660 });
+        assert.deepEqual(list.map((o) => o.kind), ['DAYLIGHT', 'STANDARD', 'DAYLIGHT']);
+      });
+
+      it('for a meeting over the new year, the changes of both years', () => {
+        const { list, end } = check(at(helsinkiMeeting(), '2027-12-31T23:30', 'Europe/Helsinki', 60));
+        assert.equal(end.iso, '2027-12-31T22:30:00.000Z');
+        assert.deepEqual(list.map((o) => o.local.slice(0, 8)), ['20261025', '20270328', '20271031', '20280326', '20281029']);
+      });
+
+      it('for zones without daylight saving time: one STANDARD observance with the zone\'s offset', () => {
+        for (const [zone, offset, iso] of [['Asia/Tokyo', '+0900', '2027-06-01T01:00:00.000Z'], ['UTC', '+0000', '2027-06-01T10:00:00.000Z']] as const) {
+          const { cal, start } = check(at(helsinkiMeeting(), '2027-06-01T10:00', zone));
+          const tz = child(cal, 'VTIMEZONE');
+          assert.deepEqual(tz.children.map((o) => o.name), ['STANDARD'], zone);
+          assert.deepEqual([value(tz.children[0], 'TZOFFSETFROM'), value(tz.children[0], 'TZOFFSETTO')], [offset, offset]);
+          assert.equal(prop(child(cal, 'VEVENT'), 'DTSTART')!.params.TZID, zone);
+          assert.equal(start.iso, iso);
+        }
+      });
+    });
   });
 
   describe('invitationLetter', () => {
-    it('HTML-escapes names so that markup in them is shown, not run', () => {
-      const m = helsinkiMeeting({ name: `<script>alert(1)</script> "&'`, language: 'fi' });
-      const html = invitationLetter(m, person(m, 'guest'), 'nonce-1');
+    const EVIL = `<script>alert(1)</script> "&'`;
+    const EVIL_HTML = '&lt;script&gt;alert(1)&lt;/script&gt; &quot;&amp;&#39;';
+
+    it('HTML-escapes every value: names, the address, the caseworker\'s details, the reason of a cancellation', () => {
+      const m = helsinkiMeeting({ name: EVIL, language: 'fi', address: '<i>Katu</i> 1 & "2"\n00100 Helsinki' });
+      const contact = { name: '<b>Liisa</b> & "L"', organisation: 'A&B <i>', phone: '<script>1</script>', email: "x&y'@example.org" };
+      const html = invitationLetter(m, person(m, 'guest'), contact, NOW, 'nonce-1');
       assert.ok(!html.includes('<script>alert(1)'));
-      assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt; &quot;&amp;&#39;'));
+      assert.ok(html.includes(EVIL_HTML));
+      assert.equal(windowText(html), `${EVIL_HTML}<br>&lt;i&gt;Katu&lt;/i&gt; 1 &amp; &quot;2&quot;<br>00100 Helsinki`);
+      assert.ok(html.includes('&lt;b&gt;Liisa&lt;/b&gt; &amp; &quot;L&quot;') && html.includes('A&amp;B &lt;i&gt;') && html.includes('x&amp;y&#39;@example.org'));
+      assert.ok(!html.includes('<b>') && !html.includes('<i>'));
       assert.equal(html.match(/<script/g)!.length, 1, 'only the print button\'s own script');
       assert.ok(html.includes('<script nonce="nonce-1">'));
+
+      const gone = cancelled(m, EVIL);
+      const cancellation = invitationLetter(gone, person(gone, 'guest'), contact, NOW, 'n');
+      assert.equal(cancellation.match(/<script/g)!.length, 1);
+      assert.ok(cancellation.includes(t('fi', 'letter.cancelledReason', { reason: EVIL_HTML })));
+
+      const byMail = helsinkiMeeting({ name: EVIL, language: 'fi', contactKind: 'email', email: 'mikko@example.fi' });
+      const page = invitationLetter(byMail, person(byMail, 'guest'), contact, NOW, 'n');
+      assert.equal(page.match(/<script/g)!.length, 1);
+      assert.ok(mailto(page).body.includes(t('fi', 'letter.greeting', { name: EVIL })), 'the e-mail carries the name as written, percent-encoded in the link');
+    });
+
+    it('still offers the e-mail when a name holds a broken character, and never cuts a character in two', () => {
+      const m = helsinkiMeeting({ name: 'Mikko \uD800 🙂', language: 'fi', contactKind: 'email', email: 'mikko@example.fi' });
+      const body = mailto(invitationLetter(m, person(m, 'guest'), CONTACT, NOW, 'n')).body;
+      assert.ok(body.includes(t('fi', 'letter.greeting', { name: 'Mikko \uFFFD 🙂' })));
+      const long: Meeting = { ...m, why: { ...m.why!, purpose: '🙂'.repeat(1000) } };
+      const body2 = mailto(invitationLetter(long, person(long, 'guest'), CONTACT, NOW, 'n')).body;
+      assert.ok(body2.length <= MAILTO_BODY_MAX && body2.includes('🙂🙂…'), 'the purpose is shortened between whole characters');
     });
 
     it('is written in the invitee\'s language', () => {
       const m = helsinkiMeeting({ name: 'Mikko', language: 'fi' });
-      const html = invitationLetter(m, person(m, 'guest'), 'n');
+      const html = invitationLetter(m, person(m, 'guest'), CONTACT, NOW, 'n');
       assert.match(html, /<html lang="fi">/);
       assert.ok(html.includes(t('fi', 'letter.greeting', { name: 'Mikko' })));
       assert.ok(html.includes(t('fi', 'letter.regards')));
       const english = helsinkiMeeting({ name: 'Mike', language: 'en' });
-      const en = invitationLetter(english, person(english, 'guest'), 'n');
+      const en = invitationLetter(english, person(english, 'guest'), CONTACT, NOW, 'n');
       assert.match(en, /<html lang="en">/);
       assert.ok(en.includes('Dear Mike,'));
+      assert.ok(en.includes('Contact details') && en.includes('Answer slip'));
     });
 
-    it('tells the client it is the invitation they planned together, and others who invites them', () => {
+    it('speaks to the client: the meeting you planned together, you know your life best, you are on the list as "you"', () => {
       const m = helsinkiMeeting();
-      const forClient = invitationLetter(m, person(m, 'client'), 'n');
       const organizer = 'Liisa Sosiaalityöntekijä';
+      const forClient = invitationLetter(m, person(m, 'client'), undefined, NOW, 'n');
       assert.ok(forClient.includes(t('fi', 'letter.bodyClient', { organizer })));
+      assert.ok(forClient.includes(t('fi', 'letter.clientExpert')));
+      assert.ok(forClient.includes(`<h2>${t('fi', 'letter.invitedClient')}</h2>`));
+      assert.ok(forClient.includes(t('fi', 'letter.you', { name: CLIENT })));
       assert.ok(!forClient.includes(t('fi', 'letter.body', { client: CLIENT, organizer })));
-      const forGranny = invitationLetter(m, person(m, 'granny'), 'n');
+      assert.ok(!forClient.includes(t('fi', 'letter.important')), 'the client is not told about "the client" in the third person');
+      const forGranny = invitationLetter(m, person(m, 'granny'), undefined, NOW, 'n');
       assert.ok(forGranny.includes(t('fi', 'letter.body', { client: CLIENT, organizer })));
       assert.ok(forGranny.includes(t('fi', 'letter.important')), 'invitees are told why their presence matters to the client');
-      assert.ok(!forClient.includes(t('fi', 'letter.important')), 'the client is not told about "the client" in the third person');
+      assert.ok(!forGranny.includes(t('fi', 'letter.clientExpert')) && !forGranny.includes(t('fi', 'letter.you', { name: CLIENT })));
+      // With their contact details entered, the caseworker is named as they wrote it.
+      const named = invitationLetter(m, person(m, 'client'), CONTACT, NOW, 'n');
+      assert.ok(named.includes(t('fi', 'letter.bodyClient', { organizer: 'Liisa Laine' })));
+    });
+
+    describe('the address in the envelope window', () => {
+      const m = helsinkiMeeting({ name: 'Mikko Mallikas', language: 'fi', address: 'Mikko Mallikas\nKotikatu 1 B 4\n00100 Helsinki' });
+
+      it('is the recipient\'s name and postal address, line by line, 20 mm from the left and 45 mm from the top of an A4 sheet, 90 × 45 mm', () => {
+        const html = invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n');
+        assert.equal(windowText(html), 'Mummo<br>Mummontie 2<br>05800 Hyvinkää');
+        const page = /@page\{size:A4;margin:(\d+)mm\}/.exec(html);
+        const print = html.slice(html.indexOf('@media print{'));
+        const box = /\.window\{position:absolute;left:(-?\d+)mm;top:(\d+)mm;width:(\d+)mm;height:(\d+)mm/.exec(print);
+        assert.ok(page && box, 'A4 page margins and the window block in the print styles');
+        const [margin, left, top, width, height] = [page[1], ...box.slice(1)].map(Number);
+        assert.deepEqual({ left: margin + left, top: margin + top, width, height }, { left: 20, top: 45, width: 90, height: 45 });
+        assert.deepEqual(ENVELOPE_WINDOW, { leftMm: 20, topMm: 45, widthMm: 90, heightMm: 45 });
+        assert.equal(margin, PAGE_MARGIN_MM);
+        assert.ok(html.includes(t('fi', 'letter.printHint')));
+      });
+
+      it('holds nothing but that: no client\'s name on someone else\'s letter, no caseworker, no date', () => {
+        const granny = windowText(invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n'))!;
+        for (const other of ['Aleksi', 'Virtanen', 'Liisa', CONTACT.organisation, '2026']) assert.ok(!granny.includes(other), other);
+        assert.equal(windowText(invitationLetter(m, person(m, 'client'), CONTACT, NOW, 'n')), `${CLIENT}<br>Aleksin katu 5<br>00100 Helsinki`);
+      });
+
+      it('does not repeat the name when the address the caseworker wrote begins with it', () => {
+        assert.equal(windowText(invitationLetter(m, person(m, 'guest'), CONTACT, NOW, 'n')), 'Mikko Mallikas<br>Kotikatu 1 B 4<br>00100 Helsinki');
+        // A street that merely begins with the same letters is not the name.
+        assert.ok(windowText(invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n'))!.startsWith('Mummo<br>Mummontie'));
+      });
+
+      it('is only on a letter that goes by post', () => {
+        for (const invitee of [
+          { name: 'Mikko', language: 'fi', contactKind: 'email' as const, email: 'mikko@example.fi' },
+          { name: 'Mikko', language: 'fi', contactKind: 'hand' as const },
+        ]) {
+          const other = helsinkiMeeting(invitee);
+          const html = invitationLetter(other, person(other, 'guest'), CONTACT, NOW, 'n');
+          assert.equal(windowText(html), undefined, invitee.contactKind);
+          assert.ok(!html.includes('letterhead windowed') && !html.includes(t('fi', 'letter.printHint')));
+        }
+      });
+    });
+
+    describe('the invitation by e-mail', () => {
+      const m = helsinkiMeeting({ name: 'Sven', language: 'sv', contactKind: 'email', email: 'sven.svensson@example.se' });
+      const html = invitationLetter(m, person(m, 'guest'), CONTACT, NOW, 'n');
+
+      it('shows the address with a mailto link whose subject and body are the invitation in the person\'s language', () => {
+        const mail = mailto(html);
+        assert.equal(mail.to, 'sven.svensson@example.se');
+        assert.ok(html.includes('>sven.svensson@example.se</a>'));
+        assert.ok(html.includes(t('sv', 'letter.emailTo')));
+        assert.equal(mail.subject, `${t('sv', 'letter.title')} – 3 december 2026`);
+        const expected = [
+          t('sv', 'letter.greeting', { name: 'Sven' }),
+          t('sv', 'letter.body', { client: CLIENT, organizer: 'Liisa Laine' }),
+          `${t('sv', 'field.when')}: ${formatWhen(m.when!, { locale: 'sv' })}`,
+          `${t('sv', 'field.duration')}: ${t('sv', 'format.minutes', { minutes: 75 })}`,
+          `${t('sv', 'field.place')}: ${formatPlace(m.place!, 'sv')}`,
+          `${t('sv', 'field.purpose')}: Suunnitelma syksylle`,
+          `- ${t('sv', 'group.client')}: ${CLIENT}`,
+          '- Koulu',
+          t('sv', 'letter.answerByEmail', { organizer: 'Liisa Laine' }),
+          `${t('sv', 'letter.contactPhone')}: ${CONTACT.phone}`,
+          `${t('sv', 'letter.contactEmail')}: ${CONTACT.email}`,
+          t('sv', 'invitation.leafletTitle'),
+        ];
+        for (const part of expected) assert.ok(mail.body.includes(part), part);
+        assert.ok(mail.body.includes('torsdag 3 december 2026, 13:15–14:30'), 'the time in Swedish, in the meeting\'s zone');
+        assert.ok(!mail.body.includes(t('fi', 'letter.greeting', { name: 'Sven' })));
+      });
+
+      it('is percent-encoded as a URI: line breaks as %0D%0A, nothing a URI cannot hold', () => {
+        const { href } = mailto(html);
+        assert.match(href, /^mailto:sven\.svensson@example\.se\?subject=[^&=]+&body=[^&=]+$/);
+        assert.match(href, /^[A-Za-z0-9\-_.!~*'()%@:?=&]+$/);
+        assert.ok(href.includes('%0D%0A'));
+        assert.ok(!/%0A/.test(href.replace(/%0D%0A/g, '')) && !/%0D/.test(href.replace(/%0D%0A/g, '')), 'no bare CR or LF');
+        assert.ok(mailto(html).body.split('\r\n').length > 10);
+      });
+
+      it('keeps the body within what a mail program accepts: the leaflet goes first, then the lists are shortened', () => {
+        const crowd: Participant[] = Array.from({ length: 36 }, (_, i) => ({
+          id: `p${i}`,
+          name: `Henkilö ${i} ${'Pitkäsukunimi'.repeat(4)}`,
+          group: 'professional',
+          relation: 'sosiaaliohjaaja, lastensuojelu',
+          contact: { kind: 'hand' },
+          language: 'fi',
+        }));
+        const big: Meeting = { ...m, participants: [...m.participants, ...crowd], why: { ...m.why!, purpose: 'Syksyn suunnitelma. '.repeat(20) } };
+        const body = mailto(invitationLetter(big, person(big, 'guest'), CONTACT, NOW, 'n')).body;
+        assert.ok(body.length <= MAILTO_BODY_MAX, `${body.length} characters`);
+        assert.ok(!body.includes(t('sv', 'invitation.leafletTitle')), 'the leaflet went first');
+        assert.match(body, /… \(\+\d+\)/, 'the list of invited people says how many are left out');
+        for (const part of [formatWhen(m.when!, { locale: 'sv' }), formatPlace(m.place!, 'sv'), t('sv', 'letter.answerByEmail', { organizer: 'Liisa Laine' }), CONTACT.email]) {
+          assert.ok(body.includes(part), part);
+        }
+        // A short invitation keeps its leaflet.
+        assert.ok(mailto(html).body.length <= MAILTO_BODY_MAX);
+      });
+
+      it('shortens the longest purpose, form and place the plan allows before it would lose how to answer', () => {
+        const crowd: Participant[] = Array.from({ length: 38 }, (_, i) => ({ id: `p${i}`, name: `Henkilö ${i}`, group: 'network', relation: '', contact: { kind: 'hand' }, language: 'fi' }));
+        const longest: Meeting = {
+          ...m,
+          participants: [...m.participants, ...crowd],
+          place: { kind: 'room', details: 'Huone '.repeat(33) },
+          why: { purpose: 'Tarkoitus '.repeat(100), topics: Array.from({ length: 12 }, (_, i) => `Aihe ${i} `.repeat(20)), form: 'Muoto '.repeat(83) },
+        };
+        const body = mailto(invitationLetter(longest, person(longest, 'guest'), CONTACT, NOW, 'n')).body;
+        assert.ok(body.length <= MAILTO_BODY_MAX, `${body.length} characters`);
+        for (const part of [formatWhen(m.when!, { locale: 'sv' }), t('sv', 'letter.answerByEmail', { organizer: 'Liisa Laine' }), `${t('sv', 'letter.contactPhone')}: ${CONTACT.phone}`, `${t('sv', 'letter.contactEmail')}: ${CONTACT.email}`, t('sv', 'letter.regards')]) {
+          assert.ok(body.includes(part), part);
+        }
+        assert.match(body, /Syfte: (Tarkoitus )+Tarkoitus…\r\n/, 'the purpose shortened, with an ellipsis');
+      });
+
+      it('is not offered for a letter that goes by post', () => {
+        const post = helsinkiMeeting();
+        assert.ok(!invitationLetter(post, person(post, 'guest'), CONTACT, NOW, 'n').includes('mailto:'));
+      });
+    });
+
+    describe('how to answer', () => {
+      const m = helsinkiMeeting();
+
+      it('gives the caseworker\'s name, organisation, phone and e-mail as they entered them', () => {
+        const html = invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n');
+        assert.ok(html.includes(`<h2>${t('fi', 'letter.answerTitle')}</h2>`));
+        assert.ok(html.includes(t('fi', 'letter.answer', { organizer: 'Liisa Laine' })));
+        const table = /<table class="contact">([\s\S]*?)<\/table>/.exec(html)![1];
+        for (const [key, v] of [['letter.contactName', CONTACT.name], ['letter.contactOrganisation', CONTACT.organisation], ['letter.contactPhone', CONTACT.phone], ['letter.contactEmail', CONTACT.email]] as const) {
+          assert.ok(table.includes(`<tr><th>${t('fi', key)}</th><td>${v}</td></tr>`), key);
+        }
+        assert.ok(!html.includes(t('fi', 'letter.contactMissing')) && !html.includes(t('fi', 'letter.contactMissingHint')));
+      });
+
+      it('says plainly when the caseworker has not entered their contact details, and makes none up', () => {
+        const html = invitationLetter(m, person(m, 'granny'), undefined, NOW, 'n');
+        assert.ok(html.includes(t('fi', 'letter.contactMissing')));
+        assert.ok(html.includes(`<p class="warn">${t('fi', 'letter.contactMissingHint')}</p>`), 'the caseworker is told on screen before printing');
+        assert.ok(!html.includes('class="contact"') && !html.includes(t('fi', 'letter.contactPhone')));
+        assert.ok(html.includes(t('fi', 'letter.slipReturnUnknown')));
+        // Only what was entered is shown.
+        const partial = invitationLetter(m, person(m, 'granny'), { ...CONTACT, phone: ' ' }, NOW, 'n');
+        assert.ok(partial.includes(CONTACT.email) && !partial.includes(`<th>${t('fi', 'letter.contactPhone')}</th>`));
+      });
+
+      it('is dated the day it is written, in the meeting\'s time zone and the person\'s language', () => {
+        const late = DateTime.fromISO('2026-11-23T22:30:00Z'); // half past midnight on 24 November in Helsinki
+        const fi = invitationLetter(m, person(m, 'granny'), CONTACT, late, 'n');
+        assert.ok(fi.includes(`<p class="dated">${t('fi', 'letter.dated', { date: '24. marraskuuta 2026' })}</p>`));
+        const sv = helsinkiMeeting({ name: 'Sven', language: 'sv' });
+        assert.ok(invitationLetter(sv, person(sv, 'guest'), CONTACT, late, 'n').includes('Datum: 24 november 2026'));
+      });
+
+      it('ends with an answer slip to cut off: coming, not coming or maybe, a name, a line for a comment, and where to send it', () => {
+        const html = invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n');
+        const slip = /<section class="slip">([\s\S]*?)<\/section>/.exec(html)![1];
+        for (const key of ['letter.slipTitle', 'letter.slipCut', 'letter.slipComing', 'letter.slipNotComing', 'letter.slipMaybe', 'letter.slipName', 'letter.slipComment'] as const) {
+          assert.ok(slip.includes(t('fi', key)), key);
+        }
+        assert.ok(slip.includes(t('fi', 'letter.slipAbout', { date: '3. joulukuuta 2026' })));
+        assert.ok(slip.includes(t('fi', 'letter.slipReturn', { to: 'Liisa Laine, Hyvinkään perheneuvola' })));
+        assert.equal(slip.match(/class="box"/g)!.length, 3, 'a box to tick for each answer');
+        assert.ok(slip.match(/class="fill"/g)!.length >= 2, 'lines to write the name and a comment on');
+        assert.ok(html.indexOf('<section class="slip">') > html.indexOf('<aside>'), 'at the bottom, after the leaflet');
+        assert.ok(html.includes('<section class="slip">') && invitationLetter(m, person(m, 'client'), CONTACT, NOW, 'n').includes('<section class="slip">'));
+      });
+    });
+
+    describe('a changed meeting', () => {
+      const first = helsinkiMeeting();
+      const moved = changed(at(first, '2026-12-10T09:00', 'Europe/Helsinki', 75), ['time', 'place']);
+
+      it('says that this invitation replaces the earlier one, and what has changed', () => {
+        const html = invitationLetter(moved, person(moved, 'granny'), CONTACT, NOW, 'n');
+        assert.ok(html.includes(`<h1>${t('fi', 'letter.changedTitle')}</h1>`));
+        assert.ok(html.includes(t('fi', 'letter.replaces')));
+        assert.ok(html.includes(t('fi', 'letter.changedWhat', { what: `${t('fi', 'letter.changeKind.time')}, ${t('fi', 'letter.changeKind.place')}` })));
+        assert.ok(html.includes(t('fi', 'letter.answerAgain', { organizer: 'Liisa Laine' })), 'a new time needs a new answer');
+        assert.ok(html.includes(formatWhen(moved.when!, { locale: 'fi' })));
+        assert.ok(html.includes('<section class="slip">'));
+        const byMail = changed(helsinkiMeeting({ name: 'Mikko', language: 'fi', contactKind: 'email', email: 'mikko@example.fi' }), ['time']);
+        assert.ok(mailto(invitationLetter(byMail, person(byMail, 'guest'), CONTACT, NOW, 'n')).body.startsWith(t('fi', 'letter.replaces')), 'the e-mail says so first');
+      });
+
+      it('asks for a new answer only when the time changed, and without a record of the change still says it replaces the earlier one', () => {
+        const placeOnly = changed(first, ['place']);
+        const html = invitationLetter(placeOnly, person(placeOnly, 'granny'), CONTACT, NOW, 'n');
+        assert.ok(html.includes(t('fi', 'letter.replaces')) && !html.includes(t('fi', 'letter.answerAgain', { organizer: 'Liisa Laine' })));
+        const unrecorded = invitationLetter(changed(first), person(first, 'granny'), CONTACT, NOW, 'n');
+        assert.ok(unrecorded.includes(t('fi', 'letter.replaces')) && !unrecorded.includes(t('fi', 'letter.changedWhat', { what: '' }).split(':')[0]));
+      });
+
+      it('is an ordinary invitation the first time', () => {
+        const html = invitationLetter(first, person(first, 'granny'), CONTACT, NOW, 'n');
+        assert.ok(html.includes(`<h1>${t('fi', 'letter.title')}</h1>`) && !html.includes(t('fi', 'letter.replaces')));
+      });
+    });
+
+    describe('a cancelled meeting', () => {
+      const reason = 'Aleksi on sairaana; uusi aika sovitaan myöhemmin.';
+      const gone = cancelled(helsinkiMeeting(), reason);
+
+      it('is a cancellation: the time that was planned, the reason, whom to contact; no agenda, no answer slip', () => {
+        const html = invitationLetter(gone, person(gone, 'granny'), CONTACT, NOW, 'n');
+        assert.ok(html.includes(`<title>${t('fi', 'letter.cancelledTitle')}</title>`) && html.includes(`<h1>${t('fi', 'letter.cancelledTitle')}</h1>`));
+        assert.ok(html.includes(t('fi', 'letter.cancelledBody')));
+        assert.ok(html.includes(`<tr><th>${t('fi', 'letter.plannedTime')}</th><td>${formatWhen(gone.when!, { locale: 'fi' })}</td></tr>`));
+        assert.ok(html.includes(formatPlace(gone.place!, 'fi')));
+        assert.ok(html.includes(t('fi', 'letter.cancelledReason', { reason })));
+        assert.ok(html.includes(t('fi', 'letter.cancelledContact')) && html.includes(CONTACT.phone) && html.includes(CONTACT.email));
+        for (const absent of [t('fi', 'letter.title'), t('fi', 'letter.slipTitle'), 'class="slip"', t('fi', 'field.topics'), 'Koulu', 'Suunnitelma syksylle', t('fi', 'invitation.leafletTitle'), t('fi', 'letter.answerTitle')]) {
+          assert.ok(!html.includes(absent), absent);
+        }
+        assert.equal(windowText(html), 'Mummo<br>Mummontie 2<br>05800 Hyvinkää', 'it still goes by post');
+      });
+
+      it('tells the client that the meeting you planned together is cancelled', () => {
+        const html = invitationLetter(gone, person(gone, 'client'), CONTACT, NOW, 'n');
+        assert.ok(html.includes(t('fi', 'letter.cancelledBodyClient', { organizer: 'Liisa Laine' })));
+      });
+
+      it('gives no reason when none was given, and says so plainly when contact details are missing', () => {
+        const quiet = cancelled(helsinkiMeeting());
+        const html = invitationLetter(quiet, person(quiet, 'granny'), undefined, NOW, 'n');
+        assert.ok(!html.includes(t('fi', 'letter.cancelledReason', { reason: '' }).trim()));
+        assert.ok(html.includes(t('fi', 'letter.contactMissing')));
+      });
+
+      it('by e-mail, the link carries the cancellation', () => {
+        const m = cancelled(helsinkiMeeting({ name: 'Sven', language: 'sv', contactKind: 'email', email: 'sven@example.se' }), reason);
+        const mail = mailto(invitationLetter(m, person(m, 'guest'), CONTACT, NOW, 'n'));
+        assert.equal(mail.subject, `${t('sv', 'letter.cancelledTitle')} – 3 december 2026`);
+        for (const part of [t('sv', 'letter.cancelledBody'), formatWhen(m.when!, { locale: 'sv' }), t('sv', 'letter.cancelledReason', { reason }), CONTACT.phone]) assert.ok(mail.body.includes(part), part);
+        assert.ok(!mail.body.includes('Koulu') && !mail.body.includes(t('sv', 'invitation.leafletTitle')));
+      });
+    });
+  });
+
+  describe('serveLetter', () => {
+    const IDS = {
+      meeting: '0b9e1d4e-7c1a-4f0e-9a53-2f4b8e1c6d01',
+      client: '0b9e1d4e-7c1a-4f0e-9a53-2f4b8e1c6d02',
+      granny: '0b9e1d4e-7c1a-4f0e-9a53-2f4b8e1c6d03',
+      guest: '0b9e1d4e-7c1a-4f0e-9a53-2f4b8e1c6d04',
+    };
+    const links = new LetterLinks('s'.repeat(32), () => 'https://samrad.example.org', () => NOW);
+    const token = (participant: string) => links.letterUrls(IDS.meeting, participant).letterUrl.split('/letters/')[1];
+
+    /** Just the ports serveLetter uses: the meeting and the caseworker's user record, and a log. */
+    function deps(plan: Meeting, caseworker?: Partial<UserRecord>) {
+      const userReads: string[][] = [];
+      const fake = {
+        stores: {
+          meetings: { read: async (pk: string, id: string) => (pk === plan.id && id === plan.id ? { doc: plan, etag: '"m"' } : undefined) },
+          users: {
+            read: async (pk: string, id: string) => {
+              userReads.push([pk, id]);
+              return caseworker && pk === 'aad-liisa' && id === 'aad-liisa' ? { doc: { id, userKey: id, tenantId: 't', locale: 'fi', updatedAt: NOW.toISO(), ...caseworker }, etag: '"u"' } : undefined;
+            },
+          },
+        },
+        log: { info: () => {}, warn: () => {}, error: () => {} },
+        now: () => NOW,
+      };
+      return { deps: fake as unknown as Deps, userReads };
+    }
+
+    it('reads the caseworker\'s contact details from their user record and prints them', async () => {
+      const m = helsinkiMeeting(undefined, IDS);
+      const { deps: d, userReads } = deps(m, { contact: CONTACT });
+      const letter = await serveLetter(d, links, token(IDS.granny), 'letter', 'en');
+      assert.equal(letter.status, 200);
+      assert.ok(letter.body.includes(CONTACT.phone) && letter.body.includes(CONTACT.organisation));
+      assert.deepEqual(userReads, [['aad-liisa', 'aad-liisa']]);
+      const nonce = /script-src 'nonce-([^']+)'/.exec(letter.headers!['Content-Security-Policy'])![1];
+      assert.ok(letter.body.includes(`<script nonce="${nonce}">`));
+      const ics = await serveLetter(d, links, token(IDS.granny), 'ics', 'en');
+      assert.equal(value(child(parseIcs(ics.body), 'VEVENT'), 'ORGANIZER'), `mailto:${CONTACT.email}`);
+      assert.equal(value(parseIcs(ics.body), 'METHOD'), 'REQUEST');
+    });
+
+    it('serves the letter without contact details when the caseworker has entered none', async () => {
+      const m = helsinkiMeeting(undefined, IDS);
+      for (const record of [undefined, {}]) {
+        const letter = await serveLetter(deps(m, record).deps, links, token(IDS.granny), 'letter', 'en');
+        assert.equal(letter.status, 200);
+        assert.ok(letter.body.includes(t('fi', 'letter.contactMissing')));
+      }
+    });
+
+    it('serves a cancelled meeting\'s cancellation letter and its CANCEL calendar file; a draft has neither', async () => {
+      const gone = cancelled(helsinkiMeeting(undefined, IDS), 'Sairaus');
+      const { deps: d } = deps(gone, { contact: CONTACT });
+      const letter = await serveLetter(d, links, token(IDS.granny), 'letter', 'en');
+      assert.equal(letter.status, 200);
+      assert.ok(letter.body.includes(t('fi', 'letter.cancelledTitle')));
+      const ics = await serveLetter(d, links, token(IDS.granny), 'ics', 'en');
+      assert.equal(ics.status, 200);
+      assert.equal(value(parseIcs(ics.body), 'METHOD'), 'CANCEL');
+      const draft = { ...helsinkiMeeting(undefined, IDS), status: 'draft' as const };
+      assert.equal((await serveLetter(deps(draft, { contact: CONTACT }).deps, links, token(IDS.granny), 'letter', 'en')).status, 404);
     });
   });
 
