@@ -837,7 +837,7 @@ export interface CardActionResult {
 }
 
 /**
- * Clicks a card button by its title (Action.Execute / Action.Submit / others) and waits for the
+ * Clicks a card button by its title (the `nth` of that title, default the first: Action.Execute / Action.Submit / others) and waits for the
  * Playground to relay it. `expect`: 'auto' (default; waits for invoke or submit), or 'none'
  * for actions that do not talk to the bot (ShowCard, OpenUrl, ToggleVisibility).
  * After an Action.Execute returning a card, the card is replaced in place: use waitForCardContaining() for the new content.
@@ -846,9 +846,9 @@ export async function clickCardAction(
   page: Page,
   card: Locator,
   title: string,
-  opts: { expect?: 'auto' | 'none'; timeoutMs?: number } = {},
+  opts: { expect?: 'auto' | 'none'; timeoutMs?: number; nth?: number } = {},
 ): Promise<CardActionResult> {
-  const button = card.getByRole('button', { name: title, exact: true }).first();
+  const button = card.getByRole('button', { name: title, exact: true }).nth(opts.nth ?? 0);
   if (opts.expect === 'none') {
     await button.click();
     return { kind: 'none' };

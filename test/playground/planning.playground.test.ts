@@ -12,6 +12,7 @@ import {
   launchBrowser,
   openPlayground,
   pickPerson,
+  sendMessage,
   startActivityProxy,
   startPlayground,
   waitForBotText,
@@ -118,5 +119,75 @@ describe('the Agents Playground in Chromium: plan a meeting and send the invitat
     assert.equal(mette.delivery, 'teams');
     assert.equal(mette.participant.contact.kind === 'teams' && mette.participant.contact.userId, '5a0e1c6e-0000-4000-8000-000000000002');
     assert.ok(getTraffic(page).length > 0);
+  });
+
+  it('my meetings: the meeting moved to another day, one person added and one removed, the letter and calendar file updated, then cancelled', async () => {
+    const { page } = browser;
+    await sendMessage(page, 'möten');
+    let card = await waitForCardContaining(page, sv('meetings.title'));
+    assert.ok((await card.innerText()).includes(sv('meetings.with', { client: 'Alex' })));
+    await clickCardAction(page, card, sv('meetings.open'));
+    card = await waitForCardContaining(page, sv('change.start'));
+    const meetingId = String(action([...trackedCards(page)].reverse().find((c: unknown) => cardActions(c).some((a) => a.verb === 'change.start')), 'change.start').data.meetingId);
+    const sentStart = (await h.meeting(meetingId))!.when!.start;
+
+    // The change, prepared with the planning cards: another day.
+    await clickCardAction(page, card, sv('change.start'));
+    card = await waitForCardContaining(page, sv('change.intro'));
+    await clickCardAction(page, card, `${sv('summary.edit')}: ${sv('steps.when')}`);
+    card = await waitForCardContaining(page, sv('when.title'));
+    await fillInput(page, card, 'date', daysAhead(19));
+    await clickCardAction(page, card, `${sv('steps.who')} →`);
+    card = await waitForCardContaining(page, sv('change.what', { what: sv('change.kind.time') }));
+    assert.equal((await h.meeting(meetingId))!.when!.start, sentStart, 'the invitations say the old day until the change is sent');
+
+    // Aino added, Mette removed, the client's consent given again.
+    await clickCardAction(page, card, `${sv('summary.edit')}: ${sv('steps.who')}`);
+    card = await waitForCardContaining(page, sv('who.title'));
+    await fillInput(page, card, 'group', sv('group.professional'));
+    await fillInput(page, card, 'name', 'Aino Virtanen');
+    await fillInput(page, card, 'relation', 'kurator');
+    await pickPerson(page, card, 'teamsUser', 'Aino Virtanen');
+    await clickCardAction(page, card, sv('who.add'));
+    card = await waitForCardContaining(page, sv('notice.added', { name: 'Aino Virtanen' }));
+    // Remove buttons follow the speaker order: the client's, then (the caseworker has none) Mette's, then Aino's.
+    await clickCardAction(page, card, sv('who.remove'), { nth: 1 });
+    card = await waitForCardContaining(page, sv('notice.removed'));
+    await fillInput(page, card, 'consent', true);
+    await clickCardAction(page, card, `${sv('steps.summary')} →`);
+    card = await waitForCardContaining(page, sv('change.send'));
+    await clickCardAction(page, card, sv('change.send'));
+    await waitForBotText(page, `${sv('delivered.change')} ${sv('delivered.letters', { count: 1 })}`);
+
+    // Aino got her invitation; Mette's card in her chat was replaced by one saying she is no longer invited.
+    const view = (await h.view(meetingId))!;
+    const aino = view.plan.participants.find((p) => p.name === 'Aino Virtanen')!;
+    assert.equal(view.deliveries.get(aino.id)?.via, 'teams');
+    const mette = view.plan.removed!.find((r) => r.participant.name === 'Mette Sørensen')!.participant;
+    assert.equal(view.deliveries.get(mette.id)?.planRev, view.plan.planRev, 'the card in Mette\'s chat was updated');
+    assert.equal(view.plan.when!.start.slice(0, 10) > sentStart.slice(0, 10), true);
+
+    // The client's letter and calendar file, downloaded from the status card, say what applies now.
+    const status = [...trackedCards(page)].reverse().find((c: unknown) => cardActions(c).some((a) => a.verb === 'change.start'));
+    const links = cardActions(status).filter((a) => a.type === 'Action.OpenUrl');
+    const letter = await (await fetch(links.find((a) => a.title === sv('status.letter'))!.url!)).text();
+    assert.ok(letter.includes('Aino Virtanen') && !letter.includes('Mette Sørensen'), 'the letter names who is invited now');
+    const ics = await (await fetch(links.find((a) => a.title === sv('status.ics'))!.url!)).text();
+    assert.match(ics, /SEQUENCE:1\r\n/);
+    assert.match(ics, /METHOD:REQUEST/);
+    assert.match(ics, new RegExp(`UID:${meetingId}@samrad`));
+
+    // Cancelled, with a reason.
+    card = await waitForCardContaining(page, sv('cancel.start'));
+    await clickCardAction(page, card, sv('cancel.start'), { expect: 'none' });
+    // The reason sits in the card the button opened (a ShowCard), which the driver's input lookup leaves out.
+    await card.getByLabel(sv('cancel.reason')).fill('Alex är sjuk');
+    await clickCardAction(page, card, sv('cancel.yes'));
+    card = await waitForCardContaining(page, sv('cancel.done'));
+    assert.ok((await card.innerText()).includes('Alex är sjuk'));
+    await waitForBotText(page, sv('delivered.cancel') + ' ' + sv('delivered.letters', { count: 1 }));
+    assert.equal((await h.meeting(meetingId))!.status, 'cancelled');
+    const cancelledIcs = await (await fetch(links.find((a) => a.title === sv('status.ics'))!.url!)).text();
+    assert.match(cancelledIcs, /METHOD:CANCEL/);
   });
 });
