@@ -89,7 +89,11 @@ export function invitationCard(
     ...base(locale, notices),
     meetingId: meeting.id,
     planRev: meeting.planRev ?? meeting.rev,
-    fromText: t(locale, 'invitation.from', { organizer: organizer?.name ?? '', client: clientName(meeting, locale) }),
+    // The client planned the meeting with the caseworker: their own invitation says so, not that it comes "with" them.
+    fromText:
+      invitee.group === 'client'
+        ? t(locale, 'invitation.fromClient', { organizer: organizer?.name ?? '' })
+        : t(locale, 'invitation.from', { organizer: organizer?.name ?? '', client: clientName(meeting, locale) }),
     facts: meetingFacts(meeting, reader),
     people: peopleText(meeting, locale),
     topics: topicsText(meeting.why?.topics ?? []),

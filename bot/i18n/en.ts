@@ -186,7 +186,7 @@ export const en = {
   invitation: {
     title: 'Invitation to a network meeting',
     summary: 'You are invited to a network meeting',
-    from: '{organizer} invites you, together with {client}.',
+    from: '{organizer} and {client} invite you.',
     invited: 'Invited',
     leafletTitle: 'What is a network meeting?',
     leaflet:
@@ -208,6 +208,7 @@ export const en = {
     cancelledBody: 'The network meeting {organizer} invited you to has been cancelled.',
     cancelledReason: 'Reason: {reason}',
     noLongerInvited: 'You are no longer invited to this network meeting. You do not need to do anything.',
+    fromClient: '{organizer} invites you to the network meeting you have planned together.',
   },
   letter: {
     title: 'Invitation to a network meeting',
@@ -219,7 +220,7 @@ export const en = {
     regards: 'Kind regards,',
     print: 'Print',
     unavailable: 'The letter cannot be shown right now. Please try again in a moment.',
-    expired: 'This link has expired or is not valid. Ask the caseworker for a new one.',
+    expired: 'This link has expired or is not valid. Refresh the status card in Samråd and open the letter from there.',
     dated: 'Date: {date}',
     changedTitle: 'Changed invitation to a network meeting',
     replaces: 'Something has changed since the earlier invitation. This invitation replaces the earlier one.',
@@ -347,7 +348,7 @@ export const en = {
     changeNotReached: 'The change is out. {count} of those invited in Teams could not be reached there: the status card has letters for them.',
     cancel: 'The cancellation is out: everyone invited in Teams has been told.',
     cancelNotReached: 'The cancellation is out. {count} of those invited in Teams could not be reached there: the status card has letters for them.',
-    letters: '{count} people outside Teams need a letter or an e-mail from you: you find them on the status card.',
+    letters: 'People outside Teams who need a letter or an e-mail from you: {count}. You will find them on the status card.',
   },
   problem: {
     dateInvalid: 'The date is not a valid date.',
