@@ -113,7 +113,7 @@ describe('the text catalogs (bot/i18n)', () => {
     });
 
     it('leaves a placeholder without a value visible instead of dropping it', () => {
-      assert.equal(t('en', 'invitation.from', { organizer: 'Kim' }), 'Kim invites you, together with {client}.');
+      assert.equal(t('en', 'invitation.from', { organizer: 'Kim' }), 'Kim and {client} invite you.');
     });
 
     it('inserts values literally, even when they look like placeholders or replacement patterns', () => {
