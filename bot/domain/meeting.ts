@@ -250,5 +250,7 @@ export const LIMITS = {
   /** How far ahead a meeting may be planned. */
   yearsAhead: 2,
   cancelReason: 500,
+  /** Topics on the agenda at the meeting: the invitation's, the proposed ones and those added there. */
+  sessionTopics: 40,
   organisation: 120,
 } as const;

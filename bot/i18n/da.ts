@@ -394,5 +394,11 @@ export const da: Catalog = {
     noChange: 'Intet er ændret endnu.',
     phoneInvalid: 'Skriv telefonnummeret med tal, fx +45 12 34 56 78.',
     contactRequired: 'Angiv et telefonnummer eller en e-mailadresse, så familien kan svare dig.',
+    sessionEnded: 'Mødet er afsluttet; der kan ikke ændres mere i mødetilstand.',
+    roundOver: 'Runden er slut. Start en ny runde.',
+    cannotMove: 'Det kan ikke flyttes længere.',
+    topicRequired: 'Skriv emnet.',
+    topicUnknown: 'Det emne er ikke længere på dagsordenen.',
+    notRunner: 'Kun mødelederen, referenten og den, der har indkaldt til mødet, kan styre mødets gang.',
   },
 };

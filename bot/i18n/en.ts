@@ -395,5 +395,11 @@ export const en = {
     noChange: 'Nothing has been changed yet.',
     phoneInvalid: 'Write the phone number with digits, e.g. +46 8 123 456.',
     contactRequired: 'Give a phone number or an e-mail address, so the family can answer you.',
+    sessionEnded: 'The meeting has ended; nothing more can be changed in meeting mode.',
+    roundOver: 'The round is over. Start a new round.',
+    cannotMove: 'That cannot be moved further.',
+    topicRequired: 'Write the topic.',
+    topicUnknown: 'That topic is no longer on the agenda.',
+    notRunner: 'Only the chair, the secretary and the caseworker who convenes can change the meeting\'s course.',
   },
 };

@@ -394,5 +394,11 @@ export const fi: Catalog = {
     noChange: 'Mitään ei ole vielä muutettu.',
     phoneInvalid: 'Kirjoita puhelinnumero numeroina, esim. +358 40 123 4567.',
     contactRequired: 'Anna puhelinnumero tai sähköpostiosoite, jotta perhe voi vastata sinulle.',
+    sessionEnded: 'Kokous on päättynyt; kokoustilassa ei voi enää muuttaa mitään.',
+    roundOver: 'Kierros on päättynyt. Aloita uusi kierros.',
+    cannotMove: 'Sitä ei voi siirtää pidemmälle.',
+    topicRequired: 'Kirjoita aihe.',
+    topicUnknown: 'Aihe ei ole enää asialistalla.',
+    notRunner: 'Vain puheenjohtaja, kirjuri ja kokouksen koollekutsuja voivat ohjata kokouksen kulkua.',
   },
 };

@@ -394,5 +394,11 @@ export const sv: Catalog = {
     noChange: 'Inget har ändrats än.',
     phoneInvalid: 'Skriv telefonnumret med siffror, till exempel +46 8 123 456.',
     contactRequired: 'Ange ett telefonnummer eller en e-postadress, så att familjen kan svara dig.',
+    sessionEnded: 'Mötet är avslutat; inget mer kan ändras i mötesläget.',
+    roundOver: 'Rundan är klar. Starta en ny runda.',
+    cannotMove: 'Det går inte att flytta längre.',
+    topicRequired: 'Skriv ämnet.',
+    topicUnknown: 'Det ämnet finns inte längre på dagordningen.',
+    notRunner: 'Bara ordföranden, sekreteraren och den som har kallat till mötet kan styra mötets gång.',
   },
 };

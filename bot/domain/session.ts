@@ -1,0 +1,324 @@
+import { DateTime } from 'luxon';
+import { organizes } from './change';
+import { LIMITS, type Meeting, type Participant } from './meeting';
+import { clean, speakerOrder } from './planning';
+import { Refusal } from './problems';
+
+/**
+ * Meeting mode: the network meeting as it is held, from the guides. Everyone is welcomed and
+ * introduces themselves in a fixed order (the client first, then the private network, then the
+ * professionals: 000); chair and secretary are chosen at the start (000); the meeting goes
+ * through three phases, describe, reflect and agree (004), between the welcome and the summary
+ * with feedback; the agenda can be renegotiated (001, 003); every round of speakers keeps the
+ * fixed order (004: "the fixed speaking order" brings reluctant family members in). Pure: every
+ * function takes the session as read and `now`, and returns the session to save or refuses.
+ */
+
+/** The phases of the meeting, in order. */
+export const PHASES = ['welcome', 'describe', 'reflect', 'agree', 'summary'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Share of the planned time each phase gets by default (welcome and introductions … summary and feedback). */
+const SHARES: Record<Phase, number> = { welcome: 0.15, describe: 0.25, reflect: 0.25, agree: 0.25, summary: 0.1 };
+
+/** The kinds of round: the introductions, a round of speakers within a phase, check-in and check-out (003). */
+export const ROUNDS = ['introductions', 'speakers', 'checkIn', 'checkOut'] as const;
+export type RoundKind = (typeof ROUNDS)[number];
+
+/** A round of speakers in the fixed order. */
+export interface Round {
+  kind: RoundKind;
+  /** Participant ids in speaking order. */
+  order: string[];
+  /** The index in `order` of who speaks now; `order.length` when the round is over. */
+  current: number;
+  heard: string[];
+  skipped: string[];
+  startedAt: string;
+}
+
+/** One topic of the agenda as the meeting holds it. */
+export interface AgendaItem {
+  id: string;
+  text: string;
+  covered: boolean;
+  /** From the invitation, proposed by an invitee, or added at the meeting. */
+  source: 'plan' | 'proposed' | 'added';
+}
+
+/** Who is in the room, and since or until when. */
+export interface Presence {
+  present: boolean;
+  arrivedAt?: string;
+  leftAt?: string;
+}
+
+/** The meeting being held, as its own document in the meeting's partition. */
+export interface Session {
+  kind: 'session';
+  /** Always `session`: one per meeting. */
+  id: string;
+  meetingId: string;
+  /** Raised by every step; each card carries it, so a press from an older card is told apart. */
+  rev: number;
+  state: 'running' | 'ended';
+  startedAt: string;
+  startedBy: string;
+  endedAt?: string;
+  chairId?: string;
+  secretaryId?: string;
+  presence: Record<string, Presence>;
+  phase: Phase;
+  phaseStartedAt: string;
+  /** Minutes planned for each phase; they add up to the planned duration unless adjusted. */
+  budgets: Record<Phase, number>;
+  agenda: AgendaItem[];
+  round?: Round;
+  /** The last few steps, for an audit of who changed what (user keys, never names). */
+  log: { at: string; by: string; step: string }[];
+}
+
+/** Everything a meeting-mode card may do; each is one verb. */
+export type SessionStep =
+  | { step: 'presence'; participantId: string; present: boolean }
+  | { step: 'roles'; chairId: string; secretaryId: string }
+  | { step: 'phase'; phase: Phase }
+  | { step: 'budget'; phase: Phase; minutes: number }
+  | { step: 'round'; kind: RoundKind }
+  | { step: 'next' }
+  | { step: 'skip' }
+  | { step: 'move'; participantId: string; by: -1 | 1 }
+  | { step: 'topicAdd'; text: string; id: string }
+  | { step: 'topicCovered'; topicId: string; covered: boolean }
+  | { step: 'topicDrop'; topicId: string }
+  | { step: 'topicMove'; topicId: string; by: -1 | 1 }
+  | { step: 'end' };
+
+/** The time budgets of a meeting of this length, in whole minutes, adding up to it. */
+export function budgetsFor(durationMinutes: number): Record<Phase, number> {
+  const budgets = Object.fromEntries(PHASES.map((p) => [p, Math.max(1, Math.round(durationMinutes * SHARES[p]))])) as Record<Phase, number>;
+  const sum = PHASES.reduce((total, p) => total + budgets[p], 0);
+  budgets.describe += durationMinutes - sum;
+  return budgets;
+}
+
+/**
+ * Starts meeting mode for a sent meeting: everyone marked present, the proposed chair and
+ * secretary taken over, the agenda from the invitation and the topics invitees proposed, and
+ * the introductions as the first round.
+ */
+export function startSession(meeting: Meeting, proposed: { participantId: string; text: string }[], by: string, now: DateTime): Session {
+  if (meeting.status === 'cancelled') throw new Refusal({ code: 'meetingCancelled' });
+  if (meeting.status !== 'invited' || !meeting.when) throw new Refusal({ code: 'notInvited' });
+  const at = iso(now);
+  const presence = Object.fromEntries(meeting.participants.map((p) => [p.id, { present: true, arrivedAt: at }]));
+  const agenda: AgendaItem[] = [
+    ...(meeting.why?.topics ?? []).map((text, i): AgendaItem => ({ id: `plan-${i + 1}`, text, covered: false, source: 'plan' })),
+    ...proposed.map((p, i): AgendaItem => ({ id: `proposed-${i + 1}`, text: p.text, covered: false, source: 'proposed' })),
+  ].slice(0, LIMITS.sessionTopics);
+  const session: Session = {
+    kind: 'session',
+    id: 'session',
+    meetingId: meeting.id,
+    rev: 1,
+    state: 'running',
+    startedAt: at,
+    startedBy: by,
+    ...(meeting.chairId ? { chairId: meeting.chairId } : {}),
+    ...(meeting.secretaryId ? { secretaryId: meeting.secretaryId } : {}),
+    presence,
+    phase: 'welcome',
+    phaseStartedAt: at,
+    budgets: budgetsFor(meeting.when.durationMinutes),
+    agenda,
+    log: [{ at, by, step: 'start' }],
+  };
+  return { ...session, round: newRound(meeting, session, 'introductions', now) };
+}
+
+/** May this user change the meeting's state: the chair, the secretary, or the caseworker who convenes (or co-organizes). */
+export function mayRun(meeting: Meeting, session: Session, userKey: string, participantOf: (userKey: string) => Participant | undefined): boolean {
+  if (organizes(meeting, userKey)) return true;
+  const participant = participantOf(userKey);
+  return !!participant && (participant.id === session.chairId || participant.id === session.secretaryId);
+}
+
+/** Applies one step; refuses a step the state does not allow. A session that has ended changes no more. */
+export function applyStep(meeting: Meeting, session: Session, step: SessionStep, by: string, now: DateTime): Session {
+  if (session.state === 'ended') throw new Refusal({ code: 'sessionEnded' });
+  const at = iso(now);
+  const known = (id: string) => meeting.participants.some((p) => p.id === id);
+  let next: Session;
+  switch (step.step) {
+    case 'presence': {
+      if (!known(step.participantId)) throw new Refusal({ code: 'participantUnknown' });
+      const before = session.presence[step.participantId] ?? { present: false };
+      const presence = step.present ? { present: true, arrivedAt: before.arrivedAt ?? at } : { ...before, present: false, leftAt: at };
+      next = { ...session, presence: { ...session.presence, [step.participantId]: presence } };
+      // Someone who leaves early is skipped in the round; someone who arrives late joins its end.
+      if (session.round) next = { ...next, round: reorderForPresence(meeting, next, session.round) };
+      break;
+    }
+    case 'roles': {
+      for (const id of [step.chairId, step.secretaryId]) if (id && !known(id)) throw new Refusal({ code: 'roleNotParticipant' });
+      next = { ...session, chairId: step.chairId || undefined, secretaryId: step.secretaryId || undefined };
+      break;
+    }
+    case 'phase': {
+      if (step.phase === session.phase) return session;
+      next = { ...session, phase: step.phase, phaseStartedAt: at, round: undefined };
+      break;
+    }
+    case 'budget': {
+      if (!Number.isInteger(step.minutes) || step.minutes < 1 || step.minutes > LIMITS.maxDuration) {
+        throw new Refusal({ code: 'durationInvalid', params: { min: 1, max: LIMITS.maxDuration } });
+      }
+      next = { ...session, budgets: { ...session.budgets, [step.phase]: step.minutes } };
+      break;
+    }
+    case 'round':
+      next = { ...session, round: newRound(meeting, session, step.kind, now) };
+      break;
+    case 'next':
+    case 'skip': {
+      const round = session.round;
+      if (!round || round.current >= round.order.length) throw new Refusal({ code: 'roundOver' });
+      const speaker = round.order[round.current];
+      const heard = step.step === 'next' ? [...round.heard, speaker] : round.heard;
+      const skipped = step.step === 'skip' ? [...round.skipped, speaker] : round.skipped;
+      next = { ...session, round: { ...round, heard, skipped, current: round.current + 1 } };
+      break;
+    }
+    case 'move': {
+      const round = session.round;
+      if (!round) throw new Refusal({ code: 'roundOver' });
+      const from = round.order.indexOf(step.participantId);
+      const to = from + step.by;
+      // Only people still to speak are moved, and never before the one speaking now.
+      if (from < round.current || to < round.current || to >= round.order.length) throw new Refusal({ code: 'cannotMove' });
+      const order = [...round.order];
+      [order[from], order[to]] = [order[to], order[from]];
+      next = { ...session, round: { ...round, order } };
+      break;
+    }
+    case 'topicAdd': {
+      const text = clean(step.text);
+      if (text === '') throw new Refusal({ code: 'topicRequired' });
+      if (text.length > LIMITS.topic) throw new Refusal({ code: 'textTooLong', params: { field: 'topic', max: LIMITS.topic } });
+      if (session.agenda.length >= LIMITS.sessionTopics) throw new Refusal({ code: 'tooManyTopics', params: { max: LIMITS.sessionTopics } });
+      next = { ...session, agenda: [...session.agenda, { id: step.id, text, covered: false, source: 'added' }] };
+      break;
+    }
+    case 'topicCovered':
+      if (!session.agenda.some((t) => t.id === step.topicId)) throw new Refusal({ code: 'topicUnknown' });
+      next = { ...session, agenda: session.agenda.map((t) => (t.id === step.topicId ? { ...t, covered: step.covered } : t)) };
+      break;
+    case 'topicDrop':
+      if (!session.agenda.some((t) => t.id === step.topicId)) throw new Refusal({ code: 'topicUnknown' });
+      next = { ...session, agenda: session.agenda.filter((t) => t.id !== step.topicId) };
+      break;
+    case 'topicMove': {
+      const from = session.agenda.findIndex((t) => t.id === step.topicId);
+      const to = from + step.by;
+      if (from < 0) throw new Refusal({ code: 'topicUnknown' });
+      if (to < 0 || to >= session.agenda.length) throw new Refusal({ code: 'cannotMove' });
+      const agenda = [...session.agenda];
+      [agenda[from], agenda[to]] = [agenda[to], agenda[from]];
+      next = { ...session, agenda };
+      break;
+    }
+    case 'end':
+      next = { ...session, state: 'ended', endedAt: at, round: session.round };
+      break;
+  }
+  return { ...next, rev: session.rev + 1, log: [...session.log, { at, by, step: step.step }].slice(-LIMITS.audit) };
+}
+
+/**
+ * A new round in the fixed order among the people present: the client first, then the
+ * private network, then the professionals, each group in the order they were invited.
+ */
+function newRound(meeting: Meeting, session: Session, kind: RoundKind, now: DateTime): Round {
+  const present = speakerOrder(meeting.participants).filter((p) => session.presence[p.id]?.present);
+  return { kind, order: present.map((p) => p.id), current: 0, heard: [], skipped: [], startedAt: iso(now) };
+}
+
+/** The round after a change of presence: someone gone is taken out of those still to speak, someone arrived is added at the end. */
+function reorderForPresence(meeting: Meeting, session: Session, round: Round): Round {
+  const done = round.order.slice(0, round.current);
+  const waiting = round.order.slice(round.current).filter((id) => session.presence[id]?.present);
+  const arrived = speakerOrder(meeting.participants)
+    .map((p) => p.id)
+    .filter((id) => session.presence[id]?.present && !round.order.includes(id));
+  return { ...round, order: [...done, ...waiting, ...arrived] };
+}
+
+/** Who speaks now, or undefined between rounds. */
+export function currentSpeaker(session: Session): string | undefined {
+  const round = session.round;
+  return round && round.current < round.order.length ? round.order[round.current] : undefined;
+}
+
+/** The clock of the meeting: when it started, when it should end, how the current phase stands, and how far ahead or behind it is. */
+export interface Clock {
+  startedAt: string;
+  plannedEnd: string;
+  phaseStartedAt: string;
+  /** When the current phase should end, by its budget from when it started. */
+  phaseEnd: string;
+  /** Minutes behind the plan (negative: ahead), counting the phases done and the one running. */
+  behindMinutes: number;
+}
+
+/** The meeting's clock at `now`: all of it derived from stored instants, so a restart loses nothing. */
+export function clockOf(session: Session, now: DateTime): Clock {
+  const started = DateTime.fromISO(session.startedAt, { zone: 'utc' });
+  const total = PHASES.reduce((sum, p) => sum + session.budgets[p], 0);
+  const index = PHASES.indexOf(session.phase);
+  const plannedPhaseStart = started.plus({ minutes: PHASES.slice(0, index).reduce((sum, p) => sum + session.budgets[p], 0) });
+  const phaseStarted = DateTime.fromISO(session.phaseStartedAt, { zone: 'utc' });
+  const phaseEnd = phaseStarted.plus({ minutes: session.budgets[session.phase] });
+  const end = session.state === 'ended' && session.endedAt ? DateTime.fromISO(session.endedAt, { zone: 'utc' }) : now;
+  const lateStart = phaseStarted.diff(plannedPhaseStart, 'minutes').minutes;
+  const overrun = Math.max(0, end.diff(phaseEnd, 'minutes').minutes);
+  return {
+    startedAt: session.startedAt,
+    plannedEnd: started.plus({ minutes: total }).toUTC().toISO()!,
+    phaseStartedAt: session.phaseStartedAt,
+    phaseEnd: phaseEnd.toUTC().toISO()!,
+    behindMinutes: Math.round(lateStart + overrun),
+  };
+}
+
+/** The chair's prompt for the moment, from the guides. */
+export type Prompt = 'welcome' | 'introductions' | 'checkWithClient' | 'future' | 'agree' | 'keepTime' | 'summary';
+
+/** What the chair is reminded of now: the phase, the round, and the time left for the summary. */
+export function promptsFor(session: Session, now: DateTime): Prompt[] {
+  const prompts: Prompt[] = [];
+  switch (session.phase) {
+    case 'welcome':
+      prompts.push(session.round?.kind === 'introductions' ? 'introductions' : 'welcome');
+      break;
+    case 'describe':
+      prompts.push('checkWithClient');
+      break;
+    case 'reflect':
+      prompts.push('future');
+      break;
+    case 'agree':
+      prompts.push('agree');
+      break;
+    case 'summary':
+      prompts.push('summary');
+      break;
+  }
+  const clock = clockOf(session, now);
+  const summaryStart = DateTime.fromISO(clock.plannedEnd, { zone: 'utc' }).minus({ minutes: session.budgets.summary });
+  if (session.phase !== 'summary' && (now >= summaryStart.minus({ minutes: 5 }) || clock.behindMinutes >= 10)) prompts.push('keepTime');
+  return prompts;
+}
+
+function iso(now: DateTime): string {
+  return now.toUTC().toISO()!;
+}
