@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import type { Meeting } from '../../bot/domain/meeting';
+import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
+import { Refusal } from '../../bot/domain/problems';
+import { applyStep, budgetsFor, clockOf, currentSpeaker, mayRun, PHASES, promptsFor, startSession, type Session, type SessionStep } from '../../bot/domain/session';
+
+const NOW = DateTime.fromISO('2026-12-07T09:00:00Z', { zone: 'utc' });
+const base = { relation: '', teamsUserId: '', email: '', address: '', language: 'sv' };
+
+/** A sent meeting of 120 minutes: the caseworker Kim, the nurse Noor, the grandmother Eva, the client Alex, the uncle Bo (in that order of inviting). */
+function meeting(): Meeting {
+  let m = newDraft({ id: 'm', organizer: { userKey: 'aad-kim', name: 'Kim' }, organizerParticipantId: 'kim', organizerUserId: 'kim', organizerLanguage: 'sv', tenantId: 't', now: NOW.minus({ days: 10 }) });
+  m = setWhen(m, { date: '2026-12-07', time: '10:00', duration: '120', placeKind: 'room', placeDetails: 'Rum 2' }, 'Europe/Stockholm', NOW.minus({ days: 10 }));
+  m = addParticipant(m, { ...base, name: 'Noor', group: 'professional', contactKind: 'teams', teamsUserId: 'noor' }, 'noor', NOW);
+  m = addParticipant(m, { ...base, name: 'Eva', group: 'network', contactKind: 'post', address: 'Gatan 1' }, 'eva', NOW);
+  m = addParticipant(m, { ...base, name: 'Alex', group: 'client', contactKind: 'hand' }, 'alex', NOW);
+  m = addParticipant(m, { ...base, name: 'Bo', group: 'network', contactKind: 'hand' }, 'bo', NOW);
+  m = setRoles(m, { consent: true, chairId: 'noor', secretaryId: '' }, 'aad-kim', NOW.minus({ days: 10 }));
+  m = setWhy(m, { purpose: 'En plan', topics: 'Sömn\nSkolan', form: '' }, NOW.minus({ days: 10 }));
+  return markSent(m, NOW.minus({ days: 10 }));
+}
+
+const started = () => startSession(meeting(), [{ participantId: 'noor', text: 'Läxor' }], 'aad-kim', NOW);
+const step = (s: Session, x: SessionStep, minutes = 0) => applyStep(meeting(), s, x, 'aad-kim', NOW.plus({ minutes }));
+const refused = (call: () => unknown) => {
+  try {
+    call();
+  } catch (err) {
+    if (err instanceof Refusal) return err.problems.map((p) => p.code);
+    throw err;
+  }
+  assert.fail('expected a refusal');
+};
+
+describe('meeting mode (bot/domain/session.ts)', () => {
+  it('splits the planned time over the five phases, adding up to it', () => {
+    const b = budgetsFor(120);
+    assert.deepEqual(b, { welcome: 18, describe: 30, reflect: 30, agree: 30, summary: 12 });
+    for (const minutes of [15, 45, 90, 119, 480]) assert.equal(PHASES.reduce((sum, p) => sum + budgetsFor(minutes)[p], 0), minutes);
+  });
+
+  it('starts with everyone present, the proposed chair, the agenda and the introductions: the client first, then the private network, then the professionals', () => {
+    const s = started();
+    assert.equal(s.phase, 'welcome');
+    assert.equal(s.chairId, 'noor');
+    assert.deepEqual(s.agenda.map((t) => [t.text, t.source]), [['Sömn', 'plan'], ['Skolan', 'plan'], ['Läxor', 'proposed']]);
+    assert.equal(s.round!.kind, 'introductions');
+    assert.deepEqual(s.round!.order, ['alex', 'eva', 'bo', 'kim', 'noor']);
+    assert.equal(currentSpeaker(s), 'alex');
+  });
+
+  it('goes through a round with Next and Skip, marking who was heard, until it is over', () => {
+    let s = started();
+    s = step(s, { step: 'next' });
+    s = step(s, { step: 'skip' });
+    assert.equal(currentSpeaker(s), 'bo');
+    s = step(s, { step: 'next' });
+    s = step(s, { step: 'next' });
+    s = step(s, { step: 'next' });
+    assert.equal(currentSpeaker(s), undefined);
+    assert.deepEqual(s.round!.heard, ['alex', 'bo', 'kim', 'noor']);
+    assert.deepEqual(s.round!.skipped, ['eva']);
+    assert.deepEqual(refused(() => step(s, { step: 'next' })), ['roundOver']);
+  });
+
+  it('moves someone still to speak up or down, never before the one speaking now', () => {
+    let s = step(started(), { step: 'next' });
+    s = step(s, { step: 'move', participantId: 'noor', by: -1 });
+    assert.deepEqual(s.round!.order, ['alex', 'eva', 'bo', 'noor', 'kim']);
+    assert.deepEqual(refused(() => step(s, { step: 'move', participantId: 'eva', by: -1 })), ['cannotMove']);
+    assert.deepEqual(refused(() => step(s, { step: 'move', participantId: 'alex', by: 1 })), ['cannotMove']);
+    assert.deepEqual(refused(() => step(s, { step: 'move', participantId: 'kim', by: 1 })), ['cannotMove']);
+  });
+
+  it('takes someone who leaves early out of the round, with the time, and puts someone who arrives late at its end', () => {
+    let s = step(started(), { step: 'presence', participantId: 'eva', present: false }, 20);
+    assert.deepEqual(s.presence.eva, { present: false, arrivedAt: NOW.toISO(), leftAt: NOW.plus({ minutes: 20 }).toISO() });
+    assert.deepEqual(s.round!.order, ['alex', 'bo', 'kim', 'noor']);
+    s = step(s, { step: 'presence', participantId: 'eva', present: true }, 25);
+    assert.deepEqual(s.round!.order, ['alex', 'bo', 'kim', 'noor', 'eva']);
+    // A new round leaves out those not present.
+    s = step(s, { step: 'presence', participantId: 'bo', present: false }, 30);
+    s = step(s, { step: 'round', kind: 'speakers' }, 31);
+    assert.deepEqual(s.round!.order, ['alex', 'eva', 'kim', 'noor']);
+    assert.equal(s.round!.kind, 'speakers');
+  });
+
+  it('renegotiates the agenda: topics added, checked off, dropped and reordered', () => {
+    let s = step(started(), { step: 'topicAdd', text: '  Fritiden ', id: 'added-1' });
+    s = step(s, { step: 'topicCovered', topicId: 'plan-1', covered: true });
+    s = step(s, { step: 'topicMove', topicId: 'added-1', by: -1 });
+    s = step(s, { step: 'topicDrop', topicId: 'plan-2' });
+    assert.deepEqual(s.agenda.map((t) => [t.text, t.covered]), [['Sömn', true], ['Fritiden', false], ['Läxor', false]]);
+    assert.deepEqual(refused(() => step(s, { step: 'topicAdd', text: '\u200b', id: 'x' })), ['topicRequired']);
+    assert.deepEqual(refused(() => step(s, { step: 'topicDrop', topicId: 'gone' })), ['topicUnknown']);
+  });
+
+  it('keeps the clock from stored instants: how far behind the plan the meeting runs, phase by phase', () => {
+    let s = started();
+    assert.equal(clockOf(s, NOW.plus({ minutes: 10 })).behindMinutes, 0);
+    assert.equal(clockOf(s, NOW.plus({ minutes: 25 })).behindMinutes, 7, 'the welcome has 18 minutes');
+    assert.equal(clockOf(s, NOW).plannedEnd, NOW.plus({ minutes: 120 }).toISO());
+    s = step(s, { step: 'phase', phase: 'describe' }, 25);
+    assert.equal(clockOf(s, NOW.plus({ minutes: 30 })).behindMinutes, 7, 'started 7 minutes late, within its own time');
+    s = step(s, { step: 'phase', phase: 'reflect' }, 40);
+    assert.equal(clockOf(s, NOW.plus({ minutes: 41 })).behindMinutes, -8, 'the description took 15 of its 30 minutes');
+    assert.equal(s.round, undefined, 'a new phase starts without a round');
+  });
+
+  it('reminds the chair of the guides\' advice for the phase, and to keep time for the summary', () => {
+    let s = started();
+    assert.deepEqual(promptsFor(s, NOW), ['introductions']);
+    s = step(s, { step: 'phase', phase: 'describe' }, 18);
+    assert.deepEqual(promptsFor(s, NOW.plus({ minutes: 20 })), ['checkWithClient']);
+    s = step(s, { step: 'phase', phase: 'agree' }, 80);
+    assert.deepEqual(promptsFor(s, NOW.plus({ minutes: 104 })), ['agree', 'keepTime']);
+  });
+
+  it('lets the chair, the secretary and the caseworker run the meeting, and nobody else', () => {
+    const m = meeting();
+    const s = step(started(), { step: 'roles', chairId: 'noor', secretaryId: 'eva' });
+    const participantOf = (key: string) => m.participants.find((p) => p.contact.kind === 'teams' && `aad-${p.contact.userId}` === key);
+    assert.equal(mayRun(m, s, 'aad-kim', participantOf), true);
+    assert.equal(mayRun(m, s, 'aad-noor', participantOf), true);
+    assert.equal(mayRun(m, s, 'aad-stranger', participantOf), false);
+    const noChair = step(s, { step: 'roles', chairId: '', secretaryId: '' });
+    assert.equal(mayRun(m, noChair, 'aad-noor', participantOf), false);
+  });
+
+  it('raises the revision with every step, and changes nothing once ended', () => {
+    const s = started();
+    const next = step(s, { step: 'next' });
+    assert.equal(next.rev, s.rev + 1);
+    const ended = step(next, { step: 'end' }, 100);
+    assert.equal(ended.state, 'ended');
+    assert.deepEqual(refused(() => step(ended, { step: 'next' })), ['sessionEnded']);
+    assert.equal(clockOf(ended, NOW.plus({ minutes: 500 })).behindMinutes, clockOf(ended, NOW.plus({ minutes: 100 })).behindMinutes, 'the clock stops at the end');
+  });
+
+  it('does not start for a meeting that is cancelled or not sent', () => {
+    assert.deepEqual(refused(() => startSession({ ...meeting(), status: 'cancelled' }, [], 'aad-kim', NOW)), ['meetingCancelled']);
+    assert.deepEqual(refused(() => startSession({ ...meeting(), status: 'draft' }, [], 'aad-kim', NOW)), ['notInvited']);
+  });
+});
