@@ -72,8 +72,6 @@ export interface EmbeddedCosmosOptions {
   /** Keeps the data in this folder (journal and snapshots); absent: memory only. */
   dataDir?: string;
   log?: Logger;
-  /** The database an old-format `cosmos-snapshot.json` in `dataDir` is imported into (default `samrad`). */
-  database?: string;
   /** The least journal size that triggers a compaction (default 4 MiB). */
   journalBytes?: number;
 }
@@ -81,7 +79,6 @@ export interface EmbeddedCosmosOptions {
 const DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024;
 /** Sealed journals (one per start, one per rotation) that trigger a compaction whatever their size. */
 const MAX_SEALED_JOURNALS = 8;
-const LEGACY_SNAPSHOT = 'cosmos-snapshot.json';
 const LOCK_FILE = 'store.lock';
 const JOURNAL_FORMAT = 'samrad-cosmos-journal';
 const SNAPSHOT_FORMAT = 'samrad-cosmos-snapshot';
@@ -119,7 +116,6 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): 
     if (options.dataDir) {
       store = await DataFolder.open(resolve(options.dataDir), model, log, {
         journalBytes: options.journalBytes ?? DEFAULT_JOURNAL_BYTES,
-        database: options.database ?? 'samrad',
       });
     }
   } catch (err) {
@@ -193,9 +189,7 @@ type ChangeRecord =
   | { op: 'put'; db: string; coll: string; doc: Record<string, unknown> }
   | { op: 'del'; db: string; coll: string; id: string; pk?: unknown }
   /** Records that hold together: replayed all or none (one line). */
-  | { op: 'batch'; records: ChangeRecord[] }
-  /** An old-format snapshot's documents were imported into this container. */
-  | { op: 'imported'; db: string; coll: string };
+  | { op: 'batch'; records: ChangeRecord[] };
 
 /** Which documents a query considers: one logical partition, or none at all. */
 type QueryScope = { partition: string } | { nothing: true };
@@ -208,25 +202,13 @@ function partitionIndexKey(value: unknown): string {
   return value === undefined ? NONE_PARTITION : JSON.stringify(value);
 }
 
-/** An old-format snapshot waiting to be imported, container by container, as each is created. */
-interface LegacyImport {
-  file: string;
-  database: string;
-  containers: Map<string, Record<string, unknown>[]>;
-}
-
 class EmbeddedAccount {
   readonly account: AccountObject;
   /** Off while replaying: replayed changes are on disk already. */
   recording = false;
   /** Receives each change to journal, in the order the changes happened. */
   onRecord: (record: ChangeRecord) => void = () => {};
-  legacy: LegacyImport | undefined;
-  /** Containers (`JSON [db, coll]`) an old-format snapshot was imported into. */
-  readonly imported = new Set<string>();
-  onLegacyImported: (container: string, documents: number, failed: number) => void = () => {};
   private readonly watched = new WeakSet<object>();
-  private capturing: ChangeRecord[] | undefined;
 
   constructor(host: string, port: number) {
     this.account = new Account(host, port) as unknown as AccountObject;
@@ -235,6 +217,8 @@ class EmbeddedAccount {
 
   /** Applies a journalled or snapshotted change. */
   apply(record: ChangeRecord): void {
+    // Data folders that once imported pre-journal data still hold `imported` lines (journal or snapshot); they change nothing.
+    if ((record as { op: unknown }).op === 'imported') return;
     switch (record.op) {
       case 'db': {
         const id = String(record.body.id);
@@ -272,9 +256,6 @@ class EmbeddedAccount {
       case 'batch':
         for (const inner of record.records) this.apply(inner);
         return;
-      case 'imported':
-        this.imported.add(JSON.stringify([record.db, record.coll]));
-        return;
       default:
         throw new Error(`unknown change ${JSON.stringify((record as { op?: unknown }).op)}`);
     }
@@ -292,10 +273,6 @@ class EmbeddedAccount {
           yield { op: 'put', db: db.id, coll: coll.id, doc: without(document.read()!, PLACEMENT_FIELDS) };
         }
       }
-    }
-    for (const key of this.imported) {
-      const [db, coll] = JSON.parse(key) as [string, string];
-      yield { op: 'imported', db, coll };
     }
   }
 
@@ -320,9 +297,7 @@ class EmbeddedAccount {
   }
 
   private record(record: ChangeRecord): void {
-    if (!this.recording) return;
-    if (this.capturing) this.capturing.push(record);
-    else this.onRecord(record);
+    if (this.recording) this.onRecord(record);
   }
 
   private watchDatabases(): void {
@@ -354,42 +329,10 @@ class EmbeddedAccount {
             continue;
           }
           this.watchDocuments(dbId, id, collection);
-          const created: ChangeRecord = { op: 'coll', db: dbId, body: without(coll, SERVER_FIELDS) };
-          const legacyDocs = this.recording ? this.legacyFor(dbId, id) : undefined;
-          if (!legacyDocs) {
-            this.record(created);
-            continue;
-          }
-          // The container and the documents imported into it are one journal line: all or none.
-          this.capturing = [created];
-          let failed = 0;
-          try {
-            for (const doc of legacyDocs) {
-              try {
-                collection.documents.upsert(doc);
-              } catch {
-                failed += 1;
-              }
-            }
-            this.capturing.push({ op: 'imported', db: dbId, coll: id });
-            this.imported.add(JSON.stringify([dbId, id]));
-          } finally {
-            const records = this.capturing;
-            this.capturing = undefined;
-            this.record({ op: 'batch', records });
-          }
-          this.onLegacyImported(id, legacyDocs.length - failed, failed);
+          this.record({ op: 'coll', db: dbId, body: without(coll, SERVER_FIELDS) });
         }
       },
     }, this.watched);
-  }
-
-  private legacyFor(dbId: string, collId: string): Record<string, unknown>[] | undefined {
-    const legacy = this.legacy;
-    if (!legacy || legacy.database !== dbId || this.imported.has(JSON.stringify([dbId, collId]))) return undefined;
-    const docs = legacy.containers.get(collId);
-    legacy.containers.delete(collId);
-    return docs;
   }
 
   private watchDocuments(dbId: string, collId: string, collection: CollectionObject): void {
@@ -973,7 +916,7 @@ class DataFolder {
     private readonly unlock: () => Promise<void>,
   ) {}
 
-  static async open(dir: string, model: EmbeddedAccount, log: Logger, options: { journalBytes: number; database: string }): Promise<DataFolder> {
+  static async open(dir: string, model: EmbeddedAccount, log: Logger, options: { journalBytes: number }): Promise<DataFolder> {
     const started = Date.now();
     const existed = await readdir(dir).then(
       () => true,
@@ -984,7 +927,7 @@ class DataFolder {
     const unlock = await lockFolder(dir);
     const folder = new DataFolder(dir, log, options.journalBytes, unlock);
     try {
-      await folder.load(model, started, options.database);
+      await folder.load(model, started);
     } catch (err) {
       await unlock();
       throw err;
@@ -992,7 +935,7 @@ class DataFolder {
     return folder;
   }
 
-  private async load(model: EmbeddedAccount, started: number, database: string): Promise<void> {
+  private async load(model: EmbeddedAccount, started: number): Promise<void> {
     const names = await readdir(this.dir);
     // A compaction cut short leaves its temporary snapshot behind.
     for (const name of names.filter((n) => /^snapshot-\d{12}\.jsonl\.tmp$/.test(n))) await rm(join(this.dir, name), { force: true });
@@ -1030,8 +973,6 @@ class DataFolder {
       this.sealed.push({ generation, bytes: await fileSize(file) });
     }
     if (leftovers.length > 0) await syncFolder(this.dir);
-    const fresh = snapshot === undefined && records === 0;
-    if (fresh || model.imported.size > 0) await this.armLegacyImport(model, database);
     const next = Math.max(0, ...snapshots, ...journals) + 1;
     this.journal = await Journal.create(this.dir, next, () => this.journalLimit(), (g, b) => this.sealedJournal(g, b), this.log);
     model.onRecord = (record) => this.journal.append(record);
@@ -1048,35 +989,6 @@ class DataFolder {
       ms: Date.now() - started,
     });
     this.maybeCompact();
-  }
-
-  /** A `cosmos-snapshot.json` from before the journal: imported into each container as it is created. */
-  private async armLegacyImport(model: EmbeddedAccount, database: string): Promise<void> {
-    const file = join(this.dir, LEGACY_SNAPSHOT);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      this.log.warn('store.legacyUnreadable', { file: LEGACY_SNAPSHOT });
-      return;
-    }
-    const containers = new Map<string, Record<string, unknown>[]>();
-    // Written when every container's id was its name in the snapshot.
-    for (const [name, docs] of Object.entries(parsed as Record<string, unknown>)) {
-      if (!Array.isArray(docs) || model.imported.has(JSON.stringify([database, name]))) continue;
-      containers.set(name, docs.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && typeof (d as { id?: unknown }).id === 'string'));
-    }
-    if (containers.size === 0) return;
-    model.legacy = { file: LEGACY_SNAPSHOT, database, containers };
-    model.onLegacyImported = (container, documents, failed) =>
-      this.log.info('store.legacyImported', { file: LEGACY_SNAPSHOT, container, documents, failed });
-    this.log.info('store.legacyFound', { file: LEGACY_SNAPSHOT, containers: containers.size });
   }
 
   /** The journal grows to the size of the last snapshot (at least the minimum) before it is folded. */

@@ -6,17 +6,15 @@
  * activities posted to /api/messages, cards in the answers.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { action, cardActions, cardText } from '../support/cards';
 import { CaptureConnector } from '../support/connector';
+import { freePort, samradProcess } from '../support/processes';
 
-const ROOT = join(__dirname, '..', '..');
 const KILLS = 20;
 const CASEWORKERS = 4;
 /** A draft holds at most 42 people, the organizer among them. */
@@ -30,107 +28,10 @@ interface Caseworker {
   tried: number;
 }
 
-/** Samråd running as `tsx bot/index.ts`, in a process group of its own so that one kill takes tsx and node alike. */
-class SamradProcess {
-  child!: ChildProcess;
-  url = '';
-  /** Compactions the store logged, over all runs. */
-  compactions = 0;
-  private output = '';
-
-  constructor(
-    private readonly port: number,
-    private readonly dataDir: string,
-  ) {}
-
-  async start(): Promise<void> {
-    this.output = '';
-    this.child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bot/index.ts'], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SAMRAD_LOCAL: 'true', HOST: '127.0.0.1', PORT: String(this.port), SAMRAD_DATA_DIR: this.dataDir, NODE_NO_WARNINGS: '1' },
-    });
-    this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      let buffered = '';
-      const timer = setTimeout(() => reject(new Error(`Samråd did not start within 20 s:\n${this.output.slice(-2000)}`)), 20_000);
-      this.child.stdout!.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        this.output += chunk.toString();
-        for (const line of buffered.split('\n').slice(0, -1)) {
-          if (line.includes('"store.compacted"')) this.compactions += 1;
-          if (line.includes('"samrad.listening"') && JSON.parse(line).event === 'samrad.listening') {
-            clearTimeout(timer);
-            this.url = `http://127.0.0.1:${this.port}`;
-            resolve();
-          }
-        }
-        buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-      });
-      this.child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`Samråd exited (${code ?? signal}) before listening:\n${this.output.slice(-2000)}`));
-      });
-    });
-  }
-
-  /** SIGKILL to the whole group, then waits until none of it is left. */
-  async kill(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    process.kill(-this.child.pid!, 'SIGKILL');
-    await exited;
-    await this.groupGone();
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    process.kill(-this.child.pid!, 'SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    try {
-      process.kill(-this.child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-    await this.groupGone();
-  }
-
-  /** Until no process of the group is left running (a killed one may linger unreaped, holding nothing). */
-  private async groupGone(): Promise<void> {
-    for (let i = 0; i < 250; i++) {
-      if (!(await groupRunning(this.child.pid!))) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error('the killed process group did not go away');
-  }
-}
-
-/** Whether a process of this group is still running (zombies, killed but not yet reaped, do not count). */
-async function groupRunning(pgid: number): Promise<boolean> {
-  let entries: string[];
-  try {
-    entries = (await readdir('/proc')).filter((e) => /^\d+$/.test(e));
-  } catch {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  for (const pid of entries) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
-}
-
 /** Talks to Samråd as Teams would: invokes to /api/messages, the connector captures the rest. */
 class TeamsClient {
   constructor(
-    private readonly samrad: SamradProcess,
+    private readonly samradUrl: string,
     private readonly serviceUrl: string,
   ) {}
 
@@ -152,7 +53,7 @@ class TeamsClient {
       replyToId: 'card-activity',
       value: { action: { type: 'Action.Execute', verb, data: { ...data, ...inputs } }, trigger: 'manual' },
     };
-    const res = await fetch(`${this.samrad.url}/api/messages`, {
+    const res = await fetch(`${this.samradUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
@@ -231,22 +132,11 @@ function log(line: string): void {
   if (process.env.SAMRAD_TEST_LOG) process.stderr.write(`      ${line}\n`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('Samråd killed with SIGKILL under load keeps every acknowledged change', function () {
   this.timeout(150_000);
   const connector = new CaptureConnector();
   let dataDir = '';
-  let samrad: SamradProcess | undefined;
+  let samrad: ReturnType<typeof samradProcess> | undefined;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'samrad-crash-'));
@@ -259,8 +149,8 @@ describe('Samråd killed with SIGKILL under load keeps every acknowledged change
 
   it(`${KILLS} kills at random moments: after each restart, every caseworker's draft lists every participant acknowledged to them`, async () => {
     const serviceUrl = await connector.start();
-    samrad = new SamradProcess(await freePort(), dataDir);
-    const client = new TeamsClient(samrad, serviceUrl);
+    samrad = samradProcess(await freePort(), { SAMRAD_DATA_DIR: dataDir });
+    const client = new TeamsClient(samrad.url, serviceUrl);
     const everyone: Caseworker[] = [];
     await samrad.start();
     for (let round = 1; round <= KILLS; round++) {
@@ -288,7 +178,7 @@ describe('Samråd killed with SIGKILL under load keeps every acknowledged change
     await verify(client, everyone, 'after the last restart');
     const total = everyone.reduce((sum, p) => sum + p.acknowledged.length, 0);
     assert.ok(total >= KILLS * CASEWORKERS, `the load got through (${total} participants acknowledged)`);
-    log(`${total} participants acknowledged in all; ${samrad.compactions} compactions seen`);
+    log(`${total} participants acknowledged in all; ${samrad.events('store.compacted').length} compactions seen`);
     await samrad.stop();
     const files = await readdir(dataDir);
     assert.ok(!files.includes('store.lock'), 'a clean stop releases the data folder');

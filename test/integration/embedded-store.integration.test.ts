@@ -321,27 +321,6 @@ describe('the embedded store (journal, replay, compaction, partition-scoped quer
     await assert.rejects(startEmbeddedCosmos({ dataDir: dir }), /in use by process/);
   });
 
-  it('imports an old-format cosmos-snapshot.json once, into the containers as they are created', async () => {
-    const legacy = { users: [{ id: 'u1', userKey: 'u1', locale: 'sv' }, { id: 'u2', userKey: 'u2', locale: 'fi' }], meetings: [{ id: 'm1', meetingId: 'm1' }] };
-    await writeFile(join(dir, 'cosmos-snapshot.json'), JSON.stringify(legacy));
-    const logged: Logged[] = [];
-    const first = await start({ database: 'samrad', log: recordingLogger(logged) });
-    const { database } = await client(first).databases.createIfNotExists({ id: 'samrad' });
-    const { container: users } = await database.containers.createIfNotExists({ id: 'users', partitionKey: { paths: ['/userKey'] } });
-    assert.deepEqual(await allDocs(users), { u1: legacy.users[0], u2: legacy.users[1] });
-    assert.ok(logged.some((l) => l.event === 'store.legacyImported' && l.fields.container === 'users' && l.fields.documents === 2));
-    await users.item('u1', 'u1').delete();
-    await first.close();
-
-    const second = await start({ database: 'samrad' });
-    const { database: again } = await client(second).databases.createIfNotExists({ id: 'samrad' });
-    const { container: users2 } = await again.containers.createIfNotExists({ id: 'users', partitionKey: { paths: ['/userKey'] } });
-    assert.deepEqual(Object.keys(await allDocs(users2)), ['u2'], 'not imported a second time');
-    // A container first created after a restart still gets its documents, once.
-    const { container: meetings } = await again.containers.createIfNotExists({ id: 'meetings', partitionKey: { paths: ['/meetingId'] } });
-    assert.deepEqual(Object.keys(await allDocs(meetings)), ['m1']);
-  });
-
   it('runs as a process of its own: one JSON line when listening, a clean stop on SIGTERM', async function () {
     this.timeout(30_000);
     const run = async () => {

@@ -91,6 +91,11 @@ export class ChildProgram {
     await this.groupGone();
   }
 
+  /** The JSON lines with this event it printed on stdout, over all its runs. */
+  events(event: string): Record<string, unknown>[] {
+    return this.lines.filter((line) => line.event === event);
+  }
+
   /** What it wrote to stderr and stdout lately, for a failing test's message. */
   tail(): string {
     return this.output.slice(-3000);
