@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import type { Config } from './config';
-import { noInstaller } from './graph/installer';
+import { appInstaller } from './graph/installer';
+import type { TokenSource } from './graph/token';
 import { httpServer } from './http/server';
 import { JobRunner } from './jobs/runner';
 import { deliveryJob } from './services/delivery';
@@ -28,6 +29,8 @@ export interface StartOptions {
   now?: () => DateTime;
   /** Hears of every store request (the benchmark counts them). */
   observeStore?: StoreObserver;
+  /** Microsoft Graph tokens instead of the bot's own credentials (tests: a token for a local Graph stand-in). */
+  graphTokens?: TokenSource;
 }
 
 /** Composition root: config → store → Teams adapter → services and jobs → HTTP server, listening. */
@@ -36,7 +39,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   let embedded: EmbeddedCosmos | undefined;
   let target = config.cosmos;
   if (!target) {
-    embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, database: config.database, log });
+    embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, log });
     target = { endpoint: embedded.endpoint, key: embedded.key, database: config.database };
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });
   }
@@ -54,7 +57,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
   const instanceId = randomUUID();
   const jobs = new JobRunner(stores.jobs, instanceId, now, log);
-  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: noInstaller };
+  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens) };
 
   const server = httpServer(messagesEndpoint(teams, deps, config), deps, links);
   await new Promise<void>((resolve, reject) => {

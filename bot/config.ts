@@ -14,6 +14,18 @@ export interface Config {
     tenantId: string;
   };
   /**
+   * Installing Samråd through Microsoft Graph for colleagues who have not installed it, with the
+   * bot's own credentials in its tenant; absent when neither TEAMS_APP_CATALOG_ID nor TEAMS_APP_ID is set.
+   */
+  graph?: {
+    /** GRAPH_BASE_URL, without a trailing slash (default https://graph.microsoft.com/v1.0). */
+    baseUrl: string;
+    /** TEAMS_APP_CATALOG_ID: the app's id in the organisation's app catalog; absent: looked up by `teamsAppId`. */
+    catalogId?: string;
+    /** TEAMS_APP_ID: the manifest id. */
+    teamsAppId?: string;
+  };
+  /**
    * The OpenID metadata document listing the keys incoming Bot Framework tokens are signed with,
    * used for channel and emulator tokens alike; absent: the SDK's public-cloud documents.
    */
@@ -40,6 +52,7 @@ export class ConfigError extends Error {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Parses the environment; `generatedSecret` is used for links in local mode when none is set. */
 export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => string): Config {
@@ -58,6 +71,17 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   if (!local && !appId) problems.push('MICROSOFT_APP_ID is required (or set SAMRAD_LOCAL=true to run locally without authentication)');
   if (appId && appType !== 'UserAssignedMSI' && !appPassword) problems.push('MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID');
   if (appId && appType !== 'MultiTenant' && !tenantId) problems.push(`MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE is ${appType}`);
+
+  const teamsAppId = env.TEAMS_APP_ID?.trim() || undefined;
+  const catalogId = env.TEAMS_APP_CATALOG_ID?.trim() || undefined;
+  const graphBaseUrl = env.GRAPH_BASE_URL?.trim().replace(/\/+$/, '') || 'https://graph.microsoft.com/v1.0';
+  if (teamsAppId && !GUID.test(teamsAppId)) problems.push(`TEAMS_APP_ID must be the manifest's id (a GUID), not "${teamsAppId}"`);
+  if (catalogId && !GUID.test(catalogId)) problems.push(`TEAMS_APP_CATALOG_ID must be the app's id in the app catalog (a GUID), not "${catalogId}"`);
+  if (!isUrl(graphBaseUrl, local ? ['https:', 'http:'] : ['https:'])) problems.push(`GRAPH_BASE_URL must be an ${local ? 'http(s)' : 'https'} address`);
+  const graph = teamsAppId || catalogId ? { baseUrl: graphBaseUrl, catalogId, teamsAppId } : undefined;
+  if (graph && !local && appId && appType === 'MultiTenant' && !tenantId) {
+    problems.push('MICROSOFT_APP_TENANT_ID is required to install Samråd through Microsoft Graph (TEAMS_APP_ID or TEAMS_APP_CATALOG_ID is set)');
+  }
 
   const openIdMetadataUrl = env.BOT_OPENID_METADATA_URL?.trim() || undefined;
   if (openIdMetadataUrl && !isUrl(openIdMetadataUrl, local ? ['https:', 'http:'] : ['https:'])) {
@@ -86,6 +110,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     host,
     port,
     bot: { appId, appPassword, appType, tenantId },
+    graph,
     openIdMetadataUrl,
     cosmos,
     database,

@@ -168,3 +168,42 @@ describe('parseConfig: BOT_OPENID_METADATA_URL (bot/config.ts)', () => {
     }
   });
 });
+
+describe('parseConfig: installing Samråd through Microsoft Graph (bot/config.ts)', () => {
+  const MANIFEST_ID = '5a3d2b1e-7c4f-4e8a-9b6d-2f1e0c9a8b71';
+  const CATALOG_ID = 'c0ffee00-1111-4222-8333-444455556666';
+  const single = (overrides: Record<string, string | undefined> = {}) => production({ MICROSOFT_APP_TYPE: 'SingleTenant', MICROSOFT_APP_TENANT_ID: 'tenant-1', ...overrides });
+
+  it('is off unless TEAMS_APP_ID or TEAMS_APP_CATALOG_ID is set', () => {
+    assert.equal(parseConfig(single(), generate).graph, undefined);
+    assert.equal(parseConfig(single({ TEAMS_APP_ID: ' ', TEAMS_APP_CATALOG_ID: '' }), generate).graph, undefined);
+    assert.equal(parseConfig({ SAMRAD_LOCAL: 'true' }, generate).graph, undefined);
+  });
+
+  it('reads the manifest id, the catalog id and the public Graph by default', () => {
+    assert.deepEqual(parseConfig(single({ TEAMS_APP_ID: ` ${MANIFEST_ID} ` }), generate).graph, { baseUrl: 'https://graph.microsoft.com/v1.0', catalogId: undefined, teamsAppId: MANIFEST_ID });
+    assert.deepEqual(parseConfig(single({ TEAMS_APP_CATALOG_ID: CATALOG_ID }), generate).graph, { baseUrl: 'https://graph.microsoft.com/v1.0', catalogId: CATALOG_ID, teamsAppId: undefined });
+  });
+
+  it('takes GRAPH_BASE_URL without its trailing slash: https outside local mode, http(s) in local mode', () => {
+    const sovereign = parseConfig(single({ TEAMS_APP_ID: MANIFEST_ID, GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0/' }), generate);
+    assert.equal(sovereign.graph?.baseUrl, 'https://graph.microsoft.us/v1.0');
+    assert.deepEqual(names(problemsFor(single({ TEAMS_APP_ID: MANIFEST_ID, GRAPH_BASE_URL: 'http://127.0.0.1:4000/v1.0' })), 'GRAPH_BASE_URL'), ['GRAPH_BASE_URL must be an https address']);
+    assert.equal(parseConfig({ SAMRAD_LOCAL: 'true', TEAMS_APP_ID: MANIFEST_ID, GRAPH_BASE_URL: 'http://127.0.0.1:4000/v1.0' }, generate).graph?.baseUrl, 'http://127.0.0.1:4000/v1.0');
+    assert.equal(names(problemsFor({ SAMRAD_LOCAL: 'true', GRAPH_BASE_URL: 'graph.microsoft.com' }), 'GRAPH_BASE_URL').length, 1);
+  });
+
+  it('names an id that is not a GUID', () => {
+    assert.equal(names(problemsFor(single({ TEAMS_APP_ID: 'samrad' })), 'TEAMS_APP_ID').length, 1);
+    assert.equal(names(problemsFor(single({ TEAMS_APP_CATALOG_ID: "x' or 1 eq 1" })), 'TEAMS_APP_CATALOG_ID').length, 1);
+  });
+
+  it('needs the bot\'s tenant for a multi-tenant bot outside local mode (the token is for the bot\'s own tenant)', () => {
+    const problems = problemsFor(production({ TEAMS_APP_ID: MANIFEST_ID }));
+    assert.deepEqual(names(problems, 'MICROSOFT_APP_TENANT_ID'), ['MICROSOFT_APP_TENANT_ID is required to install Samråd through Microsoft Graph (TEAMS_APP_ID or TEAMS_APP_CATALOG_ID is set)']);
+    assert.equal(parseConfig(production({ TEAMS_APP_ID: MANIFEST_ID, MICROSOFT_APP_TENANT_ID: 'tenant-1' }), generate).graph?.teamsAppId, MANIFEST_ID);
+    // A managed identity needs its tenant anyway: the problem is named once.
+    const msi = problemsFor(production({ TEAMS_APP_ID: MANIFEST_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_PASSWORD: undefined }));
+    assert.equal(names(msi, 'MICROSOFT_APP_TENANT_ID').length, 1, msi.join('\n'));
+  });
+});

@@ -222,3 +222,21 @@ describe('Teams app package', () => {
     assert.ok(!existsSync(join(dir, 'bad.zip')));
   });
 });
+
+describe('Teams app manifest: webApplicationInfo, for installing Samråd through Microsoft Graph', () => {
+  it('names the bot\'s Entra app (MICROSOFT_APP_ID) and a resource on the bot\'s domain, filled from the environment', () => {
+    const { manifest } = renderManifest(ENV);
+    assert.deepEqual(manifest.webApplicationInfo, {
+      id: ENV.MICROSOFT_APP_ID,
+      resource: `api://${ENV.BOT_DOMAIN}/botid-${ENV.MICROSOFT_APP_ID}`,
+    });
+    assert.equal((manifest.webApplicationInfo as { id: string }).id, (manifest.bots as Bot[])[0].botId, 'the same app as the bot');
+  });
+
+  it('validates, and the schema refuses an app id that is not a GUID there', async () => {
+    const { manifest } = renderManifest(ENV);
+    assert.deepEqual(await validateManifest(manifest), []);
+    const broken = { ...manifest, webApplicationInfo: { id: 'samrad-bot', resource: 'api://x/y' } };
+    assert.ok((await validateManifest(broken)).some((e) => e.startsWith('/webApplicationInfo/id')), 'the validator checks the section');
+  });
+});
