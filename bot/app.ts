@@ -44,7 +44,12 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });
   }
   const containers = await openContainers(cosmosClient(target), target.database);
-  const observe: StoreObserver = (container, operation) => options.observeStore?.(container, operation);
+  const storeRequests: Record<string, number> = {};
+  const observe: StoreObserver = (container, operation) => {
+    const key = `${container}.${operation}`;
+    storeRequests[key] = (storeRequests[key] ?? 0) + 1;
+    options.observeStore?.(container, operation);
+  };
   const stores: Stores = {
     meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe),
     users: new CosmosDocumentStore(containers.users, 'users', observe),
@@ -59,7 +64,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const jobs = new JobRunner(stores.jobs, instanceId, now, log);
   const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens) };
 
-  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links);
+  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links, config.local ? { storeRequests: () => ({ ...storeRequests }) } : undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

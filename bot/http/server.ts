@@ -12,7 +12,7 @@ import { serveLetter, type HttpAnswer } from './letters';
 const MAX_BODY = 256 * 1024;
 
 /** The HTTP server: the Bot Framework endpoint, the letter links and a health check. */
-export function httpServer(messages: MessagesEndpoint, deps: Deps, links: LetterLinks): Server {
+export function httpServer(messages: MessagesEndpoint, deps: Deps, links: LetterLinks, local?: { storeRequests: () => Record<string, number> }): Server {
   // Signed letter tokens are longer than the router's default limit of 100 characters per parameter.
   const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false, maxParamLength: 512 } as restify.ServerOptions);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY, mapParams: false, rejectUnknown: true }));
@@ -50,6 +50,12 @@ export function httpServer(messages: MessagesEndpoint, deps: Deps, links: Letter
   server.get('/privacy', page('privacy'));
   server.get('/terms', page('terms'));
   server.get('/healthz', async (_req: Request, res: Response) => send(res, { status: 200, type: 'text/plain; charset=utf-8', body: 'ok\n' }));
+  if (local) {
+    // Local mode only (loopback, no authentication anywhere): how many store requests of each kind were made, for the benchmark.
+    server.get('/metrics/store', async (_req: Request, res: Response) =>
+      send(res, { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(local.storeRequests()) }),
+    );
+  }
   return server;
 }
 
