@@ -57,6 +57,8 @@ export interface StatusData extends CardBase {
   changing: boolean;
   /** The meeting may still be changed or cancelled. */
   canChange: boolean;
+  /** Meeting mode can be started (or opened) for it. */
+  canRun: boolean;
   /** People a change removed who are not in Teams: the caseworker tells them. */
   removed: { text: string }[];
 }
@@ -192,6 +194,7 @@ export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks
         : '',
     changing: isChanging(meeting),
     canChange: meeting.status === 'invited' && !isChanging(meeting),
+    canRun: meeting.status === 'invited',
     removed: (meeting.removed ?? [])
       .filter((r) => r.participant.contact.kind !== 'teams')
       .map((r) => ({ text: escapeMarkdown(t(locale, 'status.removedPerson', { name: personLabel(r.participant, locale) })) })),

@@ -1,3 +1,5 @@
+import type { Session } from './session';
+
 /**
  * The network meeting as Samråd stores it: a plan (a draft while the caseworker plans it, then
  * an invited meeting) and one document per person for their answer and their invitation's
@@ -210,8 +212,8 @@ export interface DeliveryDoc {
  */
 export type UnreachableReason = 'permissionMissing' | 'installRefused' | 'unreachable';
 
-/** Every kind of document in a meeting's partition. */
-export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc;
+/** Every kind of document in a meeting's partition (the meeting being held: see `session.ts`). */
+export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc | Session;
 
 /**
  * Where an invitation stands for the caseworker: `pending` until the bot has tried Teams,

@@ -81,9 +81,11 @@ export interface Session {
 /** Everything a meeting-mode card may do; each is one verb. */
 export type SessionStep =
   | { step: 'presence'; participantId: string; present: boolean }
+  | { step: 'presentSet'; participantIds: string[] }
+  | { step: 'coveredSet'; topicIds: string[] }
+  | { step: 'budgets'; budgets: Record<Phase, number> }
   | { step: 'roles'; chairId: string; secretaryId: string }
   | { step: 'phase'; phase: Phase }
-  | { step: 'budget'; phase: Phase; minutes: number }
   | { step: 'round'; kind: RoundKind }
   | { step: 'next' }
   | { step: 'skip' }
@@ -159,6 +161,29 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
       if (session.round) next = { ...next, round: reorderForPresence(meeting, next, session.round) };
       break;
     }
+    case 'presentSet': {
+      // Everyone ticked is here; everyone else has left (or has not come), each change at this moment.
+      let current = session;
+      for (const p of meeting.participants) {
+        const present = step.participantIds.includes(p.id);
+        if ((current.presence[p.id]?.present ?? false) !== present) current = applyStep(meeting, current, { step: 'presence', participantId: p.id, present }, by, now);
+      }
+      next = { ...current, rev: session.rev, log: session.log };
+      break;
+    }
+    case 'coveredSet':
+      next = { ...session, agenda: session.agenda.map((topic) => ({ ...topic, covered: step.topicIds.includes(topic.id) })) };
+      break;
+    case 'budgets': {
+      for (const phase of PHASES) {
+        const minutes = step.budgets[phase];
+        if (!Number.isInteger(minutes) || minutes < 1 || minutes > LIMITS.maxDuration) {
+          throw new Refusal({ code: 'durationInvalid', params: { min: 1, max: LIMITS.maxDuration } });
+        }
+      }
+      next = { ...session, budgets: { ...step.budgets } };
+      break;
+    }
     case 'roles': {
       for (const id of [step.chairId, step.secretaryId]) if (id && !known(id)) throw new Refusal({ code: 'roleNotParticipant' });
       next = { ...session, chairId: step.chairId || undefined, secretaryId: step.secretaryId || undefined };
@@ -167,13 +192,6 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
     case 'phase': {
       if (step.phase === session.phase) return session;
       next = { ...session, phase: step.phase, phaseStartedAt: at, round: undefined };
-      break;
-    }
-    case 'budget': {
-      if (!Number.isInteger(step.minutes) || step.minutes < 1 || step.minutes > LIMITS.maxDuration) {
-        throw new Refusal({ code: 'durationInvalid', params: { min: 1, max: LIMITS.maxDuration } });
-      }
-      next = { ...session, budgets: { ...session.budgets, [step.phase]: step.minutes } };
       break;
     }
     case 'round':

@@ -1,4 +1,5 @@
 import { ANSWERS, type Answer, type PlanningStep } from '../domain/meeting';
+import { PHASES, ROUNDS, type Phase, type Session, type SessionStep } from '../domain/session';
 import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
 import type { ProblemCode } from '../domain/problems';
 
@@ -168,4 +169,105 @@ export function parseCancel(raw: ActionData): (CardRef & { reason: string }) | B
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
   return { ...ref, reason: text(raw, 'reason') };
+}
+
+/** Ids of topics on the meeting's agenda: from the invitation (`plan-3`), proposed (`proposed-2`) or added at the meeting (an issued id). */
+const TOPIC_ID = /^(?:plan|proposed)-\d{1,3}$/;
+
+function topicId(value: string | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (TOPIC_ID.test(value)) return value;
+  return isIssuedId(value) ? value.toLowerCase() : undefined;
+}
+
+/** A press on the meeting-mode card: the meeting, the card's revision, and the steps it stands for (given the session as stored). */
+export type SessionPress = CardRef & { steps: (session: Session, newId: () => string) => SessionStep[] };
+
+function press(raw: ActionData, steps: SessionPress['steps']): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  return { ...ref, steps };
+}
+
+/** Next, Skip and End: no data beyond the card. */
+export function parseSessionSimple(step: 'next' | 'skip' | 'end'): (raw: ActionData) => SessionPress | BadData {
+  return (raw) => press(raw, () => [{ step }]);
+}
+
+/** Start a round of a kind. */
+export function parseSessionRound(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const kind = oneOf(ROUNDS, raw.kind ?? '');
+  return kind ? press(raw, () => [{ step: 'round', kind }]) : { bad: 'unknownAction' };
+}
+
+/** Go to a phase. */
+export function parseSessionPhase(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const phase = oneOf(PHASES, raw.phase ?? '');
+  return phase ? press(raw, () => [{ step: 'phase', phase }]) : { bad: 'unknownAction' };
+}
+
+/** Move the chosen waiting speaker up or down. */
+export function parseSessionMove(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const id = participantId(raw, 'speaker');
+  const by = raw.by === '-1' ? -1 : raw.by === '1' ? 1 : undefined;
+  if (!id) return { bad: 'participantUnknown' };
+  if (!by) return { bad: 'unknownAction' };
+  return press(raw, () => [{ step: 'move', participantId: id, by }]);
+}
+
+/** The agenda: add a topic, or move the chosen one up or down, or drop it. */
+export function parseSessionTopic(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const change = raw.change;
+  if (change === 'add') return press(raw, (_session, newId) => [{ step: 'topicAdd', text: text(raw, 'topic'), id: newId() }]);
+  const id = topicId(raw.topicId);
+  if (!id) return { bad: 'topicUnknown' };
+  if (change === 'drop') return press(raw, () => [{ step: 'topicDrop', topicId: id }]);
+  if (change === 'up' || change === 'down') return press(raw, () => [{ step: 'topicMove', topicId: id, by: change === 'up' ? -1 : 1 }]);
+  return { bad: 'unknownAction' };
+}
+
+/** The topics ticked as covered (a multi-select: ids separated by commas). */
+export function parseSessionCovered(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const ids = (raw.covered ?? '').split(',').filter(Boolean);
+  if (ids.some((id) => !topicId(id))) return { bad: 'topicUnknown' };
+  return press(raw, () => [{ step: 'coveredSet', topicIds: ids.map((id) => topicId(id)!) }]);
+}
+
+/** Who is here (a multi-select of participant ids). */
+export function parseSessionPresence(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const ids = (raw.present ?? '').split(',').filter(Boolean);
+  if (ids.some((id) => !isIssuedId(id))) return { bad: 'participantUnknown' };
+  return press(raw, () => [{ step: 'presentSet', participantIds: ids.map((id) => id.toLowerCase()) }]);
+}
+
+/** Chair and secretary chosen at the start. */
+export function parseSessionRoles(raw: ActionData): SessionPress | BadData {
+  const roles = parseRoles(raw);
+  if ('bad' in roles) return roles;
+  return press(raw, () => [{ step: 'roles', chairId: roles.chairId, secretaryId: roles.secretaryId }]);
+}
+
+/** The time of each phase, in whole minutes (`budget_<phase>`). */
+export function parseSessionBudgets(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const budgets = {} as Record<Phase, number>;
+  for (const phase of PHASES) {
+    const value = raw[`budget_${phase}`] ?? '';
+    if (!/^\d{1,3}$/.test(value)) return { bad: 'durationInvalid' };
+    budgets[phase] = Number(value);
+  }
+  return press(raw, () => [{ step: 'budgets', budgets }]);
 }

@@ -12,6 +12,15 @@ import {
   parsePhoneAnswer,
   parseRemoveParticipant,
   parseRoles,
+  parseSessionBudgets,
+  parseSessionCovered,
+  parseSessionMove,
+  parseSessionPhase,
+  parseSessionPresence,
+  parseSessionRoles,
+  parseSessionRound,
+  parseSessionSimple,
+  parseSessionTopic,
   parseWhen,
   parseWhy,
   type ActionData,
@@ -22,6 +31,7 @@ import { refusedCard, welcome } from './meetings';
 import { beginChange, cancel, dropChange, publishChange } from './changes';
 import { showMeetings } from './meeting-list';
 import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft } from './planning';
+import { openMeetingMode, showMeetingMode, stepMeetingMode } from './session';
 import { saveSettings, showSettings } from './settings';
 import type { Actor, CardReply, Deps } from './ports';
 import { showComments, showStatus } from './status';
@@ -76,6 +86,19 @@ export const ROUTES = {
   'meetings.list': route(noData, (deps, actor) => showMeetings(deps, actor)),
   'settings.show': route(noData, (deps, actor) => showSettings(deps, actor)),
   'settings.save': route(parseContact, (deps, actor, d) => saveSettings(deps, actor, d)),
+  'session.start': route(parseMeetingRef, (deps, actor, d) => openMeetingMode(deps, actor, d)),
+  'session.show': route(parseMeetingRef, (deps, actor, d) => showMeetingMode(deps, actor, d)),
+  'session.next': route(parseSessionSimple('next'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.skip': route(parseSessionSimple('skip'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.end': route(parseSessionSimple('end'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.round': route(parseSessionRound, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.phase': route(parseSessionPhase, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.move': route(parseSessionMove, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.topic': route(parseSessionTopic, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.covered': route(parseSessionCovered, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.presence': route(parseSessionPresence, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.roles': route(parseSessionRoles, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.budgets': route(parseSessionBudgets, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
 } satisfies Record<string, Route<any>>;
 
 /** A verb Samråd answers. */

@@ -86,7 +86,11 @@ export interface Deps {
   now: () => DateTime;
   newId: () => string;
   messenger: Messenger;
-  links: { letterUrls(meetingId: string, participantId: string): { letterUrl: string; icsUrl: string } };
+  links: {
+    letterUrls(meetingId: string, participantId: string): { letterUrl: string; icsUrl: string };
+    /** The read-only link to a meeting's live timer page, valid until a while after `plannedEnd`; absent where the page is not served. */
+    liveUrl?(meetingId: string, plannedEnd: string): string;
+  };
   log: Logger;
   /** Work to do after answering; stored before the answer is sent, so a crash loses none of it. */
   jobs: JobQueue;

@@ -6,6 +6,8 @@ import { addParticipant, goTo, markSent, newDraft, setRoles, setWhen, setWhy, ty
 import { problemText } from '../../bot/i18n';
 import { LetterLinks } from '../../bot/services/links';
 import { commentsCard, invitationCard, statusCard } from '../../cards/invitations';
+import { meetingModeCard } from '../../cards/session';
+import { applyStep, startSession, type Session, type SessionStep } from '../../bot/domain/session';
 import { planningCard, welcomeCard } from '../../cards/planning';
 import type { AdaptiveCard } from '../../cards/render';
 import { escapeMarkdown } from '../../cards/format';
@@ -116,6 +118,25 @@ interface Rendered {
   card: AdaptiveCard;
 }
 
+/** A session halfway: the welcome done, a round of speakers under way, someone gone, a topic covered. */
+function midway(plan: Meeting): Session {
+  let s = startSession(plan, [{ participantId: plan.participants[2].id, text: 'Läxor' }], 'by', NOW);
+  const step = (x: SessionStep, minutes: number) => (s = applyStep(plan, s, x, 'by', NOW.plus({ minutes })));
+  step({ step: 'phase', phase: 'describe' }, 25);
+  step({ step: 'round', kind: 'speakers' }, 26);
+  step({ step: 'next' }, 30);
+  step({ step: 'presence', participantId: plan.participants[3].id, present: false }, 40);
+  step({ step: 'coveredSet', topicIds: ['plan-1'] }, 41);
+  return s;
+}
+
+/** Meeting mode with every participant and the largest agenda, in a round of speakers. */
+function maximalSession(view: MeetingView): Session {
+  let s = startSession(view.plan, proposedTopics(view), 'by', NOW);
+  for (let i = s.agenda.length; i < LIMITS.sessionTopics; i++) s = applyStep(view.plan, s, { step: 'topicAdd', text: `Nytt ämne ${i} `.padEnd(LIMITS.topic, 'ä'), id: `added-${i}` }, 'by', NOW);
+  return applyStep(view.plan, s, { step: 'round', kind: 'speakers' }, 'by', NOW);
+}
+
 /** Every card the bot can send, for one reader. */
 function everyCard(reader: Reader): Rendered[] {
   const { locale } = reader;
@@ -155,6 +176,10 @@ function everyCard(reader: Reader): Rendered[] {
     [`maximal status, ${LIMITS.participants - 1} Teams invitees answered with the longest comment and topic`, () => statusCard(allTeams, reader, linksFor(allTeams))],
     ['maximal status, nobody answered yet', () => statusCard(bigUnanswered, reader, linksFor(bigUnanswered))],
     ['maximal comments, every invitee with the longest comment', () => commentsCard(allTeams, reader)],
+    ['meeting mode at the start', () => meetingModeCard(sent.plan, startSession(sent.plan, [], 'by', NOW), reader, NOW, [], 'https://samrad.example.org/live/x')],
+    ['meeting mode in a round of speakers, behind the plan', () => meetingModeCard(sent.plan, midway(sent.plan), reader, NOW.plus({ minutes: 70 }), refusal)],
+    ['meeting mode ended', () => meetingModeCard(sent.plan, applyStep(sent.plan, midway(sent.plan), { step: 'end' }, 'by', NOW.plus({ minutes: 95 })), reader, NOW.plus({ minutes: 96 }))],
+    ['maximal meeting mode: everyone, 40 topics of 200 characters', () => meetingModeCard(big.plan, maximalSession(big), reader, NOW.plus({ minutes: 30 }), refusal, 'https://samrad.example.org/live/x')],
     ['maximal invitation, unanswered', () => invitation(bigUnanswered, bigUnanswered.plan.participants[3])],
     ['maximal invitation, answered with the longest comment', () => invitation(big, big.plan.participants[3], refusal)],
   ];
