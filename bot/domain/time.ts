@@ -29,9 +29,18 @@ export function localToInstant(date: string, time: string, timeZone: string): { 
   return { instant, problems };
 }
 
+/** Zones already checked: the answer for a name never changes, and checking costs an Intl formatter. */
+const knownZones = new Map<string, boolean>();
+
 /** True when the zone is one luxon knows (Teams sends IANA names such as Europe/Helsinki). */
 export function isKnownZone(zone: string | undefined): zone is string {
-  return !!zone && IANAZone.isValidZone(zone);
+  if (!zone || zone.length > 64) return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    known = IANAZone.isValidZone(zone);
+    if (knownZones.size < 1000) knownZones.set(zone, known);
+  }
+  return known;
 }
 
 /** The wall-clock parts of an instant in a zone, for showing and for pre-filling a form. */

@@ -40,6 +40,8 @@ export interface JobDoc<P = unknown, R = unknown> {
   progress?: R;
   /** Asked for again while running: run once more when done (coalescing kinds). */
   rerun?: boolean;
+  /** For a coalescing kind: the least time between two runs. */
+  spacingMs?: number;
   /** The name of the last error, never its message (it may hold data). */
   lastError?: string;
   createdAt: string;
@@ -99,7 +101,7 @@ export function settledBefore(now: DateTime): string {
 }
 
 /** A new job, ready at `dueAt`. */
-export function newJob<P>(spec: { kind: string; key: string; payload: P; dueAt: DateTime; maxAttempts: number }, now: DateTime): JobDoc<P> {
+export function newJob<P>(spec: { kind: string; key: string; payload: P; dueAt: DateTime; maxAttempts: number; spacingMs?: number }, now: DateTime): JobDoc<P> {
   const at = now.toUTC().toISO()!;
   return {
     type: 'job',
@@ -112,6 +114,7 @@ export function newJob<P>(spec: { kind: string; key: string; payload: P; dueAt: 
     dueAt: spec.dueAt.toUTC().toISO()!,
     attempts: 0,
     maxAttempts: spec.maxAttempts,
+    ...(spec.spacingMs ? { spacingMs: spec.spacingMs } : {}),
     createdAt: at,
     updatedAt: at,
   };
@@ -151,7 +154,10 @@ export function backoffMs(attempt: number): number {
 /** The job after its work is done: finished, or ready again at once when it was asked for again meanwhile. */
 export function finished<P, R>(job: JobDoc<P, R>, now: DateTime): JobDoc<P, R> {
   const at = now.toUTC().toISO()!;
-  if (job.rerun) return { ...job, state: 'ready', rerun: false, attempts: 0, claim: undefined, dueAt: at, updatedAt: at };
+  if (job.rerun) {
+    const dueAt = now.plus({ milliseconds: job.spacingMs ?? 0 }).toUTC().toISO()!;
+    return { ...job, state: 'ready', rerun: false, attempts: 0, claim: undefined, dueAt, updatedAt: at };
+  }
   return { ...job, state: 'done', claim: undefined, updatedAt: at, ttl: FINISHED_TTL_SECONDS };
 }
 
@@ -177,7 +183,11 @@ export function askedAgain<P, R>(job: JobDoc<P, R>, coalesce: boolean, payload: 
     case 'running':
       return job.rerun ? undefined : { ...job, rerun: true, payload, updatedAt: at };
     case 'done':
-    case 'dead':
-      return { ...job, state: 'ready', attempts: 0, payload, dueAt: at, rerun: false, lastError: undefined, ttl: undefined, updatedAt: at };
+    case 'dead': {
+      // Not sooner than the spacing after the last run.
+      const earliest = DateTime.fromISO(job.updatedAt, { zone: 'utc' }).plus({ milliseconds: job.spacingMs ?? 0 });
+      const dueAt = (earliest > now ? earliest : now).toUTC().toISO()!;
+      return { ...job, state: 'ready', attempts: 0, payload, dueAt, rerun: false, lastError: undefined, ttl: undefined, updatedAt: at };
+    }
   }
 }

@@ -16,6 +16,8 @@ export interface JobRequest<P> {
   maxAttempts: number;
   /** Asking again re-arms a finished job, or has a running one run once more (e.g. a status card). */
   coalesce?: boolean;
+  /** For a coalescing job: the least time between two runs, so a burst of asks makes few runs. */
+  spacingMs?: number;
 }
 
 /** Enqueues work after an answer; the runner (`runner.ts`) does it. */
@@ -37,11 +39,17 @@ export class StoredJobQueue {
     const now = this.now();
     const job = newJob(request, now);
     const ref = { bucket: job.bucket, id: job.id };
-    try {
-      await this.store.create(job);
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-      await update(this.store, job.bucket, job.id, (doc) => askedAgain(doc as JobDoc<P>, !!request.coalesce, request.payload, now));
+    // Asked again is the common case for a coalescing job (a burst of answers): read first, most often nothing to write.
+    const existing = await this.store.read(job.bucket, job.id);
+    if (existing) {
+      await update(this.store, job.bucket, job.id, (doc) => askedAgain(doc as JobDoc<P>, !!request.coalesce, request.payload, now), 20);
+    } else {
+      try {
+        await this.store.create(job);
+      } catch (err) {
+        if (!(err instanceof AlreadyExistsError)) throw err;
+        await update(this.store, job.bucket, job.id, (doc) => askedAgain(doc as JobDoc<P>, !!request.coalesce, request.payload, now), 20);
+      }
     }
     // A job due in an hour pollers may already have passed: bring the head back to it.
     if (job.bucket < settledBefore(now)) await this.lowerHead(job.bucket);

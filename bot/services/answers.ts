@@ -23,21 +23,23 @@ export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef &
   if ('reply' in found) return found.reply;
   const { plan, invitee, own: reply } = found;
   if (plan.status === 'cancelled') return { card: cancelledInvitationCard(plan, actor.reader) };
+  let saved: ReplyDoc;
   try {
     assertCurrentInvitation(plan, data.rev);
     const next = replyDoc(plan, invitee.id, data, 'teams', actor.userKey, deps.now());
-    const saved = await upsert<MeetingDoc>(deps.stores.meetings, plan.id, next.id, () => next, { read: { current: reply } });
-    deps.log.info('invitation.answered', { meeting: plan.id, participant: invitee.id, answer: data.answer });
-    const organizer = plan.participants.find((p) => p.isOrganizer)?.name ?? '';
-    const refresh = await requestStatusRefresh(deps, plan.id);
-    const notice: Notice = { text: t(locale, 'invitation.thanks', { organizer }), color: 'Good' };
-    return { card: invitationCard(plan, invitee, saved!.doc as ReplyDoc, actor.reader, [notice]), jobs: [refresh] };
+    saved = (await upsert<MeetingDoc>(deps.stores.meetings, plan.id, next.id, () => next, { read: { current: reply } }))!.doc as ReplyDoc;
   } catch (err) {
     const refusal = err instanceof ConcurrencyError ? new Refusal({ code: 'busy' }) : err;
     if (!(refusal instanceof Refusal)) throw err;
     const notices = refusal.problems.map((p): Notice => ({ text: problemText(locale, p), color: 'Attention' }));
     return { card: invitationCard(plan, invitee, reply?.doc as ReplyDoc | undefined, actor.reader, notices, true) };
   }
+  deps.log.info('invitation.answered', { meeting: plan.id, participant: invitee.id, answer: data.answer });
+  // The answer is stored; bringing the caseworker's status card up to date is work after it.
+  const refresh = await requestStatusRefresh(deps, plan.id);
+  const organizer = plan.participants.find((p) => p.isOrganizer)?.name ?? '';
+  const notice: Notice = { text: t(locale, 'invitation.thanks', { organizer }), color: 'Good' };
+  return { card: invitationCard(plan, invitee, saved, actor.reader, [notice]), jobs: [refresh] };
 }
 
 /** Shows the answer buttons again so an invitee can change their answer. */

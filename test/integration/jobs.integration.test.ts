@@ -57,10 +57,12 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()));
   });
 
-  function runner(clock: Clock, owner: string, kinds: JobKind[], log: Logger = memoryLog(), leaseMs = 10_000): JobRunner {
+  /** A runner that has made its first poll (so it does not race the test for what the test sets up next). */
+  async function runner(clock: Clock, owner: string, kinds: JobKind[], log: Logger = memoryLog(), leaseMs = 10_000): Promise<JobRunner> {
     const r = new JobRunner(store, owner, clock.now, log, { pollMs: 60_000, leaseMs });
     r.start(kinds);
     runners.push(r);
+    await r.idle();
     return r;
   }
 
@@ -71,7 +73,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
   it('asking for the same work twice stores one job and runs it once', async () => {
     const clock = new Clock();
     const ran: string[] = [];
-    const r = runner(clock, 'a', [{ kind: 'k', run: async (c) => void ran.push(c.job.id) }]);
+    const r = await runner(clock, 'a', [{ kind: 'k', run: async (c) => void ran.push(c.job.id) }]);
     const request = { kind: 'k', key: 'm-1.2', payload: { n: 1 }, dueAt: clock.at, maxAttempts: 3 };
     const first = await r.enqueue(request);
     const second = await r.enqueue(request);
@@ -100,8 +102,8 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
         await context.save({ done });
       },
     };
-    const a = runner(clock, 'a', [kind]);
-    const b = runner(clock, 'b', [kind]);
+    const a = await runner(clock, 'a', [kind]);
+    const b = await runner(clock, 'b', [kind]);
     for (let n = 0; n < 20; n++) await a.enqueue({ kind: 'steps', key: `j${n}`, payload: { n }, dueAt: clock.at, maxAttempts: 3 });
     for (let round = 0; round < 5; round++) {
       a.poll();
@@ -126,7 +128,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
         after.push('second step');
       },
     };
-    const a = runner(clock, 'a', [kind], log);
+    const a = await runner(clock, 'a', [kind], log);
     const ref = await a.enqueue({ kind: 'slow', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 3 });
     a.poll();
     await until(async () => (await stored(ref.bucket, ref.id)).progress !== undefined, 'the first step');
@@ -147,7 +149,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     const clock = new Clock();
     const resumedFrom: unknown[] = [];
     const kind: JobKind = { kind: 'resume', run: async (c) => void resumedFrom.push(c.progress) };
-    const b = runner(clock, 'b', [kind]);
+    const b = await runner(clock, 'b', [kind]);
     const ref = await b.enqueue({ kind: 'resume', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 3 });
     // The state a crash leaves: running under a dead instance's claim, with some progress written.
     const read = await store.read(ref.bucket, ref.id);
@@ -180,7 +182,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
       },
       onDead: async (job) => void dead.push(`${job.id}:${job.lastError}`),
     };
-    const r = runner(clock, 'a', [kind], log);
+    const r = await runner(clock, 'a', [kind], log);
     const ref = await r.enqueue({ kind: 'failing', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 2 });
     r.poll();
     await r.idle();
@@ -206,7 +208,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
   it('finds a job that fell due in an hour the pollers had already passed, and moves the head past finished hours', async () => {
     const clock = new Clock();
     const ran: string[] = [];
-    const r = runner(clock, 'a', [{ kind: 'late', run: async (c) => void ran.push(c.job.key) }]);
+    const r = await runner(clock, 'a', [{ kind: 'late', run: async (c) => void ran.push(c.job.key) }]);
     r.poll();
     await r.idle();
     const head = async () => ((await store.read('head', 'head'))!.doc as JobHead).oldest;
@@ -235,7 +237,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
         seen.push(read);
       },
     };
-    const r = runner(clock, 'a', [kind]);
+    const r = await runner(clock, 'a', [kind]);
     const request = { kind: 'card', key: 'm', payload: {}, dueAt: clock.at, maxAttempts: 3, coalesce: true };
     r.runSoon(await r.enqueue(request));
     await until(async () => {

@@ -96,6 +96,15 @@ describe('job rules (bot/jobs/job.ts)', () => {
       assert.equal(again.dueAt, at(2).toISO());
     });
 
+    it('keeps the spacing of a coalescing job between two runs, so a burst of asks makes few runs', () => {
+      const spaced = { ...job(), spacingMs: 2000 };
+      const rerun = finished({ ...claim(spaced, 'a', NOW)!, rerun: true }, at(1));
+      assert.equal(rerun.dueAt, at(3).toISO(), 'asked again while running: once more, two seconds after');
+      const done = finished(claim(spaced, 'a', NOW)!, at(1));
+      assert.equal(askedAgain(done, true, {}, at(1.5))!.dueAt, at(3).toISO(), 'asked again just after: not before the spacing');
+      assert.equal(askedAgain(done, true, {}, at(10))!.dueAt, at(10).toISO(), 'asked again later: at once');
+    });
+
     it('re-arms a finished coalescing job, and leaves a ready one as it is', () => {
       const done = finished(claim(job(), 'a', NOW)!, at(2));
       const rearmed = askedAgain(done, true, { meetingId: 'm-1' }, at(5))!;
