@@ -11,7 +11,7 @@ import { LetterLinks } from './services/links';
 import type { Deps, Logger, Stores } from './services/ports';
 import { statusCardJob } from './services/status';
 import { CosmosDocumentStore, cosmosClient, openContainers, type StoreObserver } from './store/cosmos-store';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from './store/embedded';
+import type { EmbeddedCosmos } from './store/embedded';
 import { messagesEndpoint, teamsAdapter } from './teams/endpoint';
 
 /** A running Samråd. */
@@ -39,6 +39,8 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   let embedded: EmbeddedCosmos | undefined;
   let target = config.cosmos;
   if (!target) {
+    // Loaded only in local mode without a store of its own: the embedded server costs about 35 MB of memory.
+    const { startEmbeddedCosmos } = await import('./store/embedded');
     embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, log });
     target = { endpoint: embedded.endpoint, key: embedded.key, database: config.database };
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });

@@ -1,4 +1,4 @@
-import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Config } from '../config';
 
 /**
@@ -33,6 +33,8 @@ export function credentialTokens(credential: TokenCredential, scope: string): To
  */
 export function botCredential(bot: Config['bot']): TokenCredential | undefined {
   if (!bot.appId || !bot.tenantId) return undefined;
+  // Loaded only where it is used: @azure/identity costs about 20 MB of memory.
+  const { ClientSecretCredential, ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
   if (bot.appType === 'UserAssignedMSI') return new ManagedIdentityCredential({ clientId: bot.appId });
   if (!bot.appPassword) return undefined;
   return new ClientSecretCredential(bot.tenantId, bot.appId, bot.appPassword);

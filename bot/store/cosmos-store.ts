@@ -1,5 +1,4 @@
 import { CosmosClient, type Container, type ItemDefinition, type SqlParameter } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
 import { CONTAINERS, type ContainerName } from './containers';
 import { AlreadyExistsError, ConcurrencyError, type DocumentStore, type NamedQuery, type StoreOperation, type StoredDoc, type Versioned } from './port';
 
@@ -16,9 +15,11 @@ export type StoreObserver = (container: ContainerName, operation: StoreOperation
 
 /** A client for the account; the embedded server speaks plain HTTP and has no region discovery. */
 export function cosmosClient(target: CosmosTarget): CosmosClient {
+  // @azure/identity (about 20 MB of memory) is loaded only when there is no key to sign in with.
+  const signIn = () => ({ aadCredentials: new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential() });
   return new CosmosClient({
     endpoint: target.endpoint,
-    ...(target.key ? { key: target.key } : { aadCredentials: new DefaultAzureCredential() }),
+    ...(target.key ? { key: target.key } : signIn()),
     connectionPolicy: { enableEndpointDiscovery: false },
   });
 }
