@@ -40,7 +40,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   let target = config.cosmos;
   if (!target) {
     // Loaded only in local mode without a store of its own: the embedded server costs about 35 MB of memory.
-    const { startEmbeddedCosmos } = await import('./store/embedded');
+    const { startEmbeddedCosmos } = require('./store/embedded') as typeof import('./store/embedded');
     embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, log });
     target = { endpoint: embedded.endpoint, key: embedded.key, database: config.database };
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });
