@@ -9,6 +9,7 @@ import { JobRunner } from './jobs/runner';
 import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
 import type { Deps, Logger, Stores } from './services/ports';
+import { meetingOfferJob } from './services/session';
 import { statusCardJob } from './services/status';
 import { CosmosDocumentStore, cosmosClient, openContainers, type StoreObserver } from './store/cosmos-store';
 import type { EmbeddedCosmos } from './store/embedded';
@@ -74,7 +75,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   listeningAt = `http://${host}:${port}`;
-  jobs.start([deliveryJob(deps), statusCardJob(deps)]);
+  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps)]);
   log.info('samrad.listening', { url: listeningAt, local: config.local, authenticated: !!config.bot.appId, instance: instanceId });
 
   return {

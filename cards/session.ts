@@ -5,6 +5,7 @@ import { clockOf, currentSpeaker, PHASES, promptsFor, ROUNDS, type Session } fro
 import { t } from '../bot/i18n';
 import { escapeMarkdown, personLabel, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
+import pickTemplate from './templates/meeting-pick.json';
 import sessionTemplate from './templates/meeting-mode.json';
 
 interface Choice {
@@ -144,4 +145,30 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
 /** The text cut to `max` characters, with an ellipsis when cut. */
 function short(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The data of the card that brings meeting mode into a group chat or a meeting's chat. */
+export interface PickData extends CardBase {
+  text: string;
+  /** The card offers to look for the meeting (the first card in a chat). */
+  offer: boolean;
+  meetings: { title: string; meetingId: string }[];
+}
+
+/**
+ * The card in a chat: an offer to show meeting mode here, or the caseworker's meetings that
+ * everyone in the chat is invited to, by date and time only (nothing of the case).
+ */
+export function meetingPickCard(reader: Reader, meetings: { meetingId: string; start: string; timeZone: string }[] | undefined, notices: Notice[] = []): AdaptiveCard {
+  const { locale } = reader;
+  const offer = meetings === undefined;
+  return render<PickData>(pickTemplate, {
+    ...base(locale, notices),
+    text: offer ? t(locale, 'session.offer') : meetings.length > 0 ? t(locale, 'session.pickMeeting') : t(locale, 'session.noMeetingHere'),
+    offer,
+    meetings: (meetings ?? []).map((m) => {
+      const start = DateTime.fromISO(m.start, { zone: 'utc' }).setZone(reader.timeZone ?? m.timeZone).setLocale(locale);
+      return { meetingId: m.meetingId, title: `${start.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' })} ${start.toFormat('HH:mm')}` };
+    }),
+  });
 }

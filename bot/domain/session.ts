@@ -145,6 +145,16 @@ export function mayRun(meeting: Meeting, session: Session, userKey: string, part
   return !!participant && (participant.id === session.chairId || participant.id === session.secretaryId);
 }
 
+/**
+ * May meeting mode be shown in a chat with these members (Entra object ids)? Only when every
+ * one of them is invited to the meeting in Teams, or convenes it: a chat with anyone else never
+ * shows the case.
+ */
+export function chatMayShow(meeting: Meeting, memberIds: readonly string[]): boolean {
+  const invited = new Set(meeting.participants.flatMap((p) => (p.contact.kind === 'teams' ? [p.contact.userId.toLowerCase()] : [])));
+  return memberIds.length > 0 && memberIds.every((id) => invited.has(id.toLowerCase()));
+}
+
 /** Applies one step; refuses a step the state does not allow. A session that has ended changes no more. */
 export function applyStep(meeting: Meeting, session: Session, step: SessionStep, by: string, now: DateTime): Session {
   if (session.state === 'ended') throw new Refusal({ code: 'sessionEnded' });

@@ -12,6 +12,8 @@ export interface ConversationAddress {
   botId: string;
   /** The user's id in the channel (in Teams `29:…`). */
   userId: string;
+  /** A group chat (a meeting's chat is one) rather than a 1:1 chat. */
+  group?: boolean;
 }
 
 /**

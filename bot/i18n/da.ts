@@ -439,6 +439,7 @@ export const da: Catalog = {
     pickMeeting: 'Hvilket netværksmøde begynder?',
     noMeetingHere: 'Ingen af dine møder har alle i denne chat inviteret. Brug din personlige chat med Samråd.',
     showHere: 'Vis mødetilstand her',
+    offer: 'Begynder et netværksmøde? Den, der har indkaldt til mødet, kan vise mødetilstand her, hvis alle i chatten er inviteret til det.',
   },
   problem: {
     dateInvalid: 'Datoen er ikke gyldig.',

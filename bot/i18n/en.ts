@@ -440,6 +440,7 @@ export const en = {
     pickMeeting: 'Which network meeting is starting?',
     noMeetingHere: 'None of your meetings has everyone in this chat invited. Use your personal chat with Samråd.',
     showHere: 'Show meeting mode here',
+    offer: 'Is a network meeting starting? Its caseworker can show meeting mode here, if everyone in this chat is invited to it.',
   },
   problem: {
     dateInvalid: 'The date is not a valid date.',

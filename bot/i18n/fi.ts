@@ -439,6 +439,7 @@ export const fi: Catalog = {
     pickMeeting: 'Mikä verkostokokous alkaa?',
     noMeetingHere: 'Missään kokouksessasi eivät ole kutsuttuina kaikki tämän keskustelun jäsenet. Käytä omaa keskusteluasi Samrådin kanssa.',
     showHere: 'Näytä kokoustila tässä',
+    offer: 'Alkaako verkostokokous? Kokouksen koollekutsuja voi näyttää kokoustilan tässä, jos kaikki keskustelun jäsenet on kutsuttu kokoukseen.',
   },
   problem: {
     dateInvalid: 'Päivämäärä ei ole kelvollinen.',

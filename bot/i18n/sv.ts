@@ -439,6 +439,7 @@ export const sv: Catalog = {
     pickMeeting: 'Vilket nätverksmöte börjar?',
     noMeetingHere: 'Inget av dina möten har alla i den här chatten inbjudna. Använd din personliga chatt med Samråd.',
     showHere: 'Visa mötesläget här',
+    offer: 'Börjar ett nätverksmöte? Den som har kallat till mötet kan visa mötesläget här, om alla i chatten är inbjudna till det.',
   },
   problem: {
     dateInvalid: 'Datumet är inte giltigt.',

@@ -31,7 +31,7 @@ import { refusedCard, welcome } from './meetings';
 import { beginChange, cancel, dropChange, publishChange } from './changes';
 import { showMeetings } from './meeting-list';
 import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft } from './planning';
-import { openMeetingMode, showMeetingMode, stepMeetingMode } from './session';
+import { bringMeetingHere, openMeetingMode, pickMeetingHere, showMeetingMode, stepMeetingMode } from './session';
 import { saveSettings, showSettings } from './settings';
 import type { Actor, CardReply, Deps } from './ports';
 import { showComments, showStatus } from './status';
@@ -99,10 +99,15 @@ export const ROUTES = {
   'session.presence': route(parseSessionPresence, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.roles': route(parseSessionRoles, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.budgets': route(parseSessionBudgets, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.pick': route(noData, (deps, actor) => pickMeetingHere(deps, actor)),
+  'session.here': route(parseMeetingRef, (deps, actor, d) => bringMeetingHere(deps, actor, d)),
 } satisfies Record<string, Route<any>>;
 
 /** A verb Samråd answers. */
 export type Verb = keyof typeof ROUTES;
+
+/** The verbs that may be pressed in a group chat or a meeting's chat: meeting mode, nothing else. */
+export const CHAT_VERBS: ReadonlySet<string> = new Set(Object.keys(ROUTES).filter((verb) => verb.startsWith('session.') && verb !== 'session.start'));
 
 /** Every verb, for checks that tie the cards to this table. */
 export const VERBS = Object.keys(ROUTES) as Verb[];

@@ -35,6 +35,8 @@ export interface Actor {
   cardActivityId?: string;
   /** Their open draft, as their user record had it when the turn began. */
   draftMeetingId?: string;
+  /** When they act in a group chat (or a meeting's chat): who is in it, asked of Teams when needed. */
+  chat?: { members(): Promise<string[]> };
 }
 
 /** The person could not be reached in Teams (the app is not installed for them, or they left). */

@@ -1,14 +1,18 @@
+import { createHash } from 'node:crypto';
 import { organizes } from '../domain/change';
 import { proposedTopics, viewOf } from '../domain/invitation';
-import type { Meeting, MeetingDoc } from '../domain/meeting';
+import type { Locale, Meeting, MeetingDoc } from '../domain/meeting';
+import type { ConversationAddress } from '../domain/user';
+import type { JobRef } from '../jobs/job';
+import type { JobKind } from '../jobs/runner';
 import { Refusal } from '../domain/problems';
-import { applyStep, clockOf, mayRun, startSession, type Session } from '../domain/session';
+import { applyStep, chatMayShow, clockOf, mayRun, startSession, type Session } from '../domain/session';
 import { userKey } from '../domain/user';
 import { problemText, t } from '../i18n';
 import { AlreadyExistsError, ConcurrencyError, type Versioned } from '../store/port';
 import { queries } from '../store/queries';
 import type { Notice } from '../../cards/render';
-import { meetingModeCard } from '../../cards/session';
+import { meetingModeCard, meetingPickCard } from '../../cards/session';
 import type { MeetingRef, SessionPress } from './action-data';
 import { readPlan, refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
@@ -112,4 +116,65 @@ function card(deps: Deps, plan: Meeting, session: Session, actor: Actor, notices
   // The live timer's link: read-only, and of no use once the meeting has ended (a few hours after its planned end at the latest).
   const liveUrl = session.state === 'running' && deps.links.liveUrl ? deps.links.liveUrl(plan.id, clockOf(session, deps.now()).plannedEnd) : '';
   return meetingModeCard(plan, session, actor.reader, deps.now(), notices, liveUrl);
+}
+
+/**
+ * In a group chat or a meeting's chat: the caseworker's meetings that everyone in the chat is
+ * invited to (date and time only). The chat's members are asked of Teams.
+ */
+export async function pickMeetingHere(deps: Deps, actor: Actor): Promise<CardReply> {
+  if (!actor.chat) return refusedCard(actor, 'unknownAction');
+  const members = await actor.chat.members();
+  const rows = await deps.stores.meetingIndex.query(queries.meetingsOf(actor.userKey, 50));
+  const candidates = rows.map((r) => r.doc).filter((ref) => ref.status === 'invited' && ref.start);
+  const shown: { meetingId: string; start: string; timeZone: string }[] = [];
+  for (const ref of candidates.slice(0, 20)) {
+    const plan = (await readPlan(deps, ref.meetingId))?.doc;
+    if (plan && organizes(plan, actor.userKey) && chatMayShow(plan, members)) shown.push({ meetingId: plan.id, start: plan.when!.start, timeZone: plan.when!.timeZone });
+  }
+  return { card: meetingPickCard(actor.reader, shown) };
+}
+
+/** Shows (and starts, if need be) meeting mode in this chat: only when everyone in it is invited; otherwise no details. */
+export async function bringMeetingHere(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
+  const plan = (await readPlan(deps, ref.meetingId))?.doc;
+  const members = actor.chat ? await actor.chat.members() : [];
+  if (!plan || !organizes(plan, actor.userKey) || !chatMayShow(plan, members)) {
+    deps.log.warn('session.notInThisChat', { meeting: ref.meetingId });
+    return { card: meetingPickCard(actor.reader, undefined, [{ text: t(actor.reader.locale, 'session.notParticipants'), color: 'Attention' }]) };
+  }
+  return openMeetingMode(deps, actor, ref);
+}
+
+/** The first card in a chat (when a Teams meeting starts, or when someone writes to Samråd there): an offer, nothing of any case. */
+export function offerHere(actor: Actor): CardReply {
+  return { card: meetingPickCard(actor.reader, undefined) };
+}
+
+/** The job kind that posts the offer into a Teams meeting's chat when the meeting starts. */
+const OFFER_JOB = 'meeting-offer';
+
+/**
+ * Enqueues the offer for a Teams meeting that started: keyed by that meeting and start, so the
+ * event arriving twice posts one card. At least once: a crash between the post and its record
+ * may post it once more.
+ */
+export function offerInMeetingChat(deps: Deps, actor: Actor, meetingKey: string): Promise<JobRef> {
+  const key = createHash('sha256').update(meetingKey).digest('hex').slice(0, 32);
+  const address = { ...actor.address, group: true };
+  return deps.jobs.enqueue({ kind: OFFER_JOB, key, payload: { address, locale: actor.reader.locale }, dueAt: deps.now(), maxAttempts: 5 });
+}
+
+/** The job kind that posts the offer. */
+export function meetingOfferJob(deps: Deps): JobKind<{ address: ConversationAddress; locale: Locale }, { posted?: boolean }> {
+  return {
+    kind: OFFER_JOB,
+    async run(context) {
+      if (context.progress?.posted) return;
+      const { address, locale } = context.job.payload;
+      await context.save({ posted: false });
+      await deps.messenger.sendCard(address, meetingPickCard({ locale }, undefined), t(locale, 'session.open'));
+      await context.save({ posted: true });
+    },
+  };
 }

@@ -66,7 +66,7 @@ export class TeamsMessenger implements Messenger {
     const reference: Partial<ConversationReference> = {
       channelId: to.channelId,
       serviceUrl: to.serviceUrl,
-      conversation: { id: to.conversationId, isGroup: false, conversationType: 'personal', tenantId: to.tenantId, name: '' },
+      conversation: { id: to.conversationId, isGroup: !!to.group, conversationType: to.group ? 'groupChat' : 'personal', tenantId: to.tenantId, name: '' },
       bot: { id: to.botId, name: '' },
       user: { id: to.userId, name: '' },
     };

@@ -1,7 +1,9 @@
 import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import type { Locale } from '../domain/meeting';
 import { t } from '../i18n';
-import { handleAction, handleText } from '../services/actions';
+import { CHAT_VERBS, handleAction, handleText } from '../services/actions';
+import { offerHere, offerInMeetingChat } from '../services/session';
+import { chatMembers } from './members';
 import { welcome } from '../services/meetings';
 import type { CardReply, Deps } from '../services/ports';
 import { rememberUser } from '../services/users';
@@ -29,6 +31,23 @@ export function turnLogic(deps: Deps, defaults: { timeZone: string; locale: Loca
       return;
     }
     const caller = actorOf(activity, defaults);
+    if (command.kind === 'meetingStart') {
+      // A Teams meeting's chat: offer meeting mode there (Teams may send the event twice: the job's key makes it once).
+      deps.jobs.runSoon(await offerInMeetingChat(deps, caller, command.meetingKey));
+      return;
+    }
+    const inGroupChat = activity.conversation?.conversationType === 'groupChat';
+    if (inGroupChat && command.kind === 'action' && CHAT_VERBS.has(command.verb)) {
+      // Meeting mode in a group chat or a meeting's chat, and only when everyone in it is invited (asked of Teams).
+      const reply = await handleAction(deps, { ...caller, chat: { members: () => chatMembers(context) } }, command.verb, command.data);
+      if (command.via === 'execute') await cardResponse(context, reply.card);
+      else await sendCard(context, reply.card);
+      return;
+    }
+    if (inGroupChat && command.kind === 'text') {
+      await sendCard(context, offerHere(caller).card);
+      return;
+    }
     if (!isPersonal(activity)) {
       // Group chats and channels never show case details: point to the personal chat.
       const text = t(caller.reader.locale, 'help.notPersonal');

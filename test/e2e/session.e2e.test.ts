@@ -141,3 +141,61 @@ describe('meeting mode through the HTTP endpoint', () => {
     });
   }
 });
+
+describe('meeting mode in a group chat or a Teams meeting\'s chat', () => {
+  let h: Harness;
+  useHarness((harness) => (h = harness));
+
+  /** An activity from a person in a group chat. */
+  function inChat(person: Person, chatId: string, fields: Record<string, unknown>): Record<string, unknown> {
+    const activity = h.activity(person, fields);
+    return { ...activity, conversation: { id: chatId, conversationType: 'groupChat', tenantId: h.tenantId } };
+  }
+  async function pressInChat(person: Person, chatId: string, verb: string, data: Record<string, unknown>): Promise<any> {
+    const answer = await h.postRaw(inChat(person, chatId, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } } } }));
+    assert.equal(answer.status, 200);
+    return answer.body.value;
+  }
+
+  it('is shown when everyone in the chat is invited, and refused without a detail of the case when not', async () => {
+    const meetingId = await sentMeeting(h);
+    h.connector.groupMembers.set('a:group-all', [CASEWORKER.aadObjectId, NURSE.aadObjectId, TEACHER.aadObjectId]);
+    h.connector.groupMembers.set('a:group-mixed', [CASEWORKER.aadObjectId, NURSE.aadObjectId, STRANGER.aadObjectId]);
+
+    // Writing to Samråd in the chat: an offer, nothing of any case.
+    const written = await h.postRaw(inChat(CASEWORKER, 'a:group-all', { type: 'message', text: 'möte' }));
+    assert.equal(written.status, 200);
+    const offer = attachedCard(h.connector.posted().at(-1)!.body);
+    assert.ok(cardText(offer).includes(sv('session.offer')));
+    const pick = await pressInChat(CASEWORKER, 'a:group-all', 'session.pick', {});
+    assert.ok(cardText(pick).includes(sv('session.pickMeeting')));
+    const here = await pressInChat(CASEWORKER, 'a:group-all', 'session.here', action(pick, 'session.here').data);
+    assert.ok(cardText(here).includes(sv('session.title')));
+    assert.ok(cardText(here).includes(sv('session.speaking', { name: 'Alex' })));
+    // The chair moves the round on from the group chat.
+    const moved = await pressInChat(NURSE, 'a:group-all', 'session.next', action(here, 'session.next').data);
+    assert.ok(cardText(moved).includes(t('en', 'session.speaking', { name: 'Eva' })));
+
+    // A chat with someone who is not invited: no meeting to pick, and a forged press shows nothing.
+    const none = await pressInChat(CASEWORKER, 'a:group-mixed', 'session.pick', {});
+    assert.ok(cardText(none).includes(sv('session.noMeetingHere')));
+    const refused = await pressInChat(CASEWORKER, 'a:group-mixed', 'session.here', { meetingId });
+    assert.ok(cardText(refused).includes(sv('session.notParticipants')));
+    for (const detail of ['Alex', 'Eva', 'A plan', 'Sleep']) assert.ok(!cardText(refused).includes(detail), detail);
+    // Planning in a group chat is still pointed to the personal chat.
+    const planning = await pressInChat(CASEWORKER, 'a:group-all', 'status.show', { meetingId });
+    assert.ok(cardText(planning).includes(sv('help.notPersonal')));
+  });
+
+  it('offers meeting mode once in a Teams meeting\'s chat when the meeting starts, though Teams sends the event twice', async () => {
+    const start = inChat(CASEWORKER, 'a:meeting-chat', {
+      type: 'event',
+      name: 'application/vnd.microsoft.meetingStart',
+      value: { Id: 'MCMxOTptZWV0aW5nXzEyMzQ', StartTime: '2026-12-07T09:00:00Z', MeetingType: 'Scheduled' },
+    });
+    for (let i = 0; i < 2; i++) assert.equal((await h.postRaw({ ...start, id: `event-${i}` })).status, 200);
+    await h.settled();
+    const offers = h.connector.posted().filter((r) => r.path.includes('a:meeting-chat') && cardText(attachedCard(r.body)).includes(sv('session.offer')));
+    assert.equal(offers.length, 1);
+  });
+});

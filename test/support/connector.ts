@@ -25,6 +25,8 @@ export class CaptureConnector {
   delayMs = 0;
   /** The member of each 1:1 conversation the bot opened, by conversation id. */
   readonly members = new Map<string, string>();
+  /** The members (Entra object ids) of group chats, by conversation id, as Teams lists them. */
+  readonly groupMembers = new Map<string, string[]>();
   private server?: Server;
   private counter = 0;
 
@@ -51,6 +53,10 @@ export class CaptureConnector {
             return json(429, { error: { code: 'Throttled' } }, { 'retry-after': '1' });
           }
           return json(200, { id: `activity-${++this.counter}` });
+        }
+        const paged = /^\/v3\/conversations\/([^/]+)\/pagedmembers/.exec(path);
+        if (req.method === 'GET' && paged && this.groupMembers.has(paged[1])) {
+          return json(200, { members: this.groupMembers.get(paged[1])!.map((id) => ({ id: `29:${id}`, aadObjectId: id, name: id })) });
         }
         if (req.method === 'PUT' && /^\/v3\/conversations\/[^/]+\/activities\/[^/]+/.test(path)) {
           return json(200, { id: path.split('/').pop() });
