@@ -146,11 +146,19 @@ describe('bad input gets a clear message in the user’s language and changes no
   });
 
   it('group chats and channels never show a case', async () => {
-    const groupMessage = h.activity(CASEWORKER, { type: 'message', text: 'ny' });
-    (groupMessage.conversation as any).conversationType = 'groupChat';
-    const answer = await h.postRaw(groupMessage);
-    assert.equal(answer.status, 200);
+    await planUntil(h, 'sent');
+    // A channel: a pointer to the personal chat.
+    const channelMessage = h.activity(CASEWORKER, { type: 'message', text: 'ny' });
+    (channelMessage.conversation as any).conversationType = 'channel';
+    assert.equal((await h.postRaw(channelMessage)).status, 200);
     assert.equal(h.connector.posted().at(-1)!.body.text, sv('help.notPersonal'));
     assert.equal(attachedCard(h.connector.posted().at(-1)!.body), undefined);
+    // A group chat: only the offer of meeting mode, which names no meeting and no one.
+    const groupMessage = h.activity(CASEWORKER, { type: 'message', text: 'ny' });
+    (groupMessage.conversation as any).conversationType = 'groupChat';
+    assert.equal((await h.postRaw(groupMessage)).status, 200);
+    const offer = cardText(attachedCard(h.connector.posted().at(-1)!.body));
+    assert.ok(offer.includes(sv('session.offer')));
+    for (const detail of ['Alex', 'A plan for school', NURSE.name]) assert.ok(!offer.includes(detail), detail);
   });
 });
