@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { t } from '../../bot/i18n';
+import { action } from '../support/cards';
+import { Harness, type Person } from '../support/harness';
+import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import {
+  chromiumPath,
+  clickCardAction,
+  fillInput,
+  launchBrowser,
+  openPlayground,
+  selectChat,
+  sendMessage,
+  startActivityProxy,
+  startPlayground,
+  waitForCardContaining,
+  type ActivityProxy,
+  type BrowserSession,
+  type PlaygroundHandle,
+} from './driver';
+
+const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+
+/** The Playground's current user (the caseworker) and the five colleagues of its mock tenant. */
+const ANNA: Person = { aadObjectId: '5a0e1c6e-0000-4000-8000-000000000001', name: 'Anna Lindqvist', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
+const COLLEAGUES = [
+  ['5a0e1c6e-0000-4000-8000-000000000002', 'Mette Sørensen'],
+  ['5a0e1c6e-0000-4000-8000-000000000003', 'Aino Virtanen'],
+  ['5a0e1c6e-0000-4000-8000-000000000004', 'Erik Johansson'],
+  ['5a0e1c6e-0000-4000-8000-000000000005', 'Lena Berg'],
+  ['5a0e1c6e-0000-4000-8000-000000000006', 'Oskar Nieminen'],
+] as const;
+
+/**
+ * Meeting mode in the Microsoft 365 Agents Playground, in Swedish: started from the status
+ * card in the personal chat, run through a whole meeting; and in the Playground's group chat,
+ * shown only for a meeting everyone in the chat is invited to.
+ */
+describe('the Agents Playground in Chromium: meeting mode', function () {
+  this.timeout(180_000);
+  const executable = chromiumPath();
+  let h: Harness;
+  let proxy: ActivityProxy;
+  let playground: PlaygroundHandle;
+  let browser: BrowserSession;
+
+  before(async function () {
+    if (!executable) {
+      if (process.env.CI) throw new Error('Chromium is missing: install Debian’s chromium (apt-get install chromium)');
+      this.skip();
+    }
+    h = new Harness();
+    await h.start();
+    proxy = await startActivityProxy({ target: `${h.app.url}/api/messages`, locale: 'sv-SE', timezone: 'Europe/Stockholm' });
+    playground = await startPlayground({ botEndpoint: proxy.url, port: 0, configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'), timezone: 'Europe/Stockholm' });
+    browser = await launchBrowser({ executablePath: executable, timezoneId: 'Europe/Stockholm' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await playground?.stop();
+    await proxy?.stop();
+    await h?.stop();
+  });
+
+  /** Plans and sends a meeting as Anna over HTTP: the client Alex in person, and these colleagues in Teams. */
+  async function planned(colleagues: readonly (readonly [string, string])[], purpose: string, days: number): Promise<string> {
+    let card = await h.press(ANNA, 'plan.start', { verb: 'plan.start' });
+    const meetingId = String(action(card, 'plan.when').data.meetingId);
+    card = await h.press(ANNA, 'plan.when', action(card, 'plan.when').data, whenInputs({ date: new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10), time: '10:00' }));
+    card = await h.press(ANNA, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
+    for (const [id, name] of colleagues) {
+      card = await h.press(ANNA, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'professional', name, relation: 'kollega', contactKind: 'teams', teamsUser: id }));
+    }
+    card = await h.press(ANNA, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId: '' });
+    card = await h.press(ANNA, 'plan.why', action(card, 'plan.why').data, { purpose, topics: 'Sömnen\nSkolan', form: '' });
+    await h.press(ANNA, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+    await deliveryDone(h, meetingId);
+    return meetingId;
+  }
+
+  it('in the personal chat: who is here, chair and secretary, the introductions, a round of speakers, a topic added, every phase to the summary', async () => {
+    await planned(COLLEAGUES.slice(0, 2), 'En plan för hösten', 10);
+    const { page } = browser;
+    await openPlayground(page, playground.url);
+    await sendMessage(page, 'möten');
+    let card = await waitForCardContaining(page, sv('meetings.title'));
+    await clickCardAction(page, card, sv('meetings.open'));
+    card = await waitForCardContaining(page, sv('session.open'));
+    await clickCardAction(page, card, sv('session.open'));
+    card = await waitForCardContaining(page, sv('session.speaking', { name: 'Alex' }));
+
+    // Who is here: Aino could not come.
+    await fillInput(page, card, sv('session.present'), ['Alex', `Anna Lindqvist (${sv('who.convener')})`, 'Mette Sørensen (kollega)']);
+    await clickCardAction(page, card, sv('session.savePresence'));
+    card = await waitForCardContaining(page, sv('session.heard', { heard: 0, total: 3 }));
+
+    // Chair and secretary.
+    await fillInput(page, card, sv('field.chair'), 'Mette Sørensen');
+    await fillInput(page, card, sv('field.secretary'), 'Anna Lindqvist');
+    await clickCardAction(page, card, sv('session.saveRoles'));
+    card = await waitForCardContaining(page, sv('session.saveRoles'));
+
+    // The introductions: the client first, then the professionals present.
+    for (const next of ['Anna Lindqvist', 'Mette Sørensen']) {
+      await clickCardAction(page, card, sv('session.next'));
+      card = await waitForCardContaining(page, sv('session.speaking', { name: next }));
+    }
+    await clickCardAction(page, card, sv('session.next'));
+    card = await waitForCardContaining(page, sv('session.roundOver'));
+
+    // The describing phase, with a full round of speakers.
+    await clickCardAction(page, card, sv('session.nextPhase', { phase: sv('session.phaseShort.describe') }));
+    card = await waitForCardContaining(page, sv('session.prompt.checkWithClient'));
+    await clickCardAction(page, card, sv('session.startRound', { round: sv('session.round.speakers') }));
+    card = await waitForCardContaining(page, sv('session.round.speakers'));
+    for (let i = 0; i < 3; i++) {
+      await clickCardAction(page, card, sv('session.next'));
+      card = await waitForCardContaining(page, sv('session.heard', { heard: i + 1, total: 3 }));
+    }
+
+    // A topic added at the meeting.
+    await fillInput(page, card, sv('session.topicLabel'), 'Fritiden');
+    await clickCardAction(page, card, sv('session.addTopic'));
+    card = await waitForCardContaining(page, 'Fritiden');
+
+    // Through the remaining phases to the summary.
+    for (const phase of ['reflect', 'agree', 'summary'] as const) {
+      await clickCardAction(page, card, sv('session.nextPhase', { phase: sv(`session.phaseShort.${phase}`) }));
+      card = await waitForCardContaining(page, sv(`session.prompt.${phase === 'reflect' ? 'future' : phase}`));
+    }
+    assert.ok((await card.innerText()).includes(sv('session.phase.summary')));
+  });
+
+  it('in the group chat: refused while someone in it is not invited, shown for the meeting everyone in it is invited to', async () => {
+    const { page } = browser;
+    await planned(COLLEAGUES.slice(0, 4), 'Ett möte utan Oskar', 11);
+    await selectChat(page, 'Nätverksgrupp');
+    await sendMessage(page, 'mötesläge', { mentionBot: 'Samråd' });
+    let card = await waitForCardContaining(page, sv('session.offer'));
+    await clickCardAction(page, card, sv('session.showHere'));
+    card = await waitForCardContaining(page, sv('session.noMeetingHere'));
+    assert.ok(!(await card.innerText()).includes('Alex'), 'nothing of the case in the chat');
+
+    // A meeting with everyone in the group chat invited.
+    await planned(COLLEAGUES, 'Ett möte med alla', 12);
+    await sendMessage(page, 'mötesläge', { mentionBot: 'Samråd' });
+    card = await waitForCardContaining(page, sv('session.offer'));
+    await clickCardAction(page, card, sv('session.showHere'));
+    card = await waitForCardContaining(page, sv('session.pickMeeting'));
+    const button = (await card.getByRole('button').allInnerTexts()).find((title) => /\d{2}:\d{2}/.test(title))!;
+    await clickCardAction(page, card, button);
+    card = await waitForCardContaining(page, sv('session.speaking', { name: 'Alex' }));
+    await clickCardAction(page, card, sv('session.next'));
+    await waitForCardContaining(page, sv('session.heard', { heard: 1, total: 7 }));
+  });
+});
