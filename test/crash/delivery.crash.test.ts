@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobDoc } from '../../bot/jobs/job';
 import { cosmosClient } from '../../bot/store/cosmos-store';
-import { action, attachedCard, cardText } from '../support/cards';
+import { attachedCard, cardText } from '../support/cards';
 import type { Captured } from '../support/connector';
 import { Harness } from '../support/harness';
 import { freePort, samradProcess, storeProcess, type ChildProgram } from '../support/processes';
-import { CASEWORKER, colleagues, personInputs, whenInputs } from '../support/scenarios';
+import { CASEWORKER, colleagues, planAndSend } from '../support/scenarios';
 import { t } from '../../bot/i18n';
 
 const INVITEES = colleagues(40, 'en-GB');
@@ -59,19 +59,7 @@ describe('invitation delivery survives SIGKILL, with one and with three Samråd 
   /** Plans a meeting with the forty invitees through `via` and presses Send. */
   async function send(via: { url: string }): Promise<string> {
     client.target = via.url;
-    let card = await client.press(CASEWORKER, 'plan.start', { verb: 'plan.start' });
-    const meetingId = String(action(card, 'plan.when').data.meetingId);
-    card = await client.press(CASEWORKER, 'plan.when', action(card, 'plan.when').data, whenInputs());
-    card = await client.press(CASEWORKER, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
-    for (const p of INVITEES) {
-      card = await client.press(CASEWORKER, 'plan.who.add', action(card, 'plan.who.add').data, {
-        group: 'professional', name: p.name, relation: 'teacher', contactKind: 'teams', teamsUser: p.aadObjectId, contactDetail: '', language: 'en',
-      });
-    }
-    card = await client.press(CASEWORKER, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '' });
-    card = await client.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan', topics: '', form: '' });
-    await client.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
-    return meetingId;
+    return planAndSend(client, INVITEES, CASEWORKER, 'en');
   }
 
   /** Invitation cards the connector received, with the invitee each went to. */

@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { t } from '../../bot/i18n';
 import { action, cardActions } from '../support/cards';
-import { daysAhead, Harness } from '../support/harness';
-import {
-  chromiumPath,
-  clickCardAction,
-  fillInput,
-  getTraffic,
-  trackedCards,
-  launchBrowser,
-  openPlayground,
-  pickPerson,
-  sendMessage,
-  startActivityProxy,
-  startPlayground,
-  waitForBotText,
-  waitForCardContaining,
-  type ActivityProxy,
-  type BrowserSession,
-  type PlaygroundHandle,
-} from './driver';
+import { daysAhead } from '../support/harness';
+import { clickCardAction, fillInput, getTraffic, openPlayground, pickPerson, sendMessage, trackedCards, waitForBotText, waitForCardContaining } from './driver';
+import { usePlayground } from './setup';
 
 const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
 
@@ -31,39 +14,12 @@ const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | numbe
  */
 describe('the Agents Playground in Chromium: plan a meeting and send the invitations', function () {
   this.timeout(120_000);
-  const executable = chromiumPath();
-  let h: Harness;
-  let proxy: ActivityProxy;
-  let playground: PlaygroundHandle;
-  let browser: BrowserSession;
-
-  before(async function () {
-    if (!executable) {
-      if (process.env.CI) throw new Error('Chromium is missing: install Debian’s chromium (apt-get install chromium)');
-      this.skip();
-    }
-    h = new Harness();
-    await h.start();
-    proxy = await startActivityProxy({ target: `${h.app.url}/api/messages`, locale: 'sv-SE', timezone: 'Europe/Stockholm' });
-    playground = await startPlayground({
-      botEndpoint: proxy.url,
-      port: 0,
-      configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'),
-      timezone: 'Europe/Stockholm',
-    });
-    browser = await launchBrowser({ executablePath: executable, timezoneId: 'Europe/Stockholm' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await proxy?.stop();
-    await h?.stop();
-  });
+  const run = usePlayground('sv-SE', 'Europe/Stockholm');
 
   it('When? Who? Why?, the summary, and the status card with everyone’s invitations', async () => {
-    const { page } = browser;
-    await openPlayground(page, playground.url);
+    const { page } = run.browser;
+    const { h } = run;
+    await openPlayground(page, run.playground.url);
 
     // The welcome card arrives when the app is installed (the page load).
     let card = await waitForCardContaining(page, sv('welcome.title'));
@@ -122,7 +78,8 @@ describe('the Agents Playground in Chromium: plan a meeting and send the invitat
   });
 
   it('my meetings: the meeting moved to another day, one person added and one removed, the letter and calendar file updated, then cancelled', async () => {
-    const { page } = browser;
+    const { page } = run.browser;
+    const { h } = run;
     await sendMessage(page, 'möten');
     let card = await waitForCardContaining(page, sv('meetings.title'));
     assert.ok((await card.innerText()).includes(sv('meetings.with', { client: 'Alex' })));

@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { t } from '../../bot/i18n';
 import { action } from '../support/cards';
-import { Harness, type Person } from '../support/harness';
+import type { Person } from '../support/harness';
 import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
-import {
-  chromiumPath,
-  clickCardAction,
-  fillInput,
-  launchBrowser,
-  openPlayground,
-  selectChat,
-  sendMessage,
-  startActivityProxy,
-  startPlayground,
-  waitForCardContaining,
-  type ActivityProxy,
-  type BrowserSession,
-  type PlaygroundHandle,
-} from './driver';
+import { clickCardAction, fillInput, openPlayground, selectChat, sendMessage, waitForCardContaining } from './driver';
+import { usePlayground } from './setup';
 
 const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
 
@@ -39,33 +25,11 @@ const COLLEAGUES = [
  */
 describe('the Agents Playground in Chromium: meeting mode', function () {
   this.timeout(180_000);
-  const executable = chromiumPath();
-  let h: Harness;
-  let proxy: ActivityProxy;
-  let playground: PlaygroundHandle;
-  let browser: BrowserSession;
-
-  before(async function () {
-    if (!executable) {
-      if (process.env.CI) throw new Error('Chromium is missing: install Debian’s chromium (apt-get install chromium)');
-      this.skip();
-    }
-    h = new Harness();
-    await h.start();
-    proxy = await startActivityProxy({ target: `${h.app.url}/api/messages`, locale: 'sv-SE', timezone: 'Europe/Stockholm' });
-    playground = await startPlayground({ botEndpoint: proxy.url, port: 0, configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'), timezone: 'Europe/Stockholm' });
-    browser = await launchBrowser({ executablePath: executable, timezoneId: 'Europe/Stockholm' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await proxy?.stop();
-    await h?.stop();
-  });
+  const run = usePlayground('sv-SE', 'Europe/Stockholm');
 
   /** Plans and sends a meeting as Anna over HTTP: the client Alex in person, and these colleagues in Teams. */
   async function planned(colleagues: readonly (readonly [string, string])[], purpose: string, days: number): Promise<string> {
+    const { h } = run;
     let card = await h.press(ANNA, 'plan.start', { verb: 'plan.start' });
     const meetingId = String(action(card, 'plan.when').data.meetingId);
     card = await h.press(ANNA, 'plan.when', action(card, 'plan.when').data, whenInputs({ date: new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10), time: '10:00' }));
@@ -82,8 +46,8 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
 
   it('in the personal chat: who is here, chair and secretary, the introductions, a round of speakers, a topic added, every phase to the summary', async () => {
     await planned(COLLEAGUES.slice(0, 2), 'En plan för hösten', 10);
-    const { page } = browser;
-    await openPlayground(page, playground.url);
+    const { page } = run.browser;
+    await openPlayground(page, run.playground.url);
     await sendMessage(page, 'möten');
     let card = await waitForCardContaining(page, sv('meetings.title'));
     await clickCardAction(page, card, sv('meetings.open'));
@@ -134,7 +98,7 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
   });
 
   it('in the group chat: refused while someone in it is not invited, shown for the meeting everyone in it is invited to', async () => {
-    const { page } = browser;
+    const { page } = run.browser;
     await planned(COLLEAGUES.slice(0, 4), 'Ett möte utan Oskar', 11);
     await selectChat(page, 'Nätverksgrupp');
     await sendMessage(page, 'mötesläge', { mentionBot: 'Samråd' });

@@ -67,22 +67,28 @@ export function colleagues(count: number, locale = 'da-DK'): Person[] {
 }
 
 /**
- * Plans and sends a meeting with the client (in person) and these Teams invitees, through the
- * HTTP endpoint, and waits until every invitation is delivered.
+ * Plans and sends a meeting with the client (in person) and these Teams invitees through the
+ * HTTP endpoint (of the Harness's own Samråd, or of the one it targets), and returns its id.
  */
-export async function sentTo(h: Harness, invitees: Person[], caseworker: Person = CASEWORKER): Promise<{ meetingId: string; planRev: number }> {
+export async function planAndSend(h: Harness, invitees: Person[], caseworker: Person = CASEWORKER, language = 'da'): Promise<string> {
   let card = await h.press(caseworker, 'plan.start', { verb: 'plan.start' });
   const meetingId = String(action(card, 'plan.when').data.meetingId);
   card = await h.press(caseworker, 'plan.when', action(card, 'plan.when').data, whenInputs());
   card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
   for (const p of invitees) {
     card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, {
-      group: 'professional', name: p.name, relation: 'teacher', contactKind: 'teams', teamsUser: p.aadObjectId, contactDetail: '', language: 'da',
+      group: 'professional', name: p.name, relation: 'teacher', contactKind: 'teams', teamsUser: p.aadObjectId, contactDetail: '', language,
     });
   }
   card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '' });
   card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan', topics: '', form: '' });
   await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+  return meetingId;
+}
+
+/** Plans and sends a meeting as `planAndSend` does, and waits until every invitation is delivered. */
+export async function sentTo(h: Harness, invitees: Person[], caseworker: Person = CASEWORKER): Promise<{ meetingId: string; planRev: number }> {
+  const meetingId = await planAndSend(h, invitees, caseworker);
   await deliveryDone(h, meetingId);
   return { meetingId, planRev: (await h.meeting(meetingId))!.planRev! };
 }

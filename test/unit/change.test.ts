@@ -5,7 +5,7 @@ import { deliveryDoc, deliveryWork, holds, replyDoc, viewOf } from '../../bot/do
 import type { Meeting, MeetingDoc } from '../../bot/domain/meeting';
 import { listed, meetingRefsOf } from '../../bot/domain/meeting-ref';
 import { addParticipant, markSent, newDraft, removeParticipant, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
-import { Refusal } from '../../bot/domain/problems';
+import { refusedWith } from '../support/refusals';
 
 const NOW = DateTime.fromISO('2026-11-23T09:00:00Z');
 const ZONE = 'Europe/Stockholm';
@@ -29,15 +29,7 @@ function edit(meeting: Meeting, rule: (m: Meeting) => Meeting): Meeting {
   return withEdits(meeting, rule(editable(meeting)));
 }
 
-function refused(call: () => unknown): string[] {
-  try {
-    call();
-  } catch (err) {
-    if (err instanceof Refusal) return err.problems.map((p) => p.code);
-    throw err;
-  }
-  assert.fail('expected a refusal');
-}
+const refused = refusedWith;
 
 describe('changing and cancelling a sent meeting (bot/domain/change.ts)', () => {
   it('lets the caseworker and the co-organizer act on the meeting, and nobody else', () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import type { Meeting, MeetingDoc } from '../../bot/domain/meeting';
-import { Refusal } from '../../bot/domain/problems';
 import {
   assertCurrentInvitation,
   awaitingDelivery,
@@ -17,6 +16,7 @@ import {
   type ReplyInput,
 } from '../../bot/domain/invitation';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
+import { refusedWith } from '../support/refusals';
 
 const SENT_AT = DateTime.fromISO('2026-11-23T09:00:00Z');
 const later = (seconds: number) => SENT_AT.plus({ seconds });
@@ -48,16 +48,6 @@ function plannedDraft(): Meeting {
 const sent = () => markSent(plannedDraft(), SENT_AT);
 const reply = (o: Partial<ReplyInput> = {}): ReplyInput => ({ answer: 'accepted', comment: '', topic: '', ...o });
 
-/** The problem codes of the refusal the call throws. */
-function refusedWith(call: () => unknown): string[] {
-  try {
-    call();
-  } catch (err) {
-    if (err instanceof Refusal) return err.problems.map((p) => p.code);
-    throw err;
-  }
-  assert.fail('expected a refusal');
-}
 
 describe('invitation rules (bot/domain/invitation.ts)', () => {
   describe('invitedTeamsUser', () => {

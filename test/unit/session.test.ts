@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import type { Meeting } from '../../bot/domain/meeting';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
-import { Refusal } from '../../bot/domain/problems';
 import { applyStep, budgetsFor, clockOf, currentSpeaker, mayRun, PHASES, promptsFor, startSession, type Session, type SessionStep } from '../../bot/domain/session';
+import { refusedWith } from '../support/refusals';
 
 const NOW = DateTime.fromISO('2026-12-07T09:00:00Z', { zone: 'utc' });
 const base = { relation: '', teamsUserId: '', email: '', address: '', language: 'sv' };
@@ -23,15 +23,7 @@ function meeting(): Meeting {
 
 const started = () => startSession(meeting(), [{ participantId: 'noor', text: 'Läxor' }], 'aad-kim', NOW);
 const step = (s: Session, x: SessionStep, minutes = 0) => applyStep(meeting(), s, x, 'aad-kim', NOW.plus({ minutes }));
-const refused = (call: () => unknown) => {
-  try {
-    call();
-  } catch (err) {
-    if (err instanceof Refusal) return err.problems.map((p) => p.code);
-    throw err;
-  }
-  assert.fail('expected a refusal');
-};
+const refused = refusedWith;
 
 describe('meeting mode (bot/domain/session.ts)', () => {
   it('splits the planned time over the five phases, adding up to it', () => {

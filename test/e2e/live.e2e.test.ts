@@ -1,0 +1,283 @@
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { t } from '../../bot/i18n';
+import type { LiveState } from '../../tab/wire';
+import { action, cardActions } from '../support/cards';
+import { Harness, type Person } from '../support/harness';
+import { newKey, OpenIdStandIn, unsignedToken } from '../support/openid';
+import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+
+const CASEWORKER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c001', name: 'Karin Caseworker', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
+const NURSE: Person = { aadObjectId: '7A1C0D2E-0000-4000-8000-00000000C002', name: 'Noor Nurse', locale: 'en-GB' };
+const TEACHER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c003', name: 'Tove Teacher', locale: 'da-DK' };
+const STRANGER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c0ff', name: 'Someone Else', locale: 'fi-FI' };
+const APP_ID = '66666666-7777-8888-9999-aaaaaaaaaaaa';
+const AUDIENCE = `api://localhost/botid-${APP_ID}`;
+/** What the case says and the live page must never show. */
+const SECRETS = ['A plan for the family', 'Sleep', 'School'];
+
+/** A sent meeting: the client Alex (in person), the grandmother Eva (by post), the nurse (chair) and the teacher in Teams. */
+async function sentMeeting(h: Harness): Promise<{ meetingId: string; status: any }> {
+  let card = await h.press(CASEWORKER, 'plan.start', { verb: 'plan.start' });
+  const meetingId = String(action(card, 'plan.when').data.meetingId);
+  card = await h.press(CASEWORKER, 'plan.when', action(card, 'plan.when').data, whenInputs({ duration: '90' }));
+  const add = async (inputs: Record<string, string>) => (card = await h.press(CASEWORKER, 'plan.who.add', action(card, 'plan.who.add').data, inputs));
+  await add(personInputs({ group: 'professional', name: NURSE.name, relation: 'school nurse', contactKind: 'teams', teamsUser: NURSE.aadObjectId, language: 'en' }));
+  await add(personInputs({ name: 'Eva', relation: 'grandmother', contactKind: 'post', contactDetail: 'Storgatan 1' }));
+  await add(personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
+  await add(personInputs({ group: 'professional', name: TEACHER.name, relation: 'teacher', contactKind: 'teams', teamsUser: TEACHER.aadObjectId, language: 'da' }));
+  const nurseId = (await h.meeting(meetingId))!.participants.find((p) => p.name === NURSE.name)!.id;
+  card = await h.press(CASEWORKER, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: nurseId, secretaryId: '', coOrganizerId: '' });
+  card = await h.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: SECRETS[0], topics: `${SECRETS[1]}\n${SECRETS[2]}`, form: '' });
+  await h.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+  await deliveryDone(h, meetingId);
+  return { meetingId, status: await h.press(CASEWORKER, 'status.show', { meetingId }) };
+}
+
+/** The signed live timer link on a meeting-mode card. */
+function liveLink(card: unknown): string {
+  const found = cardActions(card).find((a) => a.type === 'Action.OpenUrl' && a.url?.includes('/live/'));
+  if (!found?.url) throw new Error('no live timer link on the card');
+  return found.url;
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as LiveState };
+}
+
+function assertNoCase(text: string, where: string): void {
+  for (const secret of SECRETS) assert.ok(!text.includes(secret), `${where} shows "${secret}"`);
+}
+
+describe('the live timer page through the HTTP endpoint', function () {
+  this.timeout(60_000);
+  const entra = new OpenIdStandIn();
+  let h: Harness;
+
+  before(async () => {
+    await entra.start();
+  });
+  after(async () => entra.stop());
+  beforeEach(async () => {
+    h = new Harness();
+    await h.start({ SSO_JWKS_URL: `${entra.base}/v1/keys`, SSO_AUDIENCE: AUDIENCE });
+  });
+  afterEach(async () => h.stop());
+
+  /** An SSO token as Teams would get it for this person, with these changes. */
+  const sso = (person: Person, changes: Record<string, unknown> = {}, options: Parameters<OpenIdStandIn['token']>[1] = {}) => {
+    const now = Math.floor(Date.now() / 1000);
+    return entra.token(
+      { iss: `https://login.microsoftonline.com/${h.tenantId}/v2.0`, aud: AUDIENCE, tid: h.tenantId, oid: person.aadObjectId, scp: 'access_as_user', iat: now - 60, nbf: now - 60, exp: now + 3600, ...changes },
+      options,
+    );
+  };
+  const api = async (meetingId: string, token: string | undefined, headers: Record<string, string> = {}) =>
+    get(`${h.app.url}/api/live/${meetingId}`, { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers });
+
+  it('serves the page and the state through the signed link on the meeting-mode card; the state follows Next, with its ETag, and answers 304 while nothing changed', async () => {
+    const { meetingId } = await sentMeeting(h);
+    let card = await h.press(CASEWORKER, 'session.start', { meetingId });
+    const url = liveLink(card);
+    assert.ok(url.startsWith(`${h.app.url}/live/`), url);
+
+    const page = await get(url, { 'Accept-Language': 'sv-SE,sv;q=0.9,en;q=0.5' });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.ok(!/unsafe-inline|unsafe-eval/.test(csp), csp);
+    assert.ok(page.text.includes('<html lang="sv">'));
+    assert.ok(page.text.includes(t('sv', 'live.speaking')), 'the texts in Swedish');
+    assert.ok(page.text.includes('<script src="/tab/live.js"></script>'));
+    assert.ok(!/ on[a-z]+=/i.test(page.text), 'no inline event handlers');
+    assertNoCase(page.text, 'the page');
+
+    const stateUrl = `${url}/state`;
+    const first = await get(stateUrl, { 'Accept-Language': 'sv-SE' });
+    assert.equal(first.status, 200);
+    assert.match(first.headers.get('cache-control') ?? '', /no-cache|no-store/);
+    const etag = first.headers.get('etag')!;
+    assert.ok(etag, 'an ETag');
+    const state = first.json();
+    assert.equal(state.started, true);
+    assert.equal(state.ended, false);
+    assert.equal(state.phase?.key, 'welcome');
+    assert.equal(state.phase?.label, t('sv', 'session.phase.welcome'));
+    assert.equal(state.round?.label, t('sv', 'session.round.introductions'));
+    assert.equal(state.speaker, 'Alex', 'the client speaks first');
+    assert.equal(state.next, 'Eva');
+    assert.equal(state.round?.heard, 0);
+    assert.ok(Math.abs(state.serverTime - Date.now()) < 5000, 'the server says its time');
+    assert.ok(Date.parse(state.meeting.plannedEnd) - Date.parse(state.meeting.startedAt!) === 90 * 60_000, 'planned end: 90 minutes after the start');
+    assertNoCase(first.text, 'the state');
+
+    const unchanged = await get(stateUrl, { 'Accept-Language': 'sv-SE', 'If-None-Match': etag });
+    assert.equal(unchanged.status, 304);
+    assert.equal(unchanged.text, '');
+    assert.equal(unchanged.headers.get('etag'), etag);
+
+    // Next on the card: the current speaker changes, and the ETag with it.
+    card = await h.press(CASEWORKER, 'session.next', action(card, 'session.next').data);
+    const moved = await get(stateUrl, { 'Accept-Language': 'sv-SE', 'If-None-Match': etag });
+    assert.equal(moved.status, 200);
+    assert.notEqual(moved.headers.get('etag'), etag);
+    assert.equal(moved.json().speaker, 'Eva (grandmother)');
+    assert.equal(moved.json().round?.heard, 1);
+    // The labels follow the reader's language, and so does the ETag.
+    const english = await get(stateUrl, { 'Accept-Language': 'en-GB', 'If-None-Match': moved.headers.get('etag')! });
+    assert.equal(english.status, 200);
+    assert.equal(english.json().phase?.label, t('en', 'session.phase.welcome'));
+
+    // A new phase: its own start and budget.
+    card = await h.press(CASEWORKER, 'session.phase', action(card, 'session.phase', { phase: 'describe' }).data);
+    const described = (await get(stateUrl)).json();
+    assert.equal(described.phase?.key, 'describe');
+    assert.equal(described.phase?.number, 2);
+    assert.equal(described.round, undefined);
+    assert.equal(described.speaker, undefined);
+  });
+
+  it('serves the page\'s script as one bundle, with an ETag', async () => {
+    const live = await get(`${h.app.url}/tab/live.js`);
+    assert.equal(live.status, 200);
+    assert.match(live.headers.get('content-type') ?? '', /text\/javascript/);
+    assert.ok(live.text.length > 1000);
+    assert.ok(!live.text.includes('microsoftTeams') && !live.text.includes('res.cdn.office.net'), 'the big-screen page has nothing of Teams');
+    const again = await get(`${h.app.url}/tab/live.js`, { 'If-None-Match': live.headers.get('etag')! });
+    assert.equal(again.status, 304);
+    const teams = await get(`${h.app.url}/tab/teams.js`);
+    assert.equal(teams.status, 200);
+    assert.ok(teams.text.includes('getAuthToken') || teams.text.includes('authentication.getAuthToken'), 'the Teams library is in the tab\'s bundle');
+  });
+
+  it('no longer shows the meeting once it has ended', async () => {
+    const { meetingId } = await sentMeeting(h);
+    const card = await h.press(CASEWORKER, 'session.start', { meetingId });
+    const url = liveLink(card);
+    assert.equal((await get(`${url}/state`)).status, 200);
+    const ended = await h.press(CASEWORKER, 'session.end', action(card, 'session.end').data);
+    assert.ok(!cardActions(ended).some((a) => a.url?.includes('/live/')), 'the ended card offers no timer');
+    const state = await get(`${url}/state`);
+    assert.equal(state.status, 410);
+    assert.equal(state.text, '{"error":"gone"}');
+    const page = await get(url, { 'Accept-Language': 'da-DK' });
+    assert.equal(page.status, 410);
+    assert.ok(page.text.includes(t('da', 'live.ended')));
+    assertNoCase(page.text, 'the ended page');
+    assert.ok(!page.text.includes('Alex'), 'no names once it has ended');
+  });
+
+  it('gives nothing for a forged or altered token, nor for a letter token', async () => {
+    const { meetingId, status } = await sentMeeting(h);
+    const card = await h.press(CASEWORKER, 'session.start', { meetingId });
+    const url = liveLink(card);
+    const token = url.split('/live/')[1];
+    const [payload, signature] = token.split('.');
+    const claim = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const other = Buffer.from(JSON.stringify({ ...claim, m: randomUUID() })).toString('base64url');
+    const later = Buffer.from(JSON.stringify({ ...claim, e: claim.e + 86_400 * 365 })).toString('base64url');
+    const letterUrl = cardActions(status).find((a) => a.url?.includes('/letters/'))?.url;
+    assert.ok(letterUrl, 'the status card has a letter link (Eva, by post)');
+    const letterToken = letterUrl.split('/letters/')[1];
+    const forged = [
+      `${other}.${signature}`,
+      `${later}.${signature}`,
+      `${payload}.${signature.slice(0, -2)}AA`,
+      `${payload}.`,
+      payload,
+      `${token}.x`,
+      letterToken,
+      // The live claim signed as a letter is signed (the Harness's generated secret): not a live token.
+      `${payload}.${createHmac('sha256', 'x'.repeat(40)).update(payload).digest('base64url')}`,
+    ];
+    for (const bad of forged) {
+      for (const path of [`/live/${bad}`, `/live/${bad}/state`]) {
+        const answer = await get(`${h.app.url}${path}`);
+        assert.equal(answer.status, 404, `${path} answered ${answer.status}`);
+        assert.ok(!answer.text.includes('Alex') && !answer.text.includes(NURSE.name), path);
+      }
+    }
+    // …and a live token opens no letter.
+    assert.equal((await get(`${h.app.url}/letters/${token}`)).status, 404);
+    assert.equal((await get(`${h.app.url}/live/${token}/state`)).status, 200, 'the genuine one still works');
+  });
+
+  it('/api/live/:meetingId answers a participant\'s Teams sign-on token with the state, anyone else 404, a bad token 401', async () => {
+    const { meetingId } = await sentMeeting(h);
+    // Before meeting mode starts: the tab says so.
+    const before = await api(meetingId, await sso(NURSE));
+    assert.equal(before.status, 200);
+    assert.equal(before.json().started, false);
+    await h.press(CASEWORKER, 'session.start', { meetingId });
+
+    for (const person of [NURSE, TEACHER, CASEWORKER]) {
+      const answer = await api(meetingId, await sso(person), { 'Accept-Language': 'fi-FI' });
+      assert.equal(answer.status, 200, person.name);
+      assert.equal(answer.json().speaker, 'Alex');
+      assert.equal(answer.json().phase?.label, t('fi', 'session.phase.welcome'));
+      assert.match(answer.headers.get('vary') ?? '', /Authorization/);
+      assertNoCase(answer.text, `the state for ${person.name}`);
+      const again = await api(meetingId, await sso(person), { 'Accept-Language': 'fi-FI', 'If-None-Match': answer.headers.get('etag')! });
+      assert.equal(again.status, 304);
+    }
+
+    // Not theirs, or no such meeting: 404 alike, with nothing in it.
+    const notTheirs = await api(meetingId, await sso(STRANGER));
+    assert.equal(notTheirs.status, 404);
+    assert.equal(notTheirs.text, '{"error":"not found"}');
+    assert.equal((await api(randomUUID(), await sso(NURSE))).status, 404);
+    assert.equal((await api('not-a-meeting', await sso(NURSE))).status, 404);
+    assert.equal((await api(meetingId, await sso(NURSE, { tid: 'another-tenant', iss: 'https://login.microsoftonline.com/another-tenant/v2.0' }))).status, 404, 'the meeting is of another tenant');
+
+    // A bad token: 401, the same short answer whatever is wrong with it.
+    const foreign = await newKey();
+    const now = Math.floor(Date.now() / 1000);
+    const bad = [
+      undefined,
+      'not-a-token',
+      await sso(NURSE, { aud: 'api://elsewhere/botid-x' }),
+      await sso(NURSE, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 }),
+      await sso(NURSE, { nbf: now + 3600 }),
+      await sso(NURSE, { iss: 'https://login.microsoftonline.com/another-tenant/v2.0' }),
+      await sso(NURSE, {}, { key: foreign }),
+      unsignedToken({ kid: entra.keyId }, { iss: `https://login.microsoftonline.com/${h.tenantId}/v2.0`, aud: AUDIENCE, tid: h.tenantId, oid: NURSE.aadObjectId, exp: now + 3600 }),
+    ];
+    for (const token of bad) {
+      const answer = await api(meetingId, token);
+      assert.equal(answer.status, 401, String(token).slice(0, 40));
+      assert.equal(answer.text, '{"error":"unauthorized"}');
+    }
+    const basic = await get(`${h.app.url}/api/live/${meetingId}`, { Authorization: 'Basic dXNlcjpwYXNz' });
+    assert.equal(basic.status, 401);
+  });
+
+  it('/api/live lists the caseworker\'s meetings for the tab\'s configuration page, by date and time only', async () => {
+    const { meetingId } = await sentMeeting(h);
+    const mine = await get(`${h.app.url}/api/live`, { Authorization: `Bearer ${await sso(CASEWORKER)}`, 'Accept-Language': 'sv-SE' });
+    assert.equal(mine.status, 200);
+    const { meetings } = JSON.parse(mine.text) as { meetings: { meetingId: string; title: string }[] };
+    assert.deepEqual(meetings.map((m) => m.meetingId), [meetingId]);
+    assert.match(meetings[0].title, /10:00/);
+    assertNoCase(mine.text, 'the list');
+    assert.ok(!mine.text.includes('Alex'), 'not even the client\'s name');
+    const nurse = await get(`${h.app.url}/api/live`, { Authorization: `Bearer ${await sso(NURSE)}` });
+    assert.deepEqual(JSON.parse(nurse.text).meetings, [], 'the nurse convenes nothing');
+    assert.equal((await get(`${h.app.url}/api/live`)).status, 401);
+  });
+
+  it('serves the Teams tab and its configuration page for Teams to frame, with every language\'s texts and no case in them', async () => {
+    for (const path of ['/tab/live?meeting=x', '/tab/config']) {
+      const page = await get(`${h.app.url}${path}`);
+      assert.equal(page.status, 200, path);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /frame-ancestors [^;]*https:\/\/teams\.microsoft\.com/);
+      assert.match(csp, /script-src 'self'/);
+      assert.ok(page.text.includes('<script src="/tab/teams.js"></script>'));
+      for (const locale of ['sv', 'da', 'fi', 'en'] as const) assert.ok(page.text.includes(JSON.stringify(t(locale, 'live.pickTitle')).slice(1, -1)), `${locale} texts`);
+    }
+  });
+});

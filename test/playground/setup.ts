@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { Harness } from '../support/harness';
+import { chromiumPath, launchBrowser, startActivityProxy, startPlayground, type ActivityProxy, type BrowserSession, type PlaygroundHandle } from './driver';
+
+/** What a Playground test works with: Samråd (through the Harness), the Playground, and Chromium. */
+export interface PlaygroundRun {
+  h: Harness;
+  playground: PlaygroundHandle;
+  browser: BrowserSession;
+}
+
+/**
+ * Starts, for the enclosing `describe`, Samråd, a proxy giving the Playground's activities this
+ * locale (the Playground always says en-US), the Playground on the project's mock tenant, and
+ * headless Chromium; stops them afterwards. Skips when Chromium is missing, except in CI.
+ */
+export function usePlayground(locale: string, timezone: string): PlaygroundRun {
+  const run = {} as PlaygroundRun;
+  let proxy: ActivityProxy | undefined;
+  before(async function () {
+    const executable = chromiumPath();
+    if (!executable) {
+      if (process.env.CI) throw new Error('Chromium is missing: install Debian’s chromium (apt-get install chromium)');
+      this.skip();
+    }
+    run.h = new Harness();
+    await run.h.start();
+    proxy = await startActivityProxy({ target: `${run.h.app.url}/api/messages`, locale, timezone });
+    run.playground = await startPlayground({ botEndpoint: proxy.url, port: 0, configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'), timezone });
+    run.browser = await launchBrowser({ executablePath: executable, timezoneId: timezone });
+  });
+  after(async () => {
+    await run.browser?.close();
+    await run.playground?.stop();
+    await proxy?.stop();
+    await run.h?.stop();
+  });
+  return run;
+}
