@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { appInstaller } from './graph/installer';
 import type { TokenSource } from './graph/token';
 import { httpServer } from './http/server';
+import { TabSso } from './http/sso';
 import { JobRunner } from './jobs/runner';
 import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
@@ -67,7 +68,9 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const jobs = new JobRunner(stores.jobs, instanceId, now, log);
   const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens) };
 
-  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links, config.local ? { storeRequests: () => ({ ...storeRequests }) } : undefined);
+  // The live timer tab's sign-on; `links.liveUrl` (on the meeting-mode card) is the signed link for a big screen.
+  const sso = new TabSso({ ...config.sso, tenantId: config.bot.tenantId || undefined }, now);
+  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links, config.local ? { storeRequests: () => ({ ...storeRequests }) } : undefined, sso);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -30,6 +30,12 @@ export interface Config {
    * used for channel and emulator tokens alike; absent: the SDK's public-cloud documents.
    */
   openIdMetadataUrl?: string;
+  /**
+   * The live timer tab's single sign-on (Teams `authentication.getAuthToken`): the Entra ID key
+   * set the tokens are checked against, the issuers (with `{tenantid}`), and the audiences
+   * accepted; with no audience (no MICROSOFT_APP_ID and no SSO_AUDIENCE) no token is accepted.
+   */
+  sso: { jwksUrl: string; issuers: string[]; audiences: string[] };
   /** Absent: the embedded Cosmos-compatible server, local mode only. */
   cosmos?: { endpoint: string; key?: string; database: string };
   database: string;
@@ -88,6 +94,26 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     problems.push(`BOT_OPENID_METADATA_URL must be an ${local ? 'http(s)' : 'https'} address`);
   }
 
+  // The live timer tab's sign-on: by default the app id and the manifest's webApplicationInfo resource on the public host.
+  const ssoJwksUrl = env.SSO_JWKS_URL?.trim() || 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+  if (!isUrl(ssoJwksUrl, local ? ['https:', 'http:'] : ['https:'])) problems.push(`SSO_JWKS_URL must be an ${local ? 'http(s)' : 'https'} address`);
+  const ssoIssuers = list(env.SSO_ISSUERS);
+  for (const issuer of ssoIssuers) if (!issuer.includes('{tenantid}')) problems.push(`SSO_ISSUERS: "${issuer}" must contain {tenantid}`);
+  const publicHost = (() => {
+    try {
+      return env.PUBLIC_BASE_URL?.trim() ? new URL(env.PUBLIC_BASE_URL.trim()).host : '';
+    } catch {
+      return '';
+    }
+  })();
+  const ssoAudiences = list(env.SSO_AUDIENCE);
+  if (ssoAudiences.length === 0 && appId) ssoAudiences.push(appId, ...(publicHost ? [`api://${publicHost}/botid-${appId}`] : []));
+  const sso = {
+    jwksUrl: ssoJwksUrl,
+    issuers: ssoIssuers.length > 0 ? ssoIssuers : ['https://login.microsoftonline.com/{tenantid}/v2.0', 'https://sts.windows.net/{tenantid}/'],
+    audiences: ssoAudiences,
+  };
+
   const database = env.COSMOS_DATABASE?.trim() || 'samrad';
   const endpoint = env.COSMOS_ENDPOINT?.trim();
   if (!endpoint && !local) problems.push('COSMOS_ENDPOINT is required outside local mode');
@@ -112,6 +138,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     bot: { appId, appPassword, appType, tenantId },
     graph,
     openIdMetadataUrl,
+    sso,
     cosmos,
     database,
     dataDir: env.SAMRAD_DATA_DIR?.trim() || '.samrad-data',
@@ -128,6 +155,11 @@ function isUrl(value: string, protocols: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** A comma-separated setting as its trimmed, non-empty parts. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
 }
 
 function flag(value: string | undefined): boolean {

@@ -7,12 +7,20 @@ import { letterMissing } from '../documents/letter';
 import { sitePage } from '../documents/site';
 import { resolveLocale } from '../i18n';
 import { serveLetter, type HttpAnswer } from './letters';
+import { liveRoutes } from './live';
+import type { TabSso } from './sso';
 
 /** The largest request body accepted; Teams activities are far smaller. */
 const MAX_BODY = 256 * 1024;
 
-/** The HTTP server: the Bot Framework endpoint, the letter links and a health check. */
-export function httpServer(messages: MessagesEndpoint, deps: Deps, links: LetterLinks, local?: { storeRequests: () => Record<string, number> }): Server {
+/** The HTTP server: the Bot Framework endpoint, the letter links, the live timer page and a health check. */
+export function httpServer(
+  messages: MessagesEndpoint,
+  deps: Deps,
+  links: LetterLinks,
+  local?: { storeRequests: () => Record<string, number> },
+  sso?: TabSso,
+): Server {
   // Signed letter tokens are longer than the router's default limit of 100 characters per parameter.
   const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false, maxParamLength: 512 } as restify.ServerOptions);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY, mapParams: false, rejectUnknown: true }));
@@ -56,6 +64,8 @@ export function httpServer(messages: MessagesEndpoint, deps: Deps, links: Letter
       send(res, { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(local.storeRequests()) }),
     );
   }
+  // The live timer page: its signed link for a big screen, and the Teams tab with single sign-on.
+  if (sso) liveRoutes(server, deps, links, sso);
   return server;
 }
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { t } from '../../bot/i18n';
+import { clockAt } from '../../tab/clock';
 import type { LiveState } from '../../tab/wire';
 import { action, cardActions } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
 import { newKey, OpenIdStandIn, unsignedToken } from '../support/openid';
-import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { meetingToHold } from '../support/scenarios';
 
 const CASEWORKER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c001', name: 'Karin Caseworker', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 const NURSE: Person = { aadObjectId: '7A1C0D2E-0000-4000-8000-00000000C002', name: 'Noor Nurse', locale: 'en-GB' };
@@ -16,21 +17,9 @@ const AUDIENCE = `api://localhost/botid-${APP_ID}`;
 /** What the case says and the live page must never show. */
 const SECRETS = ['A plan for the family', 'Sleep', 'School'];
 
-/** A sent meeting: the client Alex (in person), the grandmother Eva (by post), the nurse (chair) and the teacher in Teams. */
+/** A sent meeting ready to be held (the nurse chairs), and its status card. */
 async function sentMeeting(h: Harness): Promise<{ meetingId: string; status: any }> {
-  let card = await h.press(CASEWORKER, 'plan.start', { verb: 'plan.start' });
-  const meetingId = String(action(card, 'plan.when').data.meetingId);
-  card = await h.press(CASEWORKER, 'plan.when', action(card, 'plan.when').data, whenInputs({ duration: '90' }));
-  const add = async (inputs: Record<string, string>) => (card = await h.press(CASEWORKER, 'plan.who.add', action(card, 'plan.who.add').data, inputs));
-  await add(personInputs({ group: 'professional', name: NURSE.name, relation: 'school nurse', contactKind: 'teams', teamsUser: NURSE.aadObjectId, language: 'en' }));
-  await add(personInputs({ name: 'Eva', relation: 'grandmother', contactKind: 'post', contactDetail: 'Storgatan 1' }));
-  await add(personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
-  await add(personInputs({ group: 'professional', name: TEACHER.name, relation: 'teacher', contactKind: 'teams', teamsUser: TEACHER.aadObjectId, language: 'da' }));
-  const nurseId = (await h.meeting(meetingId))!.participants.find((p) => p.name === NURSE.name)!.id;
-  card = await h.press(CASEWORKER, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: nurseId, secretaryId: '', coOrganizerId: '' });
-  card = await h.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: SECRETS[0], topics: `${SECRETS[1]}\n${SECRETS[2]}`, form: '' });
-  await h.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
-  await deliveryDone(h, meetingId);
+  const meetingId = await meetingToHold(h, { nurse: NURSE, teacher: TEACHER, caseworker: CASEWORKER }, { purpose: SECRETS[0], topics: `${SECRETS[1]}\n${SECRETS[2]}` });
   return { meetingId, status: await h.press(CASEWORKER, 'status.show', { meetingId }) };
 }
 
@@ -114,6 +103,11 @@ describe('the live timer page through the HTTP endpoint', function () {
     assert.ok(Math.abs(state.serverTime - Date.now()) < 5000, 'the server says its time');
     assert.ok(Date.parse(state.meeting.plannedEnd) - Date.parse(state.meeting.startedAt!) === 90 * 60_000, 'planned end: 90 minutes after the start');
     assertNoCase(first.text, 'the state');
+    // The page's clock (tab/clock.ts) reads the same from the stored instants as the card's (clockOf).
+    const clock = clockAt(state, state.serverTime)!;
+    assert.equal(clock.behind, state.behindMinutes);
+    assert.ok(clock.inPhase >= 0 && clock.inPhase < 60_000);
+    assert.ok(clock.toEnd > 89 * 60_000 && clock.toEnd <= 90 * 60_000);
 
     const unchanged = await get(stateUrl, { 'Accept-Language': 'sv-SE', 'If-None-Match': etag });
     assert.equal(unchanged.status, 304);

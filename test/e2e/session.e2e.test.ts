@@ -3,30 +3,15 @@ import type { Locale } from '../../bot/domain/meeting';
 import { t } from '../../bot/i18n';
 import { action, attachedCard, cardInputs, cardText } from '../support/cards';
 import { Harness, useHarness, type Person } from '../support/harness';
-import { CASEWORKER, personInputs, whenInputs, deliveryDone } from '../support/scenarios';
+import { CASEWORKER, meetingToHold } from '../support/scenarios';
 
 const NURSE: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b001', name: 'Noor Nurse', locale: 'en-GB' };
 const TEACHER: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b002', name: 'Tove Teacher', locale: 'da-DK' };
 const STRANGER: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b0ff', name: 'Someone Else', locale: 'fi-FI' };
 const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
 
-/** A sent meeting with the client Alex (in person), the grandmother Eva (by post), the nurse (chair) and the teacher in Teams. */
-async function sentMeeting(h: Harness): Promise<string> {
-  let card = await h.press(CASEWORKER, 'plan.start', { verb: 'plan.start' });
-  const meetingId = String(action(card, 'plan.when').data.meetingId);
-  card = await h.press(CASEWORKER, 'plan.when', action(card, 'plan.when').data, whenInputs({ duration: '100' }));
-  const add = async (inputs: Record<string, string>) => (card = await h.press(CASEWORKER, 'plan.who.add', action(card, 'plan.who.add').data, inputs));
-  await add(personInputs({ group: 'professional', name: NURSE.name, relation: 'school nurse', contactKind: 'teams', teamsUser: NURSE.aadObjectId, language: 'en' }));
-  await add(personInputs({ name: 'Eva', relation: 'grandmother', contactKind: 'post', contactDetail: 'Storgatan 1' }));
-  await add(personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
-  await add(personInputs({ group: 'professional', name: TEACHER.name, relation: 'teacher', contactKind: 'teams', teamsUser: TEACHER.aadObjectId, language: 'da' }));
-  const nurseId = (await h.meeting(meetingId))!.participants.find((p) => p.name === NURSE.name)!.id;
-  card = await h.press(CASEWORKER, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: nurseId, secretaryId: '', coOrganizerId: '' });
-  card = await h.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan', topics: 'Sleep\nSchool', form: '' });
-  await h.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
-  await deliveryDone(h, meetingId);
-  return meetingId;
-}
+/** A sent meeting ready to be held, with the nurse as chair. */
+const sentMeeting = (h: Harness) => meetingToHold(h, { nurse: NURSE, teacher: TEACHER });
 
 describe('meeting mode through the HTTP endpoint', () => {
   let h: Harness;

@@ -92,3 +92,29 @@ export async function sentTo(h: Harness, invitees: Person[], caseworker: Person 
   await deliveryDone(h, meetingId);
   return { meetingId, planRev: (await h.meeting(meetingId))!.planRev! };
 }
+
+/**
+ * A sent meeting ready to be held: the nurse in Teams (the chair), the grandmother Eva by post,
+ * the client Alex in person and the teacher in Teams, invited by the caseworker in that order.
+ */
+export async function meetingToHold(
+  h: Harness,
+  people: { nurse: Person; teacher: Person; caseworker?: Person },
+  why = { purpose: 'A plan', topics: 'Sleep\nSchool' },
+): Promise<string> {
+  const caseworker = people.caseworker ?? CASEWORKER;
+  let card = await h.press(caseworker, 'plan.start', { verb: 'plan.start' });
+  const meetingId = String(action(card, 'plan.when').data.meetingId);
+  card = await h.press(caseworker, 'plan.when', action(card, 'plan.when').data, whenInputs({ duration: '90' }));
+  const add = async (inputs: Record<string, string>) => (card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, inputs));
+  await add(personInputs({ group: 'professional', name: people.nurse.name, relation: 'school nurse', contactKind: 'teams', teamsUser: people.nurse.aadObjectId, language: 'en' }));
+  await add(personInputs({ name: 'Eva', relation: 'grandmother', contactKind: 'post', contactDetail: 'Storgatan 1' }));
+  await add(personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
+  await add(personInputs({ group: 'professional', name: people.teacher.name, relation: 'teacher', contactKind: 'teams', teamsUser: people.teacher.aadObjectId, language: 'da' }));
+  const nurseId = (await h.meeting(meetingId))!.participants.find((p) => p.name === people.nurse.name)!.id;
+  card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: nurseId, secretaryId: '', coOrganizerId: '' });
+  card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: why.purpose, topics: why.topics, form: '' });
+  await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+  await deliveryDone(h, meetingId);
+  return meetingId;
+}

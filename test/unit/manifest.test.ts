@@ -240,3 +240,34 @@ describe('Teams app manifest: webApplicationInfo, for installing Samråd through
     assert.ok((await validateManifest(broken)).some((e) => e.startsWith('/webApplicationInfo/id')), 'the validator checks the section');
   });
 });
+
+describe('Teams app manifest: the live timer tab in meetings', () => {
+  type Tab = { id: string; configurationUrl: string; canUpdateConfiguration: boolean; scopes: string[]; context: string[]; meetingSurfaces: string[] };
+
+  it('declares one configurable tab for the meeting side panel and stage (and the meeting\'s chat and details), configured on the bot\'s domain', async () => {
+    const { manifest } = renderManifest(ENV);
+    const tabs = manifest.configurableTabs as Tab[];
+    assert.equal(tabs.length, 1);
+    const [tab] = tabs;
+    assert.equal(tab.configurationUrl, `https://${ENV.BOT_DOMAIN}/tab/config`);
+    assert.ok((manifest.validDomains as string[]).includes(new URL(tab.configurationUrl).host), 'the tab\'s pages are on a valid domain');
+    assert.deepEqual(tab.scopes, ['groupChat'], 'a meeting is a group chat');
+    for (const context of ['meetingSidePanel', 'meetingStage']) assert.ok(tab.context.includes(context), context);
+    assert.deepEqual([...tab.meetingSurfaces].sort(), ['sidePanel', 'stage']);
+    assert.deepEqual(await validateManifest(manifest), []);
+  });
+
+  it('asks for the permission to share the tab to the meeting stage, and signs the tab on as the bot\'s own app', () => {
+    const { manifest } = renderManifest(ENV);
+    const rsc = (manifest.authorization as { permissions: { resourceSpecific: { name: string; type: string }[] } }).permissions.resourceSpecific;
+    assert.ok(rsc.some((p) => p.name === 'MeetingStage.Write.Chat' && p.type === 'Delegated'));
+    // The SSO token's audience is this resource (or the app id): what the server accepts by default (bot/config.ts).
+    assert.equal((manifest.webApplicationInfo as { resource: string }).resource, `api://${ENV.BOT_DOMAIN}/botid-${ENV.MICROSOFT_APP_ID}`);
+  });
+
+  it('refuses a tab in a context Teams does not know (the validator checks the section)', async () => {
+    const { manifest } = renderManifest(ENV);
+    const broken = { ...manifest, configurableTabs: [{ ...(manifest.configurableTabs as Tab[])[0], context: ['meetingBackstage'] }] };
+    assert.ok((await validateManifest(broken as never)).some((e) => e.startsWith('/configurableTabs/0/context')), 'context validated');
+  });
+});

@@ -1,0 +1,206 @@
+import { clockAt, fill, formatDuration } from './clock';
+import type { LiveState, LiveTexts } from './wire';
+
+/**
+ * The live timer page, in the browser: a big clock computed from the stored instants (time in
+ * the phase, time left to the planned end, ahead or behind), the phase, who speaks now and
+ * next. It polls the state every few seconds with If-None-Match (the server answers 304 while
+ * nothing changed) and never asks the server to tick. Shared by the signed link and the Teams tab.
+ */
+
+/** One poll's answer. */
+export interface Polled {
+  status: number;
+  etag?: string;
+  state?: LiveState;
+  /** The answer's Date header (ms), if any: seconds only, used to correct the clock when a 304 carries no body. */
+  date?: number;
+  /** Local clock when the request left and when the answer arrived (ms). */
+  sentAt: number;
+  receivedAt: number;
+}
+
+/** Fetches the state, sending the ETag of the one the page has. */
+export type Poll = (etag: string | undefined) => Promise<Polled>;
+
+export interface LiveOptions {
+  /** The texts' key for an answer 404 (no such meeting, or not yours) and 410 (ended). */
+  notFound: keyof LiveTexts;
+  gone: keyof LiveTexts;
+  /** Milliseconds between polls while the page is visible. */
+  pollMs?: number;
+}
+
+/** Builds an element with a class and, optionally, its text. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text = ''): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+/** Sets a node's text only when it changed (the clock redraws four times a second). */
+function put(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Shows a single message instead of the timer (loading, ended, not yours, and so on). */
+export function showMessage(root: HTMLElement, text: string): void {
+  root.replaceChildren(el('p', 'message', text));
+}
+
+/** Runs the live timer in `root` until the meeting has ended or the page may not show it. */
+export function runLive(root: HTMLElement, texts: LiveTexts, locale: string, poll: Poll, options: LiveOptions): void {
+  const pollMs = options.pollMs ?? 2500;
+  const ui = {
+    step: el('div', 'step'),
+    phase: el('h1', 'phase'),
+    inPhaseLabel: el('div', 'label', texts.inPhase),
+    inPhase: el('div', 'big', '0:00'),
+    budget: el('div', 'sub'),
+    toEndLabel: el('div', 'label', texts.left),
+    toEnd: el('div', 'big', '0:00'),
+    pace: el('div', 'sub pace'),
+    round: el('div', 'round'),
+    speakingLabel: el('div', 'label', texts.speaking),
+    speaker: el('div', 'speaker'),
+    nextLabel: el('div', 'label', texts.next),
+    next: el('div', 'next'),
+    times: el('div', 'times'),
+    notice: el('div', 'notice'),
+  };
+  ui.notice.hidden = true;
+  ui.notice.setAttribute('role', 'status');
+  const clocks = el('section', 'clocks');
+  const phaseClock = el('div', 'clock');
+  phaseClock.append(ui.inPhaseLabel, ui.inPhase, ui.budget);
+  const endClock = el('div', 'clock');
+  endClock.append(ui.toEndLabel, ui.toEnd, ui.pace);
+  clocks.append(phaseClock, endClock);
+  const speakers = el('section', 'speakers');
+  const nextBox = el('div', 'next-box');
+  nextBox.append(ui.nextLabel, ui.next);
+  speakers.append(ui.round, ui.speakingLabel, ui.speaker, nextBox);
+  const header = el('header');
+  header.append(ui.step, ui.phase);
+  const timer = el('div', 'timer');
+  timer.append(header, clocks, speakers, ui.times);
+  ui.inPhase.setAttribute('aria-live', 'off');
+  showMessage(root, texts.loading);
+
+  let state: LiveState | undefined;
+  let etag: string | undefined;
+  /** Server clock minus the local clock (ms). */
+  let offset = 0;
+  let stopped = false;
+  let failures = 0;
+  const clockTime = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
+  let timeOf = clockTime;
+
+  const stop = (text: string) => {
+    stopped = true;
+    clearInterval(ticker);
+    showMessage(root, text);
+  };
+
+  /** Everything that changes only with the state. */
+  const draw = (s: LiveState) => {
+    if (!s.started) return showMessage(root, texts.notStarted);
+    if (s.ended || !s.phase) return stop(texts.ended);
+    if (timer.parentNode !== root) root.replaceChildren(timer, ui.notice);
+    try {
+      timeOf = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: s.timeZone });
+    } catch {
+      timeOf = clockTime;
+    }
+    put(ui.step, fill(texts.phaseStep, { number: s.phase.number, count: s.phase.count }));
+    put(ui.phase, s.phase.label);
+    put(ui.budget, fill(texts.phaseBudget, { minutes: s.phase.minutes }));
+    put(ui.round, s.round ? `${s.round.label} · ${fill(texts.heard, { heard: s.round.heard, total: s.round.total })}` : texts.noRound);
+    put(ui.speaker, s.speaker ?? (s.round ? texts.roundOver : '–'));
+    ui.speakingLabel.hidden = !s.speaker;
+    put(ui.next, s.next ?? '');
+    nextBox.hidden = !s.next;
+    const startedAt = s.meeting.startedAt ? timeOf.format(new Date(s.meeting.startedAt)) : '';
+    put(ui.times, fill(texts.time, { start: startedAt, end: timeOf.format(new Date(s.meeting.plannedEnd)) }));
+  };
+
+  /** Everything that changes with the clock. */
+  const tick = () => {
+    if (!state || stopped) return;
+    const clock = clockAt(state, Date.now() + offset);
+    if (!clock) return;
+    put(ui.inPhase, formatDuration(clock.inPhase));
+    const over = clock.toEnd < 0;
+    put(ui.toEndLabel, over ? texts.over : texts.left);
+    put(ui.toEnd, formatDuration(Math.abs(clock.toEnd)));
+    ui.toEnd.classList.toggle('over', over);
+    ui.inPhase.classList.toggle('over', Date.now() + offset > Date.parse(state.phase!.plannedEnd));
+    const pace = clock.behind > 0 ? fill(texts.behind, { minutes: clock.behind }) : clock.behind < 0 ? fill(texts.ahead, { minutes: -clock.behind }) : texts.onTime;
+    put(ui.pace, pace);
+    ui.pace.classList.toggle('behind', clock.behind > 0);
+  };
+
+  const next = (ms: number) => {
+    if (!stopped) setTimeout(run, document.hidden ? Math.max(ms, 10_000) : ms);
+  };
+  const run = async () => {
+    if (stopped) return;
+    let answer: Polled;
+    try {
+      answer = await poll(etag);
+    } catch {
+      answer = { status: 0, sentAt: 0, receivedAt: 0 };
+    }
+    const midpoint = (answer.sentAt + answer.receivedAt) / 2;
+    if (answer.status === 200 && answer.state) {
+      failures = 0;
+      ui.notice.hidden = true;
+      state = answer.state;
+      etag = answer.etag;
+      offset = answer.state.serverTime - midpoint;
+      draw(state);
+      tick();
+      return next(pollMs);
+    }
+    if (answer.status === 304) {
+      failures = 0;
+      ui.notice.hidden = true;
+      // The Date header has whole seconds: taken only when the clock is off by more than that.
+      if (answer.date !== undefined && Math.abs(answer.date - midpoint - offset) > 2000) offset = answer.date + 500 - midpoint;
+      return next(pollMs);
+    }
+    if (answer.status === 404) return stop(texts[options.notFound]);
+    if (answer.status === 410) return stop(texts[options.gone]);
+    if (answer.status === 401) return stop(texts.signInFailed);
+    // No connection, or the server is busy: the clock keeps running, and the page tries again, less often.
+    failures += 1;
+    if (state) {
+      ui.notice.textContent = texts.offline;
+      ui.notice.hidden = false;
+    }
+    next(Math.min(15_000, pollMs * 2 ** Math.min(failures, 3)));
+  };
+
+  const ticker = setInterval(tick, 250);
+  void run();
+}
+
+/** A poll over fetch: the ETag as If-None-Match, nothing cached by the browser. */
+export function fetchPoll(url: string, headers: () => Promise<Record<string, string>> = async () => ({})): Poll {
+  return async (etag) => {
+    const sentAt = Date.now();
+    const res = await fetch(url, { headers: { Accept: 'application/json', ...(await headers()), ...(etag ? { 'If-None-Match': etag } : {}) }, cache: 'no-store', credentials: 'omit' });
+    const receivedAt = Date.now();
+    const date = Date.parse(res.headers.get('Date') ?? '');
+    const answer: Polled = { status: res.status, etag: res.headers.get('ETag') ?? undefined, sentAt, receivedAt, ...(Number.isNaN(date) ? {} : { date }) };
+    if (res.status === 200) answer.state = (await res.json()) as LiveState;
+    return answer;
+  };
+}
+
+/** The texts the page was served with (a JSON data block), by language. */
+export function servedTexts(): Record<string, LiveTexts> {
+  const block = document.getElementById('samrad-texts');
+  return JSON.parse(block?.textContent ?? '{}') as Record<string, LiveTexts>;
+}
