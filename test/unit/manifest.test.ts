@@ -126,13 +126,13 @@ describe('Teams app manifest', () => {
     await assert.rejects(validateManifest({ ...manifest, $schema: 'https://example.org/schema.json' }), /\$schema/);
   });
 
-  it('declares one bot for personal, group chat and team, without files, with new and help', () => {
+  it('declares one bot for personal, group chat and team, without files, with new, meetings and help', () => {
     const bots = renderManifest(ENV).manifest.bots as Bot[];
     assert.equal(bots.length, 1);
     assert.deepEqual([...bots[0].scopes].sort(), ['groupChat', 'personal', 'team']);
     assert.equal(bots[0].supportsFiles, false);
     const personal = bots[0].commandLists.find((list) => list.scopes.includes('personal'));
-    assert.deepEqual(personal?.commands.map((c) => c.title), ['new', 'help']);
+    assert.deepEqual(personal?.commands.map((c) => c.title), ['new', 'meetings', 'help']);
   });
 });
 
