@@ -123,12 +123,20 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   if (!publicBaseUrl && !local) problems.push('PUBLIC_BASE_URL is required outside local mode (the https address of the bot)');
   let linkSecret = env.LINK_SIGNING_SECRET ?? '';
   if (!linkSecret && local) linkSecret = generatedSecret();
-  if (linkSecret.length < 32) problems.push('LINK_SIGNING_SECRET must be at least 32 characters');
+  if (linkSecret.length < 32 && !isKeyVaultReference(linkSecret)) problems.push('LINK_SIGNING_SECRET must be at least 32 characters');
 
   const defaultTimeZone = env.DEFAULT_TIME_ZONE?.trim() || 'Europe/Stockholm';
   if (!isKnownZone(defaultTimeZone)) problems.push(`DEFAULT_TIME_ZONE "${defaultTimeZone}" is not an IANA time zone`);
   const defaultLocale = (env.DEFAULT_LOCALE?.trim() || 'en') as Locale;
   if (!LOCALES.includes(defaultLocale)) problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}`);
+
+  // App Service passes a Key Vault reference it could not resolve on as its own text. As the
+  // link secret it would pass the length check, and links would be signed with a guessable key.
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && isKeyVaultReference(value)) {
+      problems.push(`${key} is still a Key Vault reference: App Service could not resolve it (check the app's Key Vault reference identity, its Key Vault Secrets User role and that the secret exists)`);
+    }
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -155,6 +163,11 @@ function isUrl(value: string, protocols: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** A value that is still an App Service Key Vault reference, `@Microsoft.KeyVault(...)`, in any spelling. */
+function isKeyVaultReference(value: string): boolean {
+  return /^\s*@Microsoft\.KeyVault\s*\(/i.test(value);
 }
 
 /** A comma-separated setting as its trimmed, non-empty parts. */

@@ -49,8 +49,8 @@ const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/;
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 /**
- * `jose` is an ES module. Loaded with `import()` (which TypeScript's CommonJS output would turn
- * into `require`), so that it loads on every Node 20: `require` of an ES module needs 20.19.
+ * `jose` is an ES module. Loaded with a real `import()`, which TypeScript's CommonJS output would
+ * otherwise turn into `require` (and its type checking refuse for an ES module).
  */
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<typeof Jose>;
 let joseModule: Promise<typeof Jose> | undefined;

@@ -207,3 +207,40 @@ describe('parseConfig: installing Samråd through Microsoft Graph (bot/config.ts
     assert.equal(names(msi, 'MICROSOFT_APP_TENANT_ID').length, 1, msi.join('\n'));
   });
 });
+
+describe('parseConfig: unresolved Key Vault references (bot/config.ts)', () => {
+  // What App Service passes on when it cannot resolve a reference: the reference's own text.
+  const REFERENCE = '@Microsoft.KeyVault(VaultName=kv-samrad;SecretName=link-signing-secret)';
+
+  it('refuses a link secret that is still a Key Vault reference, naming it once, though it is longer than 32 characters', () => {
+    assert.ok(REFERENCE.length >= 32);
+    const problems = problemsFor(production({ LINK_SIGNING_SECRET: REFERENCE }));
+    assert.equal(names(problems, 'LINK_SIGNING_SECRET').length, 1, problems.join('\n'));
+    assert.match(names(problems, 'LINK_SIGNING_SECRET')[0], /^LINK_SIGNING_SECRET is still a Key Vault reference/);
+    assert.ok(!problems.join('\n').includes('VaultName'), 'the reference itself is not repeated');
+  });
+
+  it('refuses a reference under any key, in any mode and any spelling, naming each key', () => {
+    const env = {
+      ...production({ MICROSOFT_APP_PASSWORD: ' @microsoft.keyvault(SecretUri=https://kv-samrad.vault.azure.net/secrets/app-password/)' }),
+      COSMOS_KEY: '@Microsoft.KeyVault (VaultName=kv-samrad;SecretName=cosmos-key)',
+      SOMETHING_ELSE: '@MICROSOFT.KEYVAULT(VaultName=x;SecretName=y)',
+    };
+    const problems = problemsFor(env);
+    for (const key of ['MICROSOFT_APP_PASSWORD', 'COSMOS_KEY', 'SOMETHING_ELSE']) {
+      assert.equal(names(problems, `${key} is still a Key Vault reference`).length, 1, `${key} in:\n${problems.join('\n')}`);
+    }
+    assert.equal(problems.length, 3, problems.join('\n'));
+    const local = problemsFor({ SAMRAD_LOCAL: 'true', LINK_SIGNING_SECRET: REFERENCE });
+    assert.deepEqual(local.map((p) => p.split(' ')[0]), ['LINK_SIGNING_SECRET']);
+  });
+
+  it('accepts values that only mention Key Vault, and resolved secrets', () => {
+    const config = parseConfig(
+      production({ LINK_SIGNING_SECRET: 'x'.repeat(8) + '@Microsoft.KeyVault(' + 'y'.repeat(24), DEFAULT_TIME_ZONE: 'Europe/Oslo' }),
+      generate,
+    );
+    assert.equal(config.linkSecret.length, 52);
+    assert.doesNotThrow(() => parseConfig(production({ NOTE: 'see Microsoft.KeyVault docs' }), generate));
+  });
+});

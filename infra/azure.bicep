@@ -1,18 +1,38 @@
-// Samråd on Azure: a Node 20 web app that is the bot's endpoint, signed in everywhere with one
-// user-assigned managed identity (Azure Bot, Cosmos DB, Key Vault); no passwords or keys.
-// Deploy into an existing resource group: see README.md beside this file.
+// Samråd on Azure: a Node 24 web app that is the bot's endpoint, signed in everywhere with one
+// user-assigned managed identity (Azure Bot, Cosmos DB, Key Vault); no passwords or keys; data in
+// the EU. The Microsoft 365 Agents Toolkit deploys it (m365agents.yml: arm/deploy with
+// azure.parameters.json), or az deployment group create by hand: see README.md beside this file.
 
 targetScope = 'resourceGroup'
 
-@description('Region for every resource except the Azure Bot, which is global.')
-param location string = resourceGroup().location
+@description('Region of every resource but the Azure Bot. EU regions only (README.md beside this file names them): the data stays in the EU.')
+@allowed([
+  'swedencentral'
+  'northeurope'
+  'westeurope'
+  'germanywestcentral'
+  'francecentral'
+])
+param location string = 'swedencentral'
 
-@description('Base name: the web app is <appName>.azurewebsites.net. Lower-case letters, digits and hyphens.')
+@description('Base name: the web app, the Azure Bot and the names of the other resources. Lower-case letters, digits and hyphens.')
 @minLength(3)
 @maxLength(37)
 param appName string = 'samrad-${uniqueString(resourceGroup().id)}'
 
-@description('App Service plan size (Linux). B1 is enough for a pilot; it keeps the app always on.')
+@description('App Service plan size (Linux). Only sizes that can keep the app always on (the jobs run in it); B1 is enough for a pilot.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'S3'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+  'P3v3'
+])
 param appServiceSku string = 'B1'
 
 @description('Azure Bot pricing tier. Teams is a standard channel, free on F0 too.')
@@ -22,21 +42,33 @@ param appServiceSku string = 'B1'
 ])
 param botSku string = 'F0'
 
-@description('Secret that signs links to letters and calendar files, at least 32 characters. Needed on the first deployment; leave empty later to keep the stored one.')
+@description('Secret that signs links to letters, calendar files and the live timer, at least 32 characters. Needed on the first deployment; empty keeps the stored one, a new one invalidates the links already sent.')
 @secure()
 param linkSigningSecret string = ''
 
 @description('Time zone used when Teams sends none (IANA name).')
 param defaultTimeZone string = 'Europe/Stockholm'
 
+// Every region allowed above is in the EU. There the Azure Bot is a regional bot in the Bot
+// Service's EU region (westeurope), which keeps what passes through it in the EU; a region
+// added above outside the EU would get a global bot.
+var euRegions = [
+  'swedencentral'
+  'northeurope'
+  'westeurope'
+  'germanywestcentral'
+  'francecentral'
+]
+var botLocation = contains(euRegions, location) ? 'westeurope' : 'global'
+
 var baseName = toLower(appName)
-var hostName = '${baseName}.azurewebsites.net'
-var publicBaseUrl = 'https://${hostName}'
+// The host name App Service gave the app (not built from its name: new apps may get a
+// <name>-<hash>.<region>.azurewebsites.net host).
+var publicBaseUrl = 'https://${web.properties.defaultHostName}'
 var databaseName = 'samrad'
 var secretName = 'link-signing-secret'
-// Built-in role ids: Cosmos DB Built-in Data Contributor (data plane) and Key Vault Secrets User.
+// Built-in role id: Cosmos DB Built-in Data Contributor (data plane).
 var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'
-var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${baseName}-id'
@@ -47,7 +79,7 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   name: baseName
-  location: 'global'
+  location: botLocation
   kind: 'azurebot'
   sku: {
     name: botSku
@@ -65,7 +97,7 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
 resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   parent: bot
   name: 'MsTeamsChannel'
-  location: 'global'
+  location: botLocation
   properties: {
     channelName: 'MsTeamsChannel'
     properties: {
@@ -143,6 +175,8 @@ resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
   }
 ]
 
+// On the first deployment this assignment can fail once, while Entra ID has not yet replicated
+// the identity created a moment before ("principal ... does not exist"): deploy again.
 resource cosmosRole 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
   parent: cosmos
   name: guid(cosmos.id, identity.id, cosmosDataContributor)
@@ -155,40 +189,21 @@ resource cosmosRole 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@20
 
 // --- Key Vault for the link-signing secret ----------------------------------
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: 'kv-${uniqueString(resourceGroup().id, baseName)}'
-  location: location
-  properties: {
-    tenantId: tenant().tenantId
-    sku: {
-      family: 'A'
-      name: 'standard'
-    }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    softDeleteRetentionInDays: 7
+// Purge protection keeps a deleted vault, and its name, for 90 days. The name comes from the
+// identity's principal id, which is new whenever the resource group is created anew, so a vault
+// left soft-deleted by an earlier group of the same name is never in the way.
+module vault 'keyvault.bicep' = {
+  name: 'samrad-keyvault'
+  params: {
+    name: 'kv-${uniqueString(resourceGroup().id, identity.properties.principalId)}'
+    location: location
+    readerPrincipalId: identity.properties.principalId
+    secretName: secretName
+    secretValue: linkSigningSecret
   }
 }
 
-resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(linkSigningSecret)) {
-  parent: vault
-  name: secretName
-  properties: {
-    value: linkSigningSecret
-  }
-}
-
-resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: vault
-  name: guid(vault.id, identity.id, keyVaultSecretsUser)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// --- App Service (Linux, Node 20) -------------------------------------------
+// --- App Service (Linux, Node 24) -------------------------------------------
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${baseName}-plan'
@@ -217,7 +232,7 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|24-lts'
       appCommandLine: 'npm start'
       alwaysOn: true
       http20Enabled: true
@@ -225,59 +240,37 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/healthz'
-      appSettings: [
-        {
-          name: 'MICROSOFT_APP_ID'
-          value: identity.properties.clientId
-        }
-        {
-          name: 'MICROSOFT_APP_TYPE'
-          value: 'UserAssignedMSI'
-        }
-        {
-          name: 'MICROSOFT_APP_TENANT_ID'
-          value: tenant().tenantId
-        }
-        {
-          name: 'AZURE_CLIENT_ID'
-          value: identity.properties.clientId
-        }
-        {
-          name: 'COSMOS_ENDPOINT'
-          value: cosmos.properties.documentEndpoint
-        }
-        {
-          name: 'COSMOS_DATABASE'
-          value: databaseName
-        }
-        {
-          name: 'PUBLIC_BASE_URL'
-          value: publicBaseUrl
-        }
-        {
-          name: 'LINK_SIGNING_SECRET'
-          value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretName})'
-        }
-        {
-          name: 'DEFAULT_TIME_ZONE'
-          value: defaultTimeZone
-        }
-        {
-          name: 'SAMRAD_LOCAL'
-          value: 'false'
-        }
-      ]
     }
   }
+}
+
+// The settings of their own, as they need the app's host name. A deployment sets exactly these.
+resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
+  parent: web
+  name: 'appsettings'
+  properties: {
+    MICROSOFT_APP_ID: identity.properties.clientId
+    MICROSOFT_APP_TYPE: 'UserAssignedMSI'
+    MICROSOFT_APP_TENANT_ID: tenant().tenantId
+    AZURE_CLIENT_ID: identity.properties.clientId
+    COSMOS_ENDPOINT: cosmos.properties.documentEndpoint
+    COSMOS_DATABASE: databaseName
+    PUBLIC_BASE_URL: publicBaseUrl
+    // Samråd refuses to start while App Service cannot resolve this reference.
+    LINK_SIGNING_SECRET: '@Microsoft.KeyVault(VaultName=${vault.outputs.name};SecretName=${secretName})'
+    DEFAULT_TIME_ZONE: defaultTimeZone
+    SAMRAD_LOCAL: 'false'
+    // The package is built before it is deployed (npm run stage): no build on App Service.
+    SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
+  }
   dependsOn: [
-    secret
-    vaultRole
     cosmosRole
     containers
   ]
 }
 
-// No FTP and no publishing passwords: deploy with an Entra ID sign-in (az webapp deploy).
+// No FTP and no publishing passwords: deploy with an Entra ID sign-in (the toolkit's zipDeploy,
+// or az webapp deploy from Azure CLI 2.48.1 on).
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
   parent: web
   name: 'ftp'
@@ -294,14 +287,24 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-@description('The bot\'s app id (the managed identity\'s client id): MICROSOFT_APP_ID for the app package.')
+// The toolkit writes each output to env/.env.<environment> under its name (upper case); the
+// manifest and m365agents.yml read them from there.
+
+@description('The bot\'s app id: the managed identity\'s client id.')
 output MICROSOFT_APP_ID string = identity.properties.clientId
 
-@description('BOT_DOMAIN for the app package.')
-output BOT_DOMAIN string = hostName
+@description('The tenant of the bot\'s identity.')
+output MICROSOFT_APP_TENANT_ID string = tenant().tenantId
 
-@description('PUBLIC_BASE_URL for the app package.')
+@description('The bot\'s domain: the host name App Service gave the web app.')
+output BOT_DOMAIN string = web.properties.defaultHostName
+
+@description('The https address of the web app.')
 output PUBLIC_BASE_URL string = publicBaseUrl
 
-output webAppName string = web.name
-output cosmosEndpoint string = cosmos.properties.documentEndpoint
+@description('The web app\'s resource id, where the code is deployed.')
+output AZURE_APP_SERVICE_RESOURCE_ID string = web.id
+
+output WEB_APP_NAME string = web.name
+output COSMOS_ENDPOINT string = cosmos.properties.documentEndpoint
+output KEY_VAULT_NAME string = vault.outputs.name
