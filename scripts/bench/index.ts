@@ -3,7 +3,7 @@
  *
  * Starts, each in its own process: a bare botbuilder echo bot (echo-bot.ts, the framework's
  * ceiling), a local Bot Framework connector that can hold a bot to Teams' rate limits
- * (connector.ts), and Samråd in local mode, built once with `npm run build` (into
+ * (connector.ts), and Samråd in local mode, built once with tsconfig.build.json, as `npm run build` builds it (into
  * node_modules/.cache, never dist/) and run with node; when the build fails it runs through
  * tsx and says so. Samråd runs once on its embedded store and once on a store in a separate
  * process (scripts/store.ts); every figure gets a fresh Samråd and a fresh store. The load is
@@ -168,15 +168,20 @@ interface SamradRun {
 
 class StoreMissing extends Error {}
 
-/** Builds Samråd with its own build script into a private folder; falls back to tsx when the build fails. */
+/**
+ * Builds Samråd's server as `npm run build` does (its tsconfig.build.json) into a private folder;
+ * falls back to tsx when the build fails. The tab page is left out: the server bundles it on
+ * first request where no build exists, and no figure requests it.
+ */
 function buildSamrad(root: string): Context['samrad'] {
   const outDir = join(root, 'node_modules', '.cache', 'samrad-bench', `build-${createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 8)}`);
   rmSync(outDir, { recursive: true, force: true });
   const started = Date.now();
-  const build = spawnSync('npm', ['run', 'build', '--', '--outDir', outDir], { cwd: root, encoding: 'utf8' });
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root, encoding: 'utf8' });
   const entry = join(outDir, 'bot', 'index.js');
   if (build.status === 0 && existsSync(entry)) {
-    return { script: entry, nodeArgs: [], how: `built with \`npm run build\` in ${((Date.now() - started) / 1000).toFixed(1)} s, run with node` };
+    return { script: entry, nodeArgs: [], how: `built with tsconfig.build.json in ${((Date.now() - started) / 1000).toFixed(1)} s, run with node` };
   }
   const errors = `${build.stdout}\n${build.stderr}`.split('\n').filter((l) => /error/i.test(l));
   progress(`npm run build failed (${errors.length} error lines, first: ${errors[0]?.trim() ?? build.error?.message ?? 'none'}); running Samråd through tsx`);
