@@ -25,7 +25,7 @@ import type { AddressInfo } from 'node:net';
 type Mode = 'off' | 'observe' | 'enforce';
 
 /** One activity the bot posted or updated, as much of it as the bench reads. */
-interface Capture {
+export interface Capture {
   seq: number;
   /** Date.now() when the connector received it. */
   at: number;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import type { Capture } from './connector';
 import { http, type HttpAnswer } from './load';
 
 /** Someone in Teams, in their 1:1 chat with the bot. */
@@ -132,16 +133,7 @@ export function action(card: unknown, verb: string, where: Record<string, string
 }
 
 /** What the bench connector captured of one activity the bot posted or updated. */
-export interface Captured {
-  seq: number;
-  at: number;
-  method: string;
-  conversationId: string;
-  activityId: string;
-  text?: string;
-  cardText?: string;
-  actions?: { verb: string; data: Record<string, unknown> }[];
-}
+export type Captured = Capture;
 
 /** The connector's counters (see connector.ts). */
 export interface ConnectorStats {
