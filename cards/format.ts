@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Locale, Meeting, Participant, Place, When } from '../bot/domain/meeting';
 import { speakerOrder } from '../bot/domain/planning';
@@ -21,7 +22,7 @@ export function formatWhen(when: When, reader: Reader): string {
   const end = start.plus({ minutes: when.durationMinutes });
   const date = start.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const range = t(reader.locale, 'format.timeRange', { date, start: start.toFormat('HH:mm'), end: end.toFormat('HH:mm') });
-  return reader.timeZone && reader.timeZone !== when.timeZone ? `${range} (${when.timeZone})` : range;
+  return reader.timeZone && reader.timeZone !== when.timeZone ? `${range} (${zoneLabel(when.timeZone, reader.locale, start)})` : range;
 }
 
 /** A date and time of an event such as a consent, in the reader's zone. */
@@ -82,4 +83,39 @@ export function clientName(meeting: Meeting, locale: Locale): string {
 /** Keeps names and topics from being read as markdown (emphasis, links, lists) by the card renderer. */
 export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_[\]`])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)\s/gm, '$1\\$2 ');
+}
+
+/**
+ * The id of an input whose choices change (people, topics): the name and a short digest of the
+ * choices, so a client that keeps input values by id when a card is replaced (the Playground
+ * does) never carries an old value into a card with other choices. The parsers read the value
+ * by the name (`inputField` in bot/services/action-data.ts).
+ */
+export function choiceId(name: string, choices: readonly { title: string; value: string }[]): string {
+  const digest = createHash('sha256').update(JSON.stringify(choices.map((c) => [c.value, c.title]))).digest('hex').slice(0, 8);
+  return `${name}_${digest}`;
+}
+
+/** The Nordic time zones by the name people use for them ("svensk tid"), keyed as the catalogs name them. */
+const NAMED_ZONES: Record<string, 'se' | 'dk' | 'fi' | 'no'> = {
+  'Europe/Stockholm': 'se',
+  'Europe/Copenhagen': 'dk',
+  'Europe/Helsinki': 'fi',
+  'Europe/Oslo': 'no',
+};
+
+/**
+ * A time zone as a person says it, in their language: "svensk tid", "dansk tid", "Suomen aikaa"
+ * for the Nordic zones, otherwise the zone's generic name from the language's own data (such as
+ * "centraleuropeisk tid"), never an IANA name.
+ */
+export function zoneLabel(zone: string, locale: Locale, at: DateTime = DateTime.utc()): string {
+  const named = NAMED_ZONES[zone];
+  if (named) return t(locale, `zone.${named}`);
+  try {
+    const parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(at.toJSDate());
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  } catch {
+    return zone;
+  }
 }

@@ -61,6 +61,8 @@ export interface StatusData extends CardBase {
   canRun: boolean;
   /** People a change removed who are not in Teams: the caseworker tells them. */
   removed: { text: string }[];
+  /** Who sees this card (channel ids): Teams asks for it afresh when they look at it (`refresh`). */
+  viewers: string[];
 }
 
 /** The data of the card with every invitee's comment. */
@@ -141,7 +143,7 @@ export function noLongerInvitedCard(reader: Reader): AdaptiveCard {
 }
 
 /** The caseworker's view of the sent invitations: who answered what, and who needs a letter. */
-export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks, notices: Notice[] = []): AdaptiveCard {
+export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks, viewers: string[] = [], notices: Notice[] = []): AdaptiveCard {
   const { locale } = reader;
   const meeting = view.plan;
   const counts = tally(view);
@@ -198,6 +200,7 @@ export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks
     removed: (meeting.removed ?? [])
       .filter((r) => r.participant.contact.kind !== 'teams')
       .map((r) => ({ text: escapeMarkdown(t(locale, 'status.removedPerson', { name: personLabel(r.participant, locale) })) })),
+    viewers,
   });
 }
 

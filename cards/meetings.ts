@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { MeetingRef } from '../bot/domain/meeting-ref';
+import { listState, type MeetingRef } from '../bot/domain/meeting-ref';
 import { t } from '../bot/i18n';
 import { escapeMarkdown, formatPlace, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
@@ -36,6 +36,9 @@ function line(ref: MeetingRef, reader: Reader): MeetingLine {
   const details = [ref.client ? t(locale, 'meetings.with', { client: escapeMarkdown(ref.client) }) : '', ref.place ? escapeMarkdown(formatPlace(ref.place, locale)) : '', ref.role === 'coOrganizer' ? t(locale, 'meetings.coOrganizer') : '']
     .filter(Boolean)
     .join(' · ');
-  if (ref.status === 'cancelled') return { meetingId: ref.meetingId, when, details, answers: t(locale, 'meetings.cancelled'), color: 'Attention' };
-  return { meetingId: ref.meetingId, when, details, answers: t(locale, 'status.answers', ref.counts), color: 'Default' };
+  const state = listState(ref);
+  if (state === 'cancelled') return { meetingId: ref.meetingId, when, details, answers: t(locale, 'meetings.cancelled'), color: 'Attention' };
+  // Each meeting says where it stands: planned (with the answers so far), running or ended.
+  const answers = state === 'planned' ? `${t(locale, 'meetings.planned')} · ${t(locale, 'status.answers', ref.counts)}` : t(locale, `meetings.${state}`);
+  return { meetingId: ref.meetingId, when, details, answers, color: state === 'running' ? 'Accent' : 'Default' };
 }

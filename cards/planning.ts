@@ -3,7 +3,7 @@ import type { ChangeKind, Meeting } from '../bot/domain/meeting';
 import { coOrganizerCandidates, missingForSending, speakerOrder, warnings } from '../bot/domain/planning';
 import { wallClock } from '../bot/domain/time';
 import { problemText, t } from '../bot/i18n';
-import { formatInstant, meetingFacts, peopleText, personLabel, topicsText, type Fact, type Reader } from './format';
+import { choiceId, formatInstant, meetingFacts, zoneLabel, peopleText, personLabel, topicsText, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
 import welcomeTemplate from './templates/welcome.json';
 import whenTemplate from './templates/plan-when.json';
@@ -33,6 +33,8 @@ export interface WhenData extends StepData {
   placeKind: string;
   placeDetails: string;
   canSummarize: boolean;
+  /** Show the toggle that confirms a time outside the usual day. */
+  confirmTime: boolean;
 }
 
 /** The data of the "Who?" card. */
@@ -44,8 +46,12 @@ export interface WhoData extends StepData {
   chairId: string;
   secretaryId: string;
   roleChoices: { title: string; value: string }[];
+  /** Ids of the role inputs: they change with the people to choose from (see `choiceId`). */
+  chairInputId: string;
+  secretaryInputId: string;
   coOrganizerId: string;
   coOrganizerChoices: { title: string; value: string }[];
+  coOrganizerInputId: string;
   nextTitle: string;
 }
 
@@ -80,16 +86,18 @@ export function welcomeCard(reader: Reader, draftId: string | undefined, notices
   return render<WelcomeData>(welcomeTemplate, { ...base(reader.locale, notices), hasDraft: !!draftId, draftId: draftId ?? '' });
 }
 
-/** Whether the planning cards prepare a change of a sent meeting, and what it changes so far. */
+/** Whether the planning cards prepare a change of a sent meeting, and what it changes so far; what a refusal asks to confirm. */
 export interface PlanningMode {
   changes?: ChangeKind[];
+  /** The "When?" card asks the caseworker to confirm a time outside the usual day. */
+  confirmTime?: boolean;
 }
 
 /** The card for the step the draft (or the change being prepared) is at. */
 export function planningCard(meeting: Meeting, reader: Reader, now: DateTime, notices: Notice[] = [], mode: PlanningMode = {}): AdaptiveCard {
   switch (meeting.step) {
     case 'when':
-      return whenCard(meeting, reader, now, notices);
+      return whenCard(meeting, reader, now, notices, !!mode.confirmTime);
     case 'who':
       return whoCard(meeting, reader, notices);
     case 'why':
@@ -108,14 +116,15 @@ function step(meeting: Meeting, reader: Reader, notices: Notice[], number: numbe
   };
 }
 
-function whenCard(meeting: Meeting, reader: Reader, now: DateTime, notices: Notice[]): AdaptiveCard {
+function whenCard(meeting: Meeting, reader: Reader, now: DateTime, notices: Notice[], confirmTime: boolean): AdaptiveCard {
   const zone = meeting.when?.timeZone ?? reader.timeZone ?? 'UTC';
   const current = meeting.when ? wallClock(meeting.when.start, zone) : { date: '', time: '' };
   return render<WhenData>(whenTemplate, {
     ...step(meeting, reader, notices, 1),
     date: current.date,
     time: current.time,
-    timeLabel: t(reader.locale, 'when.time', { zone }),
+    timeLabel: t(reader.locale, 'when.time', { zone: zoneLabel(zone, reader.locale, now) }),
+    confirmTime,
     minDate: now.setZone(zone).toFormat('yyyy-MM-dd'),
     duration: meeting.when?.durationMinutes ?? 90,
     placeKind: meeting.place?.kind ?? 'room',
@@ -134,6 +143,8 @@ function whoCard(meeting: Meeting, reader: Reader, notices: Notice[]): AdaptiveC
     }))
     .filter((g) => g.people.length > 0);
   const hasClient = meeting.participants.some((p) => p.group === 'client');
+  const roleChoices = ordered.map((p) => ({ title: personLabel(p, locale), value: p.id }));
+  const coOrganizerChoices = coOrganizerCandidates(meeting).map((p) => ({ title: personLabel(p, locale), value: p.id }));
   return render<WhoData>(whoTemplate, {
     ...step(meeting, reader, notices, 2),
     groups,
@@ -142,9 +153,12 @@ function whoCard(meeting: Meeting, reader: Reader, notices: Notice[]): AdaptiveC
     consent: meeting.consent ? 'true' : 'false',
     chairId: meeting.chairId ?? '',
     secretaryId: meeting.secretaryId ?? '',
-    roleChoices: ordered.map((p) => ({ title: personLabel(p, locale), value: p.id })),
+    roleChoices,
+    chairInputId: choiceId('chairId', roleChoices),
+    secretaryInputId: choiceId('secretaryId', roleChoices),
     coOrganizerId: meeting.coOrganizerId ?? '',
-    coOrganizerChoices: coOrganizerCandidates(meeting).map((p) => ({ title: personLabel(p, locale), value: p.id })),
+    coOrganizerChoices,
+    coOrganizerInputId: choiceId('coOrganizerId', coOrganizerChoices),
     nextTitle: meeting.why ? t(locale, 'steps.summary') : t(locale, 'steps.why'),
   });
 }

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import type { Meeting } from '../bot/domain/meeting';
 import { speakerOrder } from '../bot/domain/planning';
-import { clockOf, currentSpeaker, PHASES, promptsFor, ROUNDS, type Session } from '../bot/domain/session';
+import { absences, clockOf, currentSpeaker, PHASES, promptsFor, ROUNDS, UNDO_END_MINUTES, type Session } from '../bot/domain/session';
 import { t } from '../bot/i18n';
-import { escapeMarkdown, personLabel, type Fact, type Reader } from './format';
+import { choiceId, escapeMarkdown, formatWhen, personLabel, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
 import pickTemplate from './templates/meeting-pick.json';
 import sessionTemplate from './templates/meeting-mode.json';
@@ -17,11 +17,19 @@ interface Choice {
 export interface SessionData extends CardBase {
   meetingId: string;
   rev: number;
+  state: Session['state'];
+  ready: boolean;
+  running: boolean;
   ended: boolean;
+  /** This reader may change the meeting (chair, secretary, caseworker); everyone else sees it read-only. */
+  controls: boolean;
   title: string;
   timeText: string;
   paceText: string;
   paceColor: 'Good' | 'Warning' | 'Attention' | 'Default';
+  readyText: string;
+  /** Starting now is far from the planned time: the question, and the confirming button. */
+  confirmText: string;
   prompts: { text: string }[];
   hasRound: boolean;
   roundTitle: string;
@@ -31,6 +39,7 @@ export interface SessionData extends CardBase {
   heardText: string;
   waitingText: string;
   movers: Choice[];
+  moversId: string;
   firstMover: string;
   rounds: { title: string; kind: string }[];
   phases: { text: string; weight: 'Bolder' | 'Default'; color: 'Accent' | 'Default' }[];
@@ -38,30 +47,62 @@ export interface SessionData extends CardBase {
   nextPhaseTitle: string;
   budgets: { phase: string; label: string; minutes: number }[];
   agenda: { text: string; covered: boolean }[];
+  hasAgenda: boolean;
   topics: Choice[];
+  coveredId: string;
   /** The topics shortened, for picking one to move or drop. */
   topicNames: Choice[];
+  topicId: string;
   firstTopic: string;
   coveredValue: string;
   people: Choice[];
+  presentId: string;
   /** Names only, shortened: the choices of chair and secretary. */
   names: Choice[];
+  chairInputId: string;
+  secretaryInputId: string;
   presentValue: string;
-  leftEarly: { text: string }[];
+  absent: { text: string }[];
+  hasPresence: boolean;
   chairId: string;
   secretaryId: string;
   neutralChair: string;
   roleFacts: Fact[];
+  hasRoles: boolean;
   liveUrl: string;
+  undoEnd: boolean;
+  undoText: string;
+  /** Who sees this card (channel ids): Teams asks for each one's own view (`refresh`). */
+  viewers: string[];
 }
 
+/** How the meeting-mode card is drawn for one reader. */
+export interface SessionView {
+  /** The signed link to the live timer for a big screen, or ''. */
+  liveUrl: string;
+  /** The reader may change the meeting: the card has its controls. */
+  controls: boolean;
+  /** The end can still be undone (and the reader may). */
+  undoEnd: boolean;
+  /** The channel ids of the people who see this card, for its refresh (at most 60). */
+  viewers: string[];
+  /** Starting now is more than half an hour from the planned start: ask first. */
+  confirmStart?: 'early' | 'late';
+}
+
+/** At most this many people are named in a card's refresh (Teams' limit). */
+const MAX_REFRESH_USERS = 60;
+
 /**
- * The meeting-mode card, in the reader's language: the chair's prompts, the speaker order with
- * the current speaker, the phases with their times, the agenda, who is here, chair and
- * secretary. It shows times, never a ticking clock (it changes only when someone presses a
- * button); the live timer is on the tab page (`liveUrl`).
+ * The meeting-mode card, in the reader's language: before the start, what can be prepared and
+ * the button to start; while it runs, the chair's prompts, the speaker order with the current
+ * speaker, the phases with their times, the agenda, who is here, chair and secretary; once
+ * ended, what it was. The controls are only on the view of those who may change the meeting.
+ * It shows times, never a ticking clock (it changes only when someone presses a button); the
+ * live timer is on the tab page (`liveUrl`). Inputs whose choices change get ids that change with
+ * them, so no client carries an old value into a new card.
  */
-export function meetingModeCard(meeting: Meeting, session: Session, reader: Reader, now: DateTime, notices: Notice[] = [], liveUrl = ''): AdaptiveCard {
+export function meetingModeCard(meeting: Meeting, session: Session, reader: Reader, now: DateTime, notices: Notice[] = [], view: SessionView = { liveUrl: '', controls: true, undoEnd: false, viewers: [] }): AdaptiveCard {
   const { locale } = reader;
   const zone = reader.timeZone ?? meeting.when?.timeZone ?? 'UTC';
   const time = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('HH:mm');
@@ -73,14 +114,22 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
   // Where a name repeats in a list of choices it is shortened, so forty people and forty topics fit one card.
   const name = (id: string) => short(byId.get(id)?.name ?? '', 40);
   const clock = clockOf(session, now);
-  const ended = session.state === 'ended';
-  const round = session.round;
-  const speaker = currentSpeaker(session);
+  const { state } = session;
+  const ready = state === 'ready';
+  const running = state === 'running';
+  const ended = state === 'ended';
+  const controls = view.controls && !ended;
+  const round = running ? session.round : undefined;
+  const speaker = round ? currentSpeaker(session) : undefined;
   const waiting = round ? round.order.slice(round.current + 1) : [];
   const phaseIndex = PHASES.indexOf(session.phase);
   const nextPhase = PHASES[phaseIndex + 1];
   const ordered = speakerOrder(meeting.participants);
   const people = ordered.map((p) => ({ title: personLabel(p, locale), value: p.id }));
+  const names = ordered.map((p) => ({ title: name(p.id), value: p.id }));
+  const movers = waiting.map((id) => ({ title: name(id), value: id }));
+  const topics = session.agenda.map((topic) => ({ title: topic.text, value: topic.id }));
+  const topicNames = session.agenda.map((topic) => ({ title: short(topic.text, 50), value: topic.id }));
   const chair = session.chairId ? byId.get(session.chairId) : undefined;
   const pace =
     clock.behindMinutes > 0
@@ -88,18 +137,40 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
       : clock.behindMinutes < 0
         ? { text: t(locale, 'session.ahead', { minutes: -clock.behindMinutes }), color: 'Good' as const }
         : { text: t(locale, 'session.onTime'), color: 'Good' as const };
+  const planned = meeting.when ? formatWhen(meeting.when, reader) : '';
+  const absent = absences(session)
+    .map((a) => ({ a, p: byId.get(a.participantId) }))
+    .filter(({ p }) => p)
+    .sort((x, y) => ordered.indexOf(x.p!) - ordered.indexOf(y.p!))
+    .map(({ a, p }) => ({
+      text: a.leftAt
+        ? t(locale, 'session.left', { name: escapeMarkdown(personLabel(p!, locale)), time: time(a.leftAt) })
+        : t(locale, 'session.didNotCome', { name: escapeMarkdown(personLabel(p!, locale)) }),
+    }));
+  const roleFacts = [
+    ...(session.chairId ? [{ title: t(locale, 'field.chair'), value: label(session.chairId) }] : []),
+    ...(session.secretaryId ? [{ title: t(locale, 'field.secretary'), value: label(session.secretaryId) }] : []),
+  ];
   return render<SessionData>(sessionTemplate, {
     ...base(locale, notices),
     meetingId: meeting.id,
     rev: session.rev,
+    state,
+    ready,
+    running,
     ended,
-    title: t(locale, ended ? 'session.endedTitle' : 'session.title'),
-    timeText: [t(locale, 'session.time', { start: time(clock.startedAt), end: time(clock.plannedEnd) }), ended && session.endedAt ? t(locale, 'session.endedAt', { time: time(session.endedAt) }) : '']
-      .filter(Boolean)
-      .join(' · '),
-    paceText: ended ? '' : pace.text,
-    paceColor: ended ? 'Default' : pace.color,
-    prompts: ended ? [] : promptsFor(session, now).map((prompt) => ({ text: t(locale, `session.prompt.${prompt}`) })),
+    controls,
+    title: t(locale, ready ? 'session.readyTitle' : ended ? 'session.endedTitle' : 'session.title'),
+    timeText: ready
+      ? t(locale, 'session.planned', { when: planned })
+      : [t(locale, 'session.time', { start: time(clock.startedAt), end: time(clock.plannedEnd) }), ended && session.endedAt ? t(locale, 'session.endedAt', { time: time(session.endedAt) }) : '']
+          .filter(Boolean)
+          .join(' · '),
+    paceText: running ? pace.text : '',
+    paceColor: running ? pace.color : 'Default',
+    readyText: ready ? t(locale, controls ? 'session.readyHint' : 'session.readyWait') : '',
+    confirmText: view.confirmStart ? t(locale, view.confirmStart === 'early' ? 'session.confirmEarly' : 'session.confirmLate', { when: planned }) : '',
+    prompts: running ? promptsFor(session, now).map((prompt) => ({ text: t(locale, `session.prompt.${prompt}`) })) : [],
     hasRound: !!round,
     roundTitle: round ? t(locale, `session.round.${round.kind}`) : '',
     roundHint: round ? t(locale, `session.roundHint.${round.kind}`) : '',
@@ -107,38 +178,45 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
     speakerText: speaker ? t(locale, 'session.speaking', { name: label(speaker) }) : t(locale, 'session.roundOver'),
     heardText: round ? t(locale, 'session.heard', { heard: round.heard.length, total: round.order.length }) : '',
     waitingText: waiting.map((id, i) => `${i + 1}. ${escapeMarkdown(name(id))}`).join('\n'),
-    movers: waiting.map((id) => ({ title: name(id), value: id })),
+    movers,
+    moversId: choiceId('speaker', movers),
     firstMover: waiting[0] ?? '',
     rounds: ROUNDS.map((kind) => ({ title: t(locale, 'session.startRound', { round: t(locale, `session.round.${kind}`) }), kind })),
     phases: PHASES.map((phase, i) => ({
-      text: `${i < phaseIndex ? '✓ ' : i === phaseIndex ? '▶ ' : ''}${t(locale, 'session.phaseLine', { phase: t(locale, `session.phase.${phase}`), minutes: session.budgets[phase] })}${
-        i === phaseIndex && !ended ? ` · ${t(locale, 'session.phaseNow', { phase: t(locale, `session.phaseShort.${phase}`), time: time(clock.phaseEnd) })}` : ''
+      text: `${!ready && i < phaseIndex ? '✓ ' : running && i === phaseIndex ? '▶ ' : ''}${t(locale, 'session.phaseLine', { phase: t(locale, `session.phase.${phase}`), minutes: session.budgets[phase] })}${
+        i === phaseIndex && running ? ` · ${t(locale, 'session.phaseNow', { phase: t(locale, `session.phaseShort.${phase}`), time: time(clock.phaseEnd) })}` : ''
       }`,
-      weight: i === phaseIndex ? 'Bolder' : 'Default',
-      color: i === phaseIndex ? 'Accent' : 'Default',
+      weight: running && i === phaseIndex ? 'Bolder' : 'Default',
+      color: running && i === phaseIndex ? 'Accent' : 'Default',
     })),
-    nextPhase: nextPhase ?? '',
-    nextPhaseTitle: nextPhase ? t(locale, 'session.nextPhase', { phase: t(locale, `session.phaseShort.${nextPhase}`) }) : '',
+    nextPhase: running && nextPhase ? nextPhase : '',
+    nextPhaseTitle: running && nextPhase ? t(locale, 'session.nextPhase', { phase: t(locale, `session.phaseShort.${nextPhase}`) }) : '',
     budgets: PHASES.map((phase) => ({ phase, label: t(locale, 'session.minutes', { phase: t(locale, `session.phaseShort.${phase}`) }), minutes: session.budgets[phase] })),
     agenda: session.agenda.map((topic) => ({ text: `${topic.covered ? '✓' : '○'} ${escapeMarkdown(topic.text)}`, covered: topic.covered })),
-    topics: session.agenda.map((topic) => ({ title: topic.text, value: topic.id })),
-    topicNames: session.agenda.map((topic) => ({ title: short(topic.text, 50), value: topic.id })),
+    hasAgenda: session.agenda.length > 0 || controls,
+    topics,
+    coveredId: choiceId('covered', topics),
+    topicNames,
+    topicId: choiceId('topicId', topicNames),
     firstTopic: session.agenda[0]?.id ?? '',
     coveredValue: session.agenda.filter((topic) => topic.covered).map((topic) => topic.id).join(','),
     people,
-    names: ordered.map((p) => ({ title: name(p.id), value: p.id })),
+    presentId: choiceId('present', people),
+    names,
+    chairInputId: choiceId('chairId', names),
+    secretaryInputId: choiceId('secretaryId', names),
     presentValue: ordered.filter((p) => session.presence[p.id]?.present).map((p) => p.id).join(','),
-    leftEarly: ordered
-      .filter((p) => !session.presence[p.id]?.present && session.presence[p.id]?.leftAt)
-      .map((p) => ({ text: t(locale, 'session.left', { name: escapeMarkdown(personLabel(p, locale)), time: time(session.presence[p.id]!.leftAt!) }) })),
+    absent,
+    hasPresence: controls || absent.length > 0,
     chairId: session.chairId ?? '',
     secretaryId: session.secretaryId ?? '',
-    neutralChair: chair?.isOrganizer ? t(locale, 'session.neutralChair') : '',
-    roleFacts: [
-      ...(session.chairId ? [{ title: t(locale, 'field.chair'), value: label(session.chairId) }] : []),
-      ...(session.secretaryId ? [{ title: t(locale, 'field.secretary'), value: label(session.secretaryId) }] : []),
-    ],
-    liveUrl,
+    neutralChair: chair?.isOrganizer && !ended ? t(locale, 'session.neutralChair') : '',
+    roleFacts,
+    hasRoles: controls || roleFacts.length > 0,
+    liveUrl: view.liveUrl,
+    undoEnd: ended && view.undoEnd,
+    undoText: ended && view.undoEnd ? t(locale, 'session.undoHint', { minutes: UNDO_END_MINUTES }) : '',
+    viewers: view.viewers.slice(0, MAX_REFRESH_USERS),
   });
 }
 
@@ -159,12 +237,16 @@ export interface PickData extends CardBase {
  * The card in a chat: an offer to show meeting mode here, or the caseworker's meetings that
  * everyone in the chat is invited to, by date and time only (nothing of the case).
  */
-export function meetingPickCard(reader: Reader, meetings: { meetingId: string; start: string; timeZone: string }[] | undefined, notices: Notice[] = []): AdaptiveCard {
+export function meetingPickCard(
+  reader: Reader,
+  meetings: { meetingId: string; start: string; timeZone: string }[] | undefined,
+  notices: Notice[] = [],
+  offer = meetings === undefined,
+): AdaptiveCard {
   const { locale } = reader;
-  const offer = meetings === undefined;
   return render<PickData>(pickTemplate, {
     ...base(locale, notices),
-    text: offer ? t(locale, 'session.offer') : meetings.length > 0 ? t(locale, 'session.pickMeeting') : t(locale, 'session.noMeetingHere'),
+    text: offer ? t(locale, 'session.offer') : meetings && meetings.length > 0 ? t(locale, 'session.pickMeeting') : meetings ? t(locale, 'session.noMeetingHere') : '',
     offer,
     meetings: (meetings ?? []).map((m) => {
       const start = DateTime.fromISO(m.start, { zone: 'utc' }).setZone(reader.timeZone ?? m.timeZone).setLocale(locale);

@@ -1,5 +1,6 @@
 import { app, authentication, pages } from '@microsoft/teams-js';
 import { languageOf } from './clock';
+import { applyLanguage, languageSwitch, rememberedLanguage, rememberLanguage, type Language } from './language';
 import { el, fetchPoll, runLive, servedTexts, showMessage } from './view';
 import type { LiveTexts, MeetingChoice } from './wire';
 
@@ -8,7 +9,9 @@ import type { LiveTexts, MeetingChoice } from './wire';
  * tabs) and the tab's configuration page. Inside Teams only: it initializes the Teams library,
  * reads the language and theme from the Teams context, and calls Samråd with the user's
  * single sign-on token (`authentication.getAuthToken`), which the server checks before it
- * shows a meeting to one of its participants.
+ * shows a meeting to one of its participants. The timer has the big-screen page's language
+ * switch: it opens in the Teams user's language, or in the one they chose for this meeting's
+ * timer in this browser, asked for with Accept-Language.
  */
 
 /** How long to wait for Teams before saying the page belongs in Teams. */
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
     return showMessage(root, texts.notInTeams);
   }
   const context = await app.getContext();
-  const locale = languageOf(context.app.locale);
+  let locale: Language = languageOf(context.app.locale);
   texts = all[locale] ?? texts;
   document.documentElement.lang = locale;
   document.title = texts.title;
@@ -43,20 +46,32 @@ async function main(): Promise<void> {
   if (document.body.dataset.mode === 'teams-config') return configure(root, texts, headers, context.page.id);
 
   const meetingId = new URLSearchParams(location.search).get('meeting') ?? context.page.id.replace(ENTITY_PREFIX, '');
+  const scope = `tab:${meetingId}`;
+  const kept = rememberedLanguage(scope);
+  if (kept && all[kept]) {
+    locale = kept;
+    texts = all[kept];
+    applyLanguage(kept, texts);
+  }
   const poll = fetchPoll(`/api/live/${encodeURIComponent(meetingId)}`, headers);
   // A token that expired in between is fetched again once; a second refusal stops the page.
-  runLive(
-    root,
-    texts,
-    locale,
-    async (etag) => {
-      const answer = await poll(etag);
-      if (answer.status !== 401) return answer;
-      token.forget();
-      return poll(etag);
-    },
-    { notFound: 'notParticipant', gone: 'ended' },
-  );
+  const polled = async (etag: string | undefined) => {
+    const answer = await poll(etag);
+    if (answer.status !== 401) return answer;
+    token.forget();
+    return poll(etag);
+  };
+  // The poll asks in `locale` (Accept-Language) whenever it goes out: switching changes it and polls at once.
+  const mark = languageSwitch((chosen) => {
+    if (chosen === locale || !all[chosen]) return;
+    locale = chosen;
+    rememberLanguage(scope, chosen);
+    applyLanguage(chosen, all[chosen]);
+    mark(chosen, all[chosen]);
+    control.switchTo(all[chosen], chosen, polled);
+  });
+  mark(locale, texts);
+  const control = runLive(root, texts, locale, polled, { notFound: 'notParticipant', gone: 'ended' });
 }
 
 /** The user's SSO token from Teams, kept until five minutes before it expires. */

@@ -44,14 +44,26 @@ function put(node: HTMLElement, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** What the page controls once it runs. */
+export interface LiveControl {
+  /**
+   * Shows the page in another language at once (its own texts now, the state's labels with the
+   * next answer, asked for at once through `poll`, which asks for the state in that language).
+   */
+  switchTo(texts: LiveTexts, locale: string, poll: Poll): void;
+}
+
 /** Shows a single message instead of the timer (loading, ended, not yours, and so on). */
 export function showMessage(root: HTMLElement, text: string): void {
   root.replaceChildren(el('p', 'message', text));
 }
 
 /** Runs the live timer in `root` until the meeting has ended or the page may not show it. */
-export function runLive(root: HTMLElement, texts: LiveTexts, locale: string, poll: Poll, options: LiveOptions): void {
+export function runLive(root: HTMLElement, initialTexts: LiveTexts, initialLocale: string, initialPoll: Poll, options: LiveOptions): LiveControl {
   const pollMs = options.pollMs ?? 2500;
+  let texts = initialTexts;
+  let locale = initialLocale;
+  let poll = initialPoll;
   const ui = {
     step: el('div', 'step'),
     phase: el('h1', 'phase'),
@@ -86,7 +98,14 @@ export function runLive(root: HTMLElement, texts: LiveTexts, locale: string, pol
   const timer = el('div', 'timer');
   timer.append(header, clocks, speakers, ui.times);
   ui.inPhase.setAttribute('aria-live', 'off');
-  showMessage(root, texts.loading);
+
+  /** The message shown instead of the timer, if one is: shown again in another language. */
+  let message: keyof LiveTexts | undefined;
+  const say = (key: keyof LiveTexts) => {
+    message = key;
+    showMessage(root, texts[key]);
+  };
+  say('loading');
 
   let state: LiveState | undefined;
   let etag: string | undefined;
@@ -94,20 +113,27 @@ export function runLive(root: HTMLElement, texts: LiveTexts, locale: string, pol
   let offset = 0;
   let stopped = false;
   let failures = 0;
-  const clockTime = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
+  /** Raised by a change of language: an answer to a poll asked before it is dropped. */
+  let generation = 0;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  let clockTime = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
   let timeOf = clockTime;
 
-  const stop = (text: string) => {
+  const stop = (key: keyof LiveTexts) => {
     stopped = true;
     clearInterval(ticker);
-    showMessage(root, text);
+    clearTimeout(pending);
+    say(key);
   };
 
   /** Everything that changes only with the state. */
   const draw = (s: LiveState) => {
-    if (!s.started) return showMessage(root, texts.notStarted);
-    if (s.ended || !s.phase) return stop(texts.ended);
-    if (timer.parentNode !== root) root.replaceChildren(timer, ui.notice);
+    if (!s.started) return say('notStarted');
+    if (s.ended || !s.phase) return stop('ended');
+    if (timer.parentNode !== root) {
+      message = undefined;
+      root.replaceChildren(timer, ui.notice);
+    }
     try {
       timeOf = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: s.timeZone });
     } catch {
@@ -142,16 +168,19 @@ export function runLive(root: HTMLElement, texts: LiveTexts, locale: string, pol
   };
 
   const next = (ms: number) => {
-    if (!stopped) setTimeout(run, document.hidden ? Math.max(ms, 10_000) : ms);
+    if (!stopped) pending = setTimeout(run, document.hidden ? Math.max(ms, 10_000) : ms);
   };
   const run = async () => {
     if (stopped) return;
+    const asked = generation;
     let answer: Polled;
     try {
       answer = await poll(etag);
     } catch {
       answer = { status: 0, sentAt: 0, receivedAt: 0 };
     }
+    // The language changed while this poll was out: the poll in the new language has taken over.
+    if (asked !== generation || stopped) return;
     const midpoint = (answer.sentAt + answer.receivedAt) / 2;
     if (answer.status === 200 && answer.state) {
       failures = 0;
@@ -170,9 +199,9 @@ export function runLive(root: HTMLElement, texts: LiveTexts, locale: string, pol
       if (answer.date !== undefined && Math.abs(answer.date - midpoint - offset) > 2000) offset = answer.date + 500 - midpoint;
       return next(pollMs);
     }
-    if (answer.status === 404) return stop(texts[options.notFound]);
-    if (answer.status === 410) return stop(texts[options.gone]);
-    if (answer.status === 401) return stop(texts.signInFailed);
+    if (answer.status === 404) return stop(options.notFound);
+    if (answer.status === 410) return stop(options.gone);
+    if (answer.status === 401) return stop('signInFailed');
     // No connection, or the server is busy: the clock keeps running, and the page tries again, less often.
     failures += 1;
     if (state) {
@@ -184,6 +213,29 @@ export function runLive(root: HTMLElement, texts: LiveTexts, locale: string, pol
 
   const ticker = setInterval(tick, 250);
   void run();
+
+  return {
+    switchTo(newTexts, newLocale, newPoll) {
+      texts = newTexts;
+      locale = newLocale;
+      poll = newPoll;
+      clockTime = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
+      timeOf = clockTime;
+      put(ui.inPhaseLabel, texts.inPhase);
+      put(ui.speakingLabel, texts.speaking);
+      put(ui.nextLabel, texts.next);
+      if (!ui.notice.hidden) ui.notice.textContent = texts.offline;
+      if (message) showMessage(root, texts[message]);
+      else if (state) draw(state);
+      tick();
+      if (stopped) return;
+      // The state's labels (phase, round, the convener's role) come in the state: ask for it in the new language now.
+      generation += 1;
+      clearTimeout(pending);
+      etag = undefined;
+      void run();
+    },
+  };
 }
 
 /** A poll over fetch: the ETag as If-None-Match, nothing cached by the browser. */

@@ -75,7 +75,14 @@ export const LIVE_TEXT_KEYS = [
   'pickNone',
   'pickHint',
   'tabName',
+  'language',
 ] as const;
+
+/**
+ * The languages the page can be switched to, each named in its own language (the same in every
+ * catalog, so not in the catalogs). The order is the switch's order.
+ */
+export const LANGUAGE_NAMES = { sv: 'Svenska', da: 'Dansk', fi: 'Suomi', en: 'English' } as const;
 
 /** Texts the page shares with the meeting-mode card (catalog section `session`). */
 export const SESSION_TEXT_KEYS = ['onTime', 'behind', 'ahead', 'heard', 'roundOver', 'time'] as const;

@@ -1,28 +1,51 @@
 import { DateTime } from 'luxon';
-import type { Locale, Meeting } from '../domain/meeting';
+import type { Meeting, Participant } from '../domain/meeting';
 import type { CaseworkerContact } from '../domain/user';
 import { t } from '../i18n';
 import { formatPlace } from '../../cards/format';
 
 /**
- * A calendar file (RFC 5545, with the iTIP methods of RFC 5546) for one invitee.
+ * A calendar file (RFC 5545) for one invitee, in their language.
  *
  * A calendar program must update the one event it already has rather than add a second: the
  * UID is the meeting's own (`<meeting id>@samrad`) and never changes, SEQUENCE is the plan's
  * `sequence` (0 for the first invitations, raised by every change sent and by a cancellation),
- * METHOD is REQUEST for an invitation or a change and CANCEL (with STATUS:CANCELLED) for a
- * cancelled meeting.
+ * STATUS is CONFIRMED, or CANCELLED for a cancelled meeting, which keeps the time it cancels.
+ *
+ * Which form the file takes (the rule, from RFC 5546 §3.2 and RFC 5545 §3.7.2, §3.8.4.1,
+ * §3.8.4.3, §3.8.7.2):
+ * - **An iTIP request** (`METHOD:REQUEST`, for a cancelled meeting `METHOD:CANCEL`) only when
+ *   all three hold: the caseworker has entered their own e-mail address (the ORGANIZER, which
+ *   REQUEST and CANCEL require), the invitee is invited by e-mail (their address is the one
+ *   ATTENDEE, which REQUEST requires and CANCEL must list when the whole event is cancelled:
+ *   `RSVP=TRUE;PARTSTAT=NEEDS-ACTION`, without a CN, so no name is in the file), and the invitee
+ *   is not the client (the client's file never carries the client's address).
+ * - **Otherwise a plain RFC 5545 object without METHOD**, with neither ORGANIZER nor ATTENDEE:
+ *   a snapshot that calendar programs import, with no scheduling transaction assumed (RFC 5545
+ *   §3.7.2), which needs neither (§3.8.4.1, §3.8.4.3). `METHOD:PUBLISH` is not used: RFC 5546
+ *   §3.2.1 requires an ORGANIZER in a PUBLISH too (and forbids an ATTENDEE), and the client's
+ *   synced calendar should not name the caseworker. An update or the cancellation of such an
+ *   entry is the same UID with a higher SEQUENCE, and STATUS:CANCELLED for the cancellation.
+ *
+ * DTSTAMP is `stamp` (when the file is made) for an iTIP request; in the plain form, where RFC
+ * 5545 §3.8.7.2 makes it the time the information was last revised, it is when the plan the
+ * file shows was sent (the first invitations, the last change, or the cancellation).
  *
  * The time is written in the meeting's own zone (`DTSTART;TZID=Europe/Stockholm:…`) with a
  * VTIMEZONE for the years the event touches, so the entry stays at the planned local time.
  *
- * The title and description are generic: a calendar entry is often synced and shown to others,
- * so it never names the client. ORGANIZER is the caseworker, only when they have entered their
- * own e-mail address (see `organizerLine`); there is no ATTENDEE, which would name the invitee.
+ * A calendar entry is often synced to phones and shared calendars and shown to others, so the
+ * file never names the client or gives the client's home address: the title and description
+ * are generic, and a meeting at the client's home has the generic `ics.homeLocation` as its
+ * LOCATION (the address is in the invitation or letter, which the person must open).
  */
-export function invitationIcs(meeting: Meeting, locale: Locale, stamp: DateTime, organizer?: CaseworkerContact): string {
+export function invitationIcs(meeting: Meeting, invitee: Participant, stamp: DateTime, organizer?: CaseworkerContact): string {
   if (!meeting.when) throw new Error('a meeting without a time has no calendar file');
+  const locale = invitee.language;
   const cancelled = meeting.status === 'cancelled';
+  const from = calAddress(organizer?.email);
+  const to = invitee.group !== 'client' && invitee.contact.kind === 'email' ? calAddress(invitee.contact.email) : undefined;
+  const itip = from && to ? { from, to } : undefined;
   const zone = meeting.when.timeZone;
   const start = DateTime.fromISO(meeting.when.start, { zone: 'utc' });
   const end = start.plus({ minutes: meeting.when.durationMinutes });
@@ -30,22 +53,25 @@ export function invitationIcs(meeting: Meeting, locale: Locale, stamp: DateTime,
   const times = zoned
     ? [`DTSTART;TZID=${zone}:${local(start.setZone(zone))}`, `DTEND;TZID=${zone}:${local(end.setZone(zone))}`]
     : [`DTSTART:${utc(start)}`, `DTEND:${utc(end)}`];
+  const revised = meeting.cancelled?.at ?? meeting.lastChange?.at ?? meeting.sentAt;
+  const dtstamp = itip || !revised ? stamp : DateTime.fromISO(revised, { zone: 'utc' });
+  const location = meeting.place?.kind === 'home' ? t(locale, 'ics.homeLocation') : meeting.place ? formatPlace(meeting.place, locale) : undefined;
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Samrad//Network meeting//EN',
     'CALSCALE:GREGORIAN',
-    `METHOD:${cancelled ? 'CANCEL' : 'REQUEST'}`,
+    ...(itip ? [`METHOD:${cancelled ? 'CANCEL' : 'REQUEST'}`] : []),
     ...(zoned ? vtimezone(zone, start.setZone(zone).year, end.setZone(zone).year) : []),
     'BEGIN:VEVENT',
     `UID:${meeting.id}@samrad`,
     `SEQUENCE:${meeting.sequence ?? 0}`,
-    `DTSTAMP:${utc(stamp)}`,
+    `DTSTAMP:${utc(dtstamp)}`,
     ...times,
     `SUMMARY:${escapeText(t(locale, cancelled ? 'ics.cancelledSummary' : 'ics.summary'))}`,
     `DESCRIPTION:${escapeText(t(locale, cancelled ? 'ics.cancelledDescription' : 'ics.description'))}`,
-    ...(meeting.place ? [`LOCATION:${escapeText(formatPlace(meeting.place, locale))}`] : []),
-    ...organizerLine(organizer),
+    ...(location ? [`LOCATION:${escapeText(location)}`] : []),
+    ...(itip ? [organizerLine(organizer?.name, itip.from), attendeeLine(itip.to, cancelled)] : []),
     `STATUS:${cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
     'TRANSP:OPAQUE',
     'END:VEVENT',
@@ -54,19 +80,28 @@ export function invitationIcs(meeting: Meeting, locale: Locale, stamp: DateTime,
   return lines.map(fold).join('\r\n') + '\r\n';
 }
 
+/** A well-formed e-mail address as a `mailto:` calendar address, or nothing. */
+function calAddress(email: string | undefined): string | undefined {
+  const address = email?.trim() ?? '';
+  return /^[^\s\p{Cc}"<>\\,;:()[\]@]+@[^\s\p{Cc}"<>\\,;:()[\]@]+$/u.test(address) ? `mailto:${address}` : undefined;
+}
+
 /**
- * The caseworker as ORGANIZER, which RFC 5546 asks of a REQUEST and a CANCEL, and which lets
- * the invitee's calendar send its answer to them. Only the address the caseworker entered on
- * their own settings card is used, with their own name as CN: it names the professional, never
- * the client. Without an entered address there is no ORGANIZER: Samråd has no mailbox of its
- * own, and an invented address would send the invitee's answers nowhere.
+ * The caseworker as ORGANIZER, which lets the invitee's calendar send its answer to them. Only
+ * the address the caseworker entered on their own settings card is used, with their own name
+ * as CN: it names the professional, never the client. Without an entered address there is no
+ * ORGANIZER (and so no iTIP request): Samråd has no mailbox of its own, and an invented address
+ * would send the invitee's answers nowhere.
  */
-function organizerLine(contact: CaseworkerContact | undefined): string[] {
-  const email = contact?.email.trim() ?? '';
-  if (!/^[^\s"<>\\,;:()[\]@]+@[^\s"<>\\,;:()[\]@]+$/.test(email)) return [];
+function organizerLine(entered: string | undefined, address: string): string {
   // A parameter value is quoted; a quoted value cannot hold a DQUOTE or a control character.
-  const name = (contact?.name ?? '').replace(/["\p{Cc}]/gu, ' ').replace(/\s+/g, ' ').trim();
-  return [`ORGANIZER${name ? `;CN="${name}"` : ''}:mailto:${email}`];
+  const name = (entered ?? '').replace(/["\p{Cc}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return `ORGANIZER${name ? `;CN="${name}"` : ''}:${address}`;
+}
+
+/** The invitee as the one ATTENDEE, by address only: no CN, so no name is in the file. */
+function attendeeLine(address: string, cancelled: boolean): string {
+  return cancelled ? `ATTENDEE:${address}` : `ATTENDEE;RSVP=TRUE;PARTSTAT=NEEDS-ACTION:${address}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Locale, Meeting, Participant } from '../domain/meeting';
 import type { CaseworkerContact } from '../domain/user';
+import { isFirstInvitation } from '../domain/change';
 import { speakerOrder } from '../domain/planning';
 import { t, type MessageKey } from '../i18n';
 import { clientName, formatPlace, formatWhen, meetingFacts, personLabel, type Fact } from '../../cards/format';
@@ -22,7 +23,8 @@ export const MAILTO_BODY_MAX = 1800;
  * The printable letter for someone outside Teams, in the language the caseworker chose for
  * them: an invitation (the same facts as the Teams invitation, how to answer, an answer slip
  * and the short text on what a network meeting is), a changed invitation that replaces the
- * earlier one, or, for a cancelled meeting, the cancellation.
+ * earlier one (only for someone who had one: a person the last change added gets a first
+ * invitation), or, for a cancelled meeting, the cancellation.
  *
  * `contact` is what the caseworker entered about themselves; without it the letter says so
  * and never makes anything up. `now` dates the letter (in the meeting's time zone). For a
@@ -206,7 +208,8 @@ export function compose(meeting: Meeting, invitee: Participant, contact: Casewor
     };
   }
 
-  const changedMeeting = (meeting.sequence ?? 0) > 0;
+  // Someone a change added has never had an invitation: theirs is a first one, not a changed one.
+  const changedMeeting = !isFirstInvitation(meeting, invitee);
   const title = tr(changedMeeting ? 'letter.changedTitle' : 'letter.title');
   const what = meeting.lastChange?.what ?? [];
   const changed = changedMeeting

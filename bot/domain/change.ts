@@ -100,14 +100,21 @@ export function sendChange(meeting: Meeting, by: string, now: DateTime): Meeting
   if (what.length === 0) throw new Refusal({ code: 'noChange' });
   refuseIfAny(missingForSending(editable(meeting), now));
   const planRev = meeting.rev + 1;
-  const { removed } = peopleChanged(meeting);
-  const { step: _step, ...edits } = meeting.editing!;
+  const { added, removed } = peopleChanged(meeting);
+  const addedIds = new Set(added.map((p) => p.id));
+  const edits = meeting.editing!;
+  // Every editable field comes from the change, also one it has cleared (the co-organizer, a role).
+  const fields = Object.fromEntries(EDITABLE.filter((key) => key !== 'step').map((key) => [key, edits[key]])) as Omit<Edits, 'step'>;
+  const former = coOrganizerKey(meeting);
+  const after = coOrganizerKey({ ...meeting, ...fields });
   const at = now.toUTC().toISO()!;
   return touch(
     meeting,
     now,
     {
-      ...edits,
+      ...fields,
+      participants: edits.participants.map((p) => (addedIds.has(p.id) ? { ...p, invitedRev: planRev } : p)),
+      formerCoOrganizers: formerCoOrganizersAfter(meeting, former, after),
       editing: undefined,
       planRev,
       sequence: (meeting.sequence ?? 0) + 1,
@@ -117,6 +124,22 @@ export function sendChange(meeting: Meeting, by: string, now: DateTime): Meeting
     },
     { by, action: `change:send:${what.join('+')}` },
   );
+}
+
+/**
+ * The user keys that had the meeting in their list as co-organizer and no longer do: their list
+ * entry goes at the next sync. Someone who becomes co-organizer again leaves this list.
+ */
+function formerCoOrganizersAfter(meeting: Meeting, former: string | undefined, after: string | undefined): string[] | undefined {
+  const keys = new Set(meeting.formerCoOrganizers ?? []);
+  if (former && former !== after) keys.add(former);
+  if (after) keys.delete(after);
+  return keys.size > 0 ? [...keys].slice(-LIMITS.participants) : undefined;
+}
+
+/** True when this person's invitation is their first: the meeting was never changed, or the last change added them. */
+export function isFirstInvitation(meeting: Meeting, participant: Participant): boolean {
+  return (meeting.sequence ?? 0) === 0 || (participant.invitedRev !== undefined && participant.invitedRev === meeting.planRev);
 }
 
 /** Cancels a sent meeting, with an optional reason the invitees read. */

@@ -14,6 +14,7 @@ import {
   type UnreachableReason,
 } from './meeting';
 import { Refusal } from './problems';
+import type { Session } from './session';
 import { clean } from './planning';
 
 /**
@@ -104,12 +105,13 @@ export function viewOf(docs: readonly MeetingDoc[]): MeetingView | undefined {
   const known = new Set(plan.participants.map((p) => p.id));
   const replies = new Map<string, ReplyDoc>();
   const deliveries = new Map<string, DeliveryDoc>();
+  const session = docs.find((d): d is Session => d.kind === 'session');
   for (const doc of docs) {
     if (doc.kind === 'reply' && known.has(doc.participantId) && holds(plan, doc)) replies.set(doc.participantId, doc);
     // People a change removed keep theirs: the card in their chat is told so.
     if (doc.kind === 'delivery') deliveries.set(doc.participantId, doc);
   }
-  return { plan, replies, deliveries };
+  return { plan, replies, deliveries, ...(session ? { session } : {}) };
 }
 
 /** True while an answer still holds: it was given after the last change of time. */

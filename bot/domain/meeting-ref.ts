@@ -17,6 +17,8 @@ export interface MeetingRef {
   meetingId: string;
   role: 'organizer' | 'coOrganizer';
   status: MeetingStatus;
+  /** Meeting mode's state once it was started: running or ended (opened to prepare it, it is still planned). */
+  held?: 'running' | 'ended';
   start?: string;
   timeZone?: string;
   durationMinutes?: number;
@@ -33,6 +35,7 @@ export function meetingRefsOf(view: MeetingView): MeetingRef[] {
     id: `meeting.${plan.id}`,
     meetingId: plan.id,
     status: plan.status,
+    ...(view.session && view.session.state !== 'ready' ? { held: view.session.state } : {}),
     ...(plan.when ? { start: plan.when.start, timeZone: plan.when.timeZone, durationMinutes: plan.when.durationMinutes } : {}),
     ...(plan.place ? { place: plan.place } : {}),
     client: plan.participants.find((p) => p.group === 'client')?.name ?? '',
@@ -47,10 +50,22 @@ export function meetingRefsOf(view: MeetingView): MeetingRef[] {
 /** How many meetings the list shows: the next ones first, then the latest that have been. */
 export const LIST_SIZE = { upcoming: 10, recent: 5 };
 
-/** The caseworker's list: upcoming meetings soonest first, then recent ones latest first. */
+/** Where a meeting stands in the caseworker's list: planned, running, ended or cancelled. */
+export type ListState = 'planned' | 'running' | 'ended' | 'cancelled';
+
+export function listState(ref: MeetingRef): ListState {
+  if (ref.status === 'cancelled') return 'cancelled';
+  return ref.held ?? 'planned';
+}
+
+/**
+ * The caseworker's list: upcoming meetings soonest first, then recent ones latest first. A
+ * meeting that has been held is recent even when it was held before its planned time.
+ */
 export function listed(refs: readonly MeetingRef[], nowIso: string): { upcoming: MeetingRef[]; recent: MeetingRef[] } {
   const dated = refs.filter((r) => r.start);
-  const upcoming = dated.filter((r) => r.start! >= nowIso).sort((a, b) => a.start!.localeCompare(b.start!)).slice(0, LIST_SIZE.upcoming);
-  const recent = dated.filter((r) => r.start! < nowIso).sort((a, b) => b.start!.localeCompare(a.start!)).slice(0, LIST_SIZE.recent);
+  const isRecent = (r: MeetingRef) => r.start! < nowIso || r.held === 'ended';
+  const upcoming = dated.filter((r) => !isRecent(r)).sort((a, b) => a.start!.localeCompare(b.start!)).slice(0, LIST_SIZE.upcoming);
+  const recent = dated.filter(isRecent).sort((a, b) => b.start!.localeCompare(a.start!)).slice(0, LIST_SIZE.recent);
   return { upcoming, recent };
 }

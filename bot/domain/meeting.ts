@@ -44,6 +44,11 @@ export interface PostedCard {
   activityId: string;
 }
 
+/** A status card in someone's personal chat: where it is, and whose chat it is (the caseworker's when not named). */
+export interface StatusCardRef extends PostedCard {
+  userKey?: string;
+}
+
 /**
  * One person of the meeting as the plan names them. What each person does on their own (their
  * answer, the delivery of their invitation) lives in their own document, see `ReplyDoc` and
@@ -59,6 +64,11 @@ export interface Participant {
   /** The language of their invitation when the bot does not know their Teams locale. */
   language: Locale;
   isOrganizer?: boolean;
+  /**
+   * The plan revision whose invitations first named this person, when a change sent after the
+   * first invitations added them: their first invitation is a first one, not a changed one.
+   */
+  invitedRev?: number;
 }
 
 export interface When {
@@ -143,8 +153,14 @@ export interface Meeting {
   lastChange?: { rev: number; at: string; what: ChangeKind[] };
   /** People invited once and removed by a change: they are told they are no longer invited. */
   removed?: { participant: Participant; rev: number }[];
-  /** The caseworker's status card, updated as answers arrive. */
-  statusCard?: PostedCard;
+  /** User keys of colleagues a change took the co-organizer role from: their list entry is removed. */
+  formerCoOrganizers?: string[];
+  /**
+   * The status card in front of the caseworker (or co-organizer, `userKey`): the card they last
+   * sent the meeting, a change or a cancellation from. It is updated in place as answers arrive;
+   * other copies are brought up to date by Teams through the card's refresh.
+   */
+  statusCard?: StatusCardRef;
   createdAt: string;
   updatedAt: string;
   sentAt?: string;
@@ -227,6 +243,8 @@ export interface MeetingView {
   plan: Meeting;
   replies: ReadonlyMap<string, ReplyDoc>;
   deliveries: ReadonlyMap<string, DeliveryDoc>;
+  /** Meeting mode, once it was opened. */
+  session?: Session;
 }
 
 /** Limits that keep cards small and input sane. */

@@ -16,7 +16,7 @@ import {
   type Participant,
   type PlaceKind,
   type PlanningStep,
-  type PostedCard,
+  type StatusCardRef,
 } from './meeting';
 import { Refusal, refuseIfAny, type Problem } from './problems';
 import { localToInstant } from './time';
@@ -34,6 +34,21 @@ export interface WhenInput {
   duration: string;
   placeKind: string;
   placeDetails: string;
+  /** The caseworker confirmed a time outside the usual day (see `UNUSUAL_HOURS`). */
+  confirmTime?: boolean;
+}
+
+/**
+ * The usual day for a network meeting, in the caseworker's time zone: a start before 07:00 or
+ * an end after 21:00 is asked about first (a time picker can turn 12:00 into midnight).
+ */
+export const UNUSUAL_HOURS = { startBefore: 7, endAfter: 21 } as const;
+
+/** True when a meeting from `start` lasting `minutes` starts before 07:00 or ends after 21:00 where it is planned. */
+export function isUnusualTime(start: DateTime, minutes: number): boolean {
+  const end = start.plus({ minutes });
+  const endMinutes = end.hour * 60 + end.minute + (end.startOf('day') > start.startOf('day') ? 24 * 60 : 0);
+  return start.hour < UNUSUAL_HOURS.startBefore || endMinutes > UNUSUAL_HOURS.endAfter * 60;
 }
 
 /** A person to add on the "Who?" card. */
@@ -116,6 +131,9 @@ export function setWhen(meeting: Meeting, input: WhenInput, timeZone: string, no
   const duration = parseDuration(input.duration);
   if (duration === undefined) {
     problems.push({ code: 'durationInvalid', params: { min: LIMITS.minDuration, max: LIMITS.maxDuration } });
+  }
+  if (instant && duration !== undefined && !input.confirmTime && isUnusualTime(instant, duration)) {
+    problems.push({ code: 'unusualTime', params: { start: instant.toFormat('HH:mm'), end: instant.plus({ minutes: duration }).toFormat('HH:mm') } });
   }
   const placeKind = oneOf(PLACE_KINDS, input.placeKind);
   if (!placeKind) problems.push({ code: 'placeKindInvalid' });
@@ -247,7 +265,7 @@ export function warnings(meeting: Meeting): Warning[] {
  * coming, and the invitations wait for delivery. `statusCard` is where the caseworker's
  * status card will stand: the card they pressed Send on.
  */
-export function markSent(meeting: Meeting, now: DateTime, statusCard?: PostedCard): Meeting {
+export function markSent(meeting: Meeting, now: DateTime, statusCard?: StatusCardRef): Meeting {
   assertDraft(meeting);
   refuseIfAny(missingForSending(meeting, now));
   return touch(

@@ -46,12 +46,26 @@ export interface AgendaItem {
   source: 'plan' | 'proposed' | 'added';
 }
 
-/** Who is in the room, and since or until when. */
+/**
+ * Who is in the room. Until someone's presence is marked while the meeting runs they are
+ * expected (`present` without `arrivedAt`): unticking them means they did not come. Once marked
+ * present (`arrivedAt`), unticking them means they left, at `leftAt`.
+ */
 export interface Presence {
   present: boolean;
   arrivedAt?: string;
   leftAt?: string;
 }
+
+/** The states of meeting mode: opened and prepared, running, ended (an end can be undone for a while). */
+export const SESSION_STATES = ['ready', 'running', 'ended'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+/** How long after ending a meeting the end can be undone. */
+export const UNDO_END_MINUTES = 10;
+
+/** How far from the planned start a meeting starts without being asked whether that is right. */
+export const START_LEEWAY_MINUTES = 30;
 
 /** The meeting being held, as its own document in the meeting's partition. */
 export interface Session {
@@ -61,9 +75,13 @@ export interface Session {
   meetingId: string;
   /** Raised by every step; each card carries it, so a press from an older card is told apart. */
   rev: number;
-  state: 'running' | 'ended';
-  startedAt: string;
-  startedBy: string;
+  state: SessionState;
+  /** When meeting mode was first opened (ready to start), and by whom. */
+  openedAt: string;
+  openedBy: string;
+  /** Set when the meeting was started. */
+  startedAt?: string;
+  startedBy?: string;
   endedAt?: string;
   chairId?: string;
   secretaryId?: string;
@@ -94,7 +112,12 @@ export type SessionStep =
   | { step: 'topicCovered'; topicId: string; covered: boolean }
   | { step: 'topicDrop'; topicId: string }
   | { step: 'topicMove'; topicId: string; by: -1 | 1 }
-  | { step: 'end' };
+  | { step: 'begin' }
+  | { step: 'end' }
+  | { step: 'reopen' };
+
+/** The steps that prepare the meeting and may be taken before it starts; every other step needs it running. */
+const PREPARING: ReadonlySet<SessionStep['step']> = new Set(['presence', 'presentSet', 'coveredSet', 'budgets', 'roles', 'topicAdd', 'topicCovered', 'topicDrop', 'topicMove', 'begin']);
 
 /** The time budgets of a meeting of this length, in whole minutes, adding up to it. */
 export function budgetsFor(durationMinutes: number): Record<Phase, number> {
@@ -105,27 +128,33 @@ export function budgetsFor(durationMinutes: number): Record<Phase, number> {
 }
 
 /**
- * Starts meeting mode for a sent meeting: everyone marked present, the proposed chair and
- * secretary taken over, the agenda from the invitation and the topics invitees proposed, and
- * the introductions as the first round.
+ * Opens meeting mode for a sent meeting, ready to start: everyone expected except those who said
+ * they cannot come, the proposed chair and secretary taken over, the agenda from the invitation
+ * and the topics invitees proposed, the phases with their times. Nothing runs until it is started.
  */
-export function startSession(meeting: Meeting, proposed: { participantId: string; text: string }[], by: string, now: DateTime): Session {
+export function openSession(
+  meeting: Meeting,
+  proposed: { participantId: string; text: string }[],
+  declined: ReadonlySet<string>,
+  by: string,
+  now: DateTime,
+): Session {
   if (meeting.status === 'cancelled') throw new Refusal({ code: 'meetingCancelled' });
   if (meeting.status !== 'invited' || !meeting.when) throw new Refusal({ code: 'notInvited' });
   const at = iso(now);
-  const presence = Object.fromEntries(meeting.participants.map((p) => [p.id, { present: true, arrivedAt: at }]));
+  const presence = Object.fromEntries(meeting.participants.map((p) => [p.id, { present: !declined.has(p.id) }]));
   const agenda: AgendaItem[] = [
     ...(meeting.why?.topics ?? []).map((text, i): AgendaItem => ({ id: `plan-${i + 1}`, text, covered: false, source: 'plan' })),
     ...proposed.map((p, i): AgendaItem => ({ id: `proposed-${i + 1}`, text: p.text, covered: false, source: 'proposed' })),
   ].slice(0, LIMITS.sessionTopics);
-  const session: Session = {
+  return {
     kind: 'session',
     id: 'session',
     meetingId: meeting.id,
     rev: 1,
-    state: 'running',
-    startedAt: at,
-    startedBy: by,
+    state: 'ready',
+    openedAt: at,
+    openedBy: by,
     ...(meeting.chairId ? { chairId: meeting.chairId } : {}),
     ...(meeting.secretaryId ? { secretaryId: meeting.secretaryId } : {}),
     presence,
@@ -133,9 +162,26 @@ export function startSession(meeting: Meeting, proposed: { participantId: string
     phaseStartedAt: at,
     budgets: budgetsFor(meeting.when.durationMinutes),
     agenda,
-    log: [{ at, by, step: 'start' }],
+    log: [{ at, by, step: 'open' }],
   };
-  return { ...session, round: newRound(meeting, session, 'introductions', now) };
+}
+
+/**
+ * Whether starting now needs the caseworker to confirm it: `early` or `late` when now is more
+ * than START_LEEWAY_MINUTES from the planned start, so a press days ahead starts nothing unasked.
+ */
+export function startNeedsConfirmation(meeting: Meeting, now: DateTime): 'early' | 'late' | undefined {
+  if (!meeting.when) return undefined;
+  const minutes = now.diff(DateTime.fromISO(meeting.when.start, { zone: 'utc' }), 'minutes').minutes;
+  if (minutes < -START_LEEWAY_MINUTES) return 'early';
+  if (minutes > START_LEEWAY_MINUTES) return 'late';
+  return undefined;
+}
+
+/** True while an ended meeting's end can still be undone. */
+export function mayUndoEnd(session: Session, now: DateTime): boolean {
+  if (session.state !== 'ended' || !session.endedAt) return false;
+  return now.diff(DateTime.fromISO(session.endedAt, { zone: 'utc' }), 'minutes').minutes <= UNDO_END_MINUTES;
 }
 
 /** May this user change the meeting's state: the chair, the secretary, or the caseworker who convenes (or co-organizes). */
@@ -157,7 +203,10 @@ export function chatMayShow(meeting: Meeting, memberIds: readonly string[]): boo
 
 /** Applies one step; refuses a step the state does not allow. A session that has ended changes no more. */
 export function applyStep(meeting: Meeting, session: Session, step: SessionStep, by: string, now: DateTime): Session {
-  if (session.state === 'ended') throw new Refusal({ code: 'sessionEnded' });
+  if (session.state === 'ended' && !(step.step === 'reopen' && mayUndoEnd(session, now))) throw new Refusal({ code: 'sessionEnded' });
+  if (session.state === 'ready' && !PREPARING.has(step.step)) throw new Refusal({ code: 'notStarted' });
+  if (session.state !== 'ready' && step.step === 'begin') throw new Refusal({ code: 'alreadyStarted' });
+  if (session.state !== 'ended' && step.step === 'reopen') throw new Refusal({ code: 'notEnded' });
   const at = iso(now);
   const known = (id: string) => meeting.participants.some((p) => p.id === id);
   let next: Session;
@@ -165,18 +214,19 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
     case 'presence': {
       if (!known(step.participantId)) throw new Refusal({ code: 'participantUnknown' });
       const before = session.presence[step.participantId] ?? { present: false };
-      const presence = step.present ? { present: true, arrivedAt: before.arrivedAt ?? at } : { ...before, present: false, leftAt: at };
-      next = { ...session, presence: { ...session.presence, [step.participantId]: presence } };
+      next = { ...session, presence: { ...session.presence, [step.participantId]: presenceAfter(session, before, step.present, at) } };
       // Someone who leaves early is skipped in the round; someone who arrives late joins its end.
       if (session.round) next = { ...next, round: reorderForPresence(meeting, next, session.round) };
       break;
     }
     case 'presentSet': {
-      // Everyone ticked is here; everyone else has left (or has not come), each change at this moment.
+      // Everyone ticked is here (marked present now, if the meeting runs); everyone else has left or did not come.
       let current = session;
       for (const p of meeting.participants) {
         const present = step.participantIds.includes(p.id);
-        if ((current.presence[p.id]?.present ?? false) !== present) current = applyStep(meeting, current, { step: 'presence', participantId: p.id, present }, by, now);
+        const before = current.presence[p.id] ?? { present: false };
+        const after = presenceAfter(current, before, present, at);
+        if (JSON.stringify(after) !== JSON.stringify(before)) current = applyStep(meeting, current, { step: 'presence', participantId: p.id, present }, by, now);
       }
       next = { ...current, rev: session.rev, log: session.log };
       break;
@@ -255,9 +305,20 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
       next = { ...session, agenda };
       break;
     }
-    case 'end':
-      next = { ...session, state: 'ended', endedAt: at, round: session.round };
+    case 'begin': {
+      // The meeting starts: the welcome, and the introductions among those expected or present.
+      const running: Session = { ...session, state: 'running', startedAt: at, startedBy: by, phase: 'welcome', phaseStartedAt: at };
+      next = { ...running, round: newRound(meeting, running, 'introductions', now) };
       break;
+    }
+    case 'end':
+      next = { ...session, state: 'ended', endedAt: at };
+      break;
+    case 'reopen': {
+      const { endedAt: _ended, ...rest } = session;
+      next = { ...rest, state: 'running' };
+      break;
+    }
   }
   return { ...next, rev: session.rev + 1, log: [...session.log, { at, by, step: step.step }].slice(-LIMITS.audit) };
 }
@@ -281,6 +342,27 @@ function reorderForPresence(meeting: Meeting, session: Session, round: Round): R
   return { ...round, order: [...done, ...waiting, ...arrived] };
 }
 
+/**
+ * A person's presence after they were ticked (or unticked) on the list: before the meeting starts
+ * only whether they are expected; while it runs, ticking marks them present from now on (someone
+ * late arrives), and unticking someone marked present means they left now, while unticking
+ * someone only expected means they did not come.
+ */
+function presenceAfter(session: Session, before: Presence, present: boolean, at: string): Presence {
+  if (session.state === 'ready') return { present };
+  if (present) return { present: true, arrivedAt: before.present && before.arrivedAt ? before.arrivedAt : at };
+  if (!before.present) return before;
+  return before.arrivedAt ? { present: false, arrivedAt: before.arrivedAt, leftAt: at } : { present: false };
+}
+
+/** How each absent person is described: left at a time (they were marked present), or did not come. */
+export function absences(session: Session): { participantId: string; leftAt?: string }[] {
+  if (session.state === 'ready') return [];
+  return Object.entries(session.presence)
+    .filter(([, p]) => !p.present)
+    .map(([participantId, p]) => ({ participantId, ...(p.leftAt ? { leftAt: p.leftAt } : {}) }));
+}
+
 /** Who speaks now, or undefined between rounds. */
 export function currentSpeaker(session: Session): string | undefined {
   const round = session.round;
@@ -300,19 +382,20 @@ export interface Clock {
 
 /** The meeting's clock at `now`: all of it derived from stored instants, so a restart loses nothing. */
 export function clockOf(session: Session, now: DateTime): Clock {
-  const started = DateTime.fromISO(session.startedAt, { zone: 'utc' });
+  // Before the start there is no clock: the times are those of a start now.
+  const started = DateTime.fromISO(session.startedAt ?? iso(now), { zone: 'utc' });
   const total = PHASES.reduce((sum, p) => sum + session.budgets[p], 0);
   const index = PHASES.indexOf(session.phase);
   const plannedPhaseStart = started.plus({ minutes: PHASES.slice(0, index).reduce((sum, p) => sum + session.budgets[p], 0) });
-  const phaseStarted = DateTime.fromISO(session.phaseStartedAt, { zone: 'utc' });
+  const phaseStarted = session.startedAt ? DateTime.fromISO(session.phaseStartedAt, { zone: 'utc' }) : started;
   const phaseEnd = phaseStarted.plus({ minutes: session.budgets[session.phase] });
   const end = session.state === 'ended' && session.endedAt ? DateTime.fromISO(session.endedAt, { zone: 'utc' }) : now;
   const lateStart = phaseStarted.diff(plannedPhaseStart, 'minutes').minutes;
   const overrun = Math.max(0, end.diff(phaseEnd, 'minutes').minutes);
   return {
-    startedAt: session.startedAt,
+    startedAt: started.toUTC().toISO()!,
     plannedEnd: started.plus({ minutes: total }).toUTC().toISO()!,
-    phaseStartedAt: session.phaseStartedAt,
+    phaseStartedAt: phaseStarted.toUTC().toISO()!,
     phaseEnd: phaseEnd.toUTC().toISO()!,
     behindMinutes: Math.round(lateStart + overrun),
   };

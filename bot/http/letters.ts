@@ -33,7 +33,7 @@ export async function serveLetter(deps: Deps, links: LetterLinks, token: string,
     return {
       status: 200,
       type: 'text/calendar; charset=utf-8',
-      body: invitationIcs(found.doc, invitee.language, deps.now(), contact),
+      body: invitationIcs(found.doc, invitee, deps.now(), contact),
       headers: { 'Content-Disposition': 'attachment; filename="network-meeting.ics"' },
     };
   }

@@ -6,9 +6,9 @@ import { LOCALES, type Locale } from '../domain/meeting';
 import { esc } from '../documents/letter';
 import { resolveLocale, t } from '../i18n';
 import type { LetterLinks } from '../services/links';
-import { liveEtag, liveStateOf, liveTexts, mayWatch, meetingChoices, readLive, type LiveView } from '../services/live';
+import { liveEtag, liveStateOf, liveTexts, mayWatch, meetingChoices, meetingLocale, readLive, type LiveView } from '../services/live';
 import type { Deps } from '../services/ports';
-import type { LiveTexts } from '../../tab/wire';
+import { LANGUAGE_NAMES, type LiveTexts } from '../../tab/wire';
 import type { TabSso } from './sso';
 
 /**
@@ -16,7 +16,11 @@ import type { TabSso } from './sso';
  *
  * - `/live/:token` and `/live/:token/state`: the signed link on the meeting-mode card, for a big
  *   screen in a room without a Teams meeting. It names one meeting, expires a few hours after the
- *   planned end, and answers 410 once the meeting has ended.
+ *   planned end, and answers 410 once the meeting has ended. It speaks the meeting's language
+ *   (the convening caseworker's), never the browser's: a room's screen is nobody's own. `?lang=`
+ *   (sv, da, fi, en) asks for another one, on the page and its state alike; the page's switch
+ *   sets it (and keeps the choice in that browser) without a reload, having every language's
+ *   texts already. An unknown value is ignored.
  * - `/tab/live` and `/tab/config` (the Teams tab and its configuration page) with
  *   `/api/live/:meetingId` and `/api/live`: only with a Teams single sign-on token (`TabSso`), and
  *   only for a participant of the meeting (invited in Teams, or convening it).
@@ -66,14 +70,19 @@ export function liveRoutes(server: Server, deps: Deps, links: LetterLinks, sso: 
   server.get(
     '/live/:token',
     guarded('live.page', async (req, res) => {
-      const locale = readerLocale(req);
       const token = String(req.params.token ?? '');
       const found = await signed(deps, links, token);
-      if (found === 'ended') return html(res, 410, messagePage(locale, t(locale, 'live.ended')), linkCsp(nonceOf()));
-      if (!found) return html(res, 404, messagePage(locale, t(locale, 'live.gone')), linkCsp(nonceOf()));
-      deps.log.info('live.page', { meeting: found.plan.id });
+      // A link that names no meeting (any more) has only the browser's language to go by.
+      if (!found) {
+        const locale = askedLocale(req) ?? readerLocale(req);
+        return html(res, 404, messagePage(locale, t(locale, 'live.gone')), linkCsp(nonceOf()));
+      }
+      const locale = askedLocale(req) ?? meetingLocale(found.view.plan);
+      if (found.ended) return html(res, 410, messagePage(locale, t(locale, 'live.ended')), linkCsp(nonceOf()));
+      deps.log.info('live.page', { meeting: found.view.plan.id });
       const nonce = nonceOf();
-      html(res, 200, page({ locale, texts: { [locale]: liveTexts(locale) }, script: 'live.js', nonce, data: { mode: 'link', locale, state: `/live/${token}/state` } }), linkCsp(nonce), {
+      const texts = Object.fromEntries(LOCALES.map((l) => [l, liveTexts(l)]));
+      html(res, 200, page({ locale, texts, script: 'live.js', nonce, data: { mode: 'link', locale, state: `/live/${token}/state` }, languages: 'shown' }), linkCsp(nonce), {
         'X-Frame-Options': 'DENY',
       });
     }),
@@ -82,9 +91,10 @@ export function liveRoutes(server: Server, deps: Deps, links: LetterLinks, sso: 
     '/live/:token/state',
     guarded('live.state', async (req, res) => {
       const found = await signed(deps, links, String(req.params.token ?? ''));
-      if (found === 'ended') return json(res, 410, REFUSED[410]);
       if (!found) return json(res, 404, REFUSED[404]);
-      answerState(req, res, deps, found, readerLocale(req), 'Accept-Language');
+      if (found.ended) return json(res, 410, REFUSED[410]);
+      // The language is in the URL (or is the meeting's): the answer does not vary with any header.
+      answerState(req, res, deps, found.view, askedLocale(req) ?? meetingLocale(found.view.plan));
     }),
   );
 
@@ -117,7 +127,9 @@ export function liveRoutes(server: Server, deps: Deps, links: LetterLinks, sso: 
       const locale = readerLocale(req);
       const nonce = nonceOf();
       const texts = Object.fromEntries(LOCALES.map((l) => [l, liveTexts(l)]));
-      html(res, 200, page({ locale, texts, script: 'teams.js', nonce, data: { mode } }), teamsCsp(nonce));
+      // The timer tab has the same switch, shown once Teams has said whose the tab is; the configuration page has none.
+      const languages = mode === 'teams-live' ? 'hidden' : 'none';
+      html(res, 200, page({ locale, texts, script: 'teams.js', nonce, data: { mode }, languages }), teamsCsp(nonce));
     });
   server.get('/tab/live', teamsPage('teams-live'));
   server.get('/tab/config', teamsPage('teams-config'));
@@ -137,12 +149,12 @@ export function liveRoutes(server: Server, deps: Deps, links: LetterLinks, sso: 
   }
 }
 
-/** The meeting a signed link names, if the link holds and meeting mode runs; `ended` once it has ended. */
-async function signed(deps: Deps, links: LetterLinks, token: string): Promise<LiveView | 'ended' | undefined> {
+/** The meeting a signed link names, if the link holds and meeting mode runs, and whether it has ended. */
+async function signed(deps: Deps, links: LetterLinks, token: string): Promise<{ view: LiveView; ended: boolean } | undefined> {
   const claim = links.verifyLive(token);
   const view = claim ? await readLive(deps, claim.meetingId) : undefined;
   if (!view?.session) return undefined;
-  return view.session.state === 'ended' ? 'ended' : view;
+  return { view, ended: view.session.state === 'ended' };
 }
 
 /** The signed-on user, or undefined when the answer (401, or 503 when Entra ID's keys cannot be had) has been sent. */
@@ -156,9 +168,9 @@ async function signedOn(req: Request, res: Response, deps: Deps, sso: TabSso) {
 }
 
 /** The state as JSON, or 304 when the reader has it already. */
-function answerState(req: Request, res: Response, deps: Deps, view: LiveView, locale: Locale, vary: string): void {
+function answerState(req: Request, res: Response, deps: Deps, view: LiveView, locale: Locale, vary?: string): void {
   const etag = liveEtag(view, locale);
-  const headers = { ETag: etag, 'Cache-Control': 'private, no-cache', Vary: vary };
+  const headers = { ETag: etag, 'Cache-Control': 'private, no-cache', ...(vary ? { Vary: vary } : {}) };
   if (matches(req, etag)) return notModified(res, headers);
   json(res, 200, JSON.stringify(liveStateOf(view, locale, deps.now())), headers);
 }
@@ -246,9 +258,20 @@ function teamsCsp(nonce: string): string {
   return `default-src 'none'; script-src 'self'; style-src 'nonce-${nonce}'; connect-src 'self' https://res.cdn.office.net; base-uri 'none'; form-action 'none'; frame-ancestors ${TEAMS_ANCESTORS.join(' ')}`;
 }
 
-/** The page: an empty `main` the script fills, the texts as a JSON data block (never executed), the script from this server. */
-function page(options: { locale: Locale; texts: Record<string, LiveTexts>; script: BundleName; nonce: string; data: Record<string, string> }): string {
-  const { locale, texts, script, nonce, data } = options;
+/**
+ * The page: the language switch, an empty `main` the script fills, the texts as a JSON data block
+ * (never executed), the script from this server.
+ */
+function page(options: {
+  locale: Locale;
+  texts: Record<string, LiveTexts>;
+  script: BundleName;
+  nonce: string;
+  data: Record<string, string>;
+  /** The language switch: shown, served hidden for the script to show, or none. */
+  languages: 'shown' | 'hidden' | 'none';
+}): string {
+  const { locale, texts, script, nonce, data, languages } = options;
   const own = texts[locale] ?? Object.values(texts)[0];
   const attributes = Object.entries(data)
     .map(([key, value]) => ` data-${key}="${esc(value)}"`)
@@ -259,12 +282,24 @@ function page(options: { locale: Locale; texts: Record<string, LiveTexts>; scrip
 <title>${esc(own.title)}</title>
 <style nonce="${nonce}">${STYLE}</style></head>
 <body${attributes}>
-<main id="app"><p class="message">${esc(own.loading)}</p></main>
+${languages === 'none' ? '' : languageSwitch(locale, own.language, languages === 'hidden')}<main id="app"><p class="message">${esc(own.loading)}</p></main>
 <script type="application/json" id="samrad-texts">${JSON.stringify(texts).replace(/</g, '\\u003c')}</script>
 <script src="/tab/${script}"></script>
 </body>
 </html>
 `;
+}
+
+/**
+ * The switch between the page's languages: a labelled group of toggle buttons, each language
+ * named in its own language (and marked so, for screen readers), the current one pressed. The
+ * page's script makes them work.
+ */
+function languageSwitch(locale: Locale, label: string, hidden: boolean): string {
+  const buttons = LOCALES.map(
+    (l) => `<button type="button" lang="${l}" data-lang="${l}" aria-pressed="${l === locale}">${esc(LANGUAGE_NAMES[l])}</button>`,
+  ).join('');
+  return `<header${hidden ? ' hidden' : ''}><div id="languages" class="langs" role="group" aria-label="${esc(label)}">${buttons}</div></header>\n`;
 }
 
 /** A page with one message and no script (an expired link, an ended meeting). */
@@ -299,6 +334,10 @@ const STYLE = [
   '.message{font-size:clamp(1.1rem,3vw,2.2rem);margin:1.5em 0}',
   '.notice{margin-top:1em;padding:.5em .8em;border-radius:.5rem;background:var(--card);color:var(--warn)}',
   '.pick .choice{display:block;padding:.6em .2em;font-size:1.05rem}',
+  '.langs{display:flex;flex-wrap:wrap;justify-content:flex-end;gap:.35rem;max-width:90rem;margin:0 auto;padding:clamp(.5rem,1.5vw,1rem) clamp(.75rem,3vw,3rem) 0}',
+  '.langs button{font:inherit;font-size:clamp(.85rem,1.2vw,1.1rem);min-height:2.25rem;min-width:2.75rem;padding:.3em .8em;border:1px solid var(--muted);border-radius:.4rem;background:var(--bg);color:var(--fg);cursor:pointer}',
+  '.langs button[aria-pressed=true]{background:var(--accent);border-color:var(--accent);color:var(--bg);font-weight:600}',
+  '.langs button:focus-visible{outline:3px solid var(--fg);outline-offset:2px}',
 ].join('\n');
 
 function json(res: Response, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -317,6 +356,12 @@ function text(res: Response, status: number, type: string, body: string, headers
 function notModified(res: Response, headers: Record<string, string>): void {
   res.writeHead(304, headers);
   res.end();
+}
+
+/** The language asked for with `?lang=` (sv, da, fi or en), if any: anything else is no choice. */
+function askedLocale(req: Request): Locale | undefined {
+  const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang')?.toLowerCase();
+  return (LOCALES as readonly string[]).includes(asked ?? '') ? (asked as Locale) : undefined;
 }
 
 /** The language of a browser's (or the Teams page's) first Accept-Language choice, or English. */

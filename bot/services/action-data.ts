@@ -48,12 +48,24 @@ function cardRef(raw: ActionData): CardRef | BadData {
 }
 
 function participantId(raw: ActionData, field = 'participantId'): string | undefined {
-  const value = raw[field];
+  const value = inputField(raw, field);
   return isIssuedId(value) ? value.toLowerCase() : undefined;
 }
 
 function text(raw: ActionData, field: string): string {
-  return (raw[field] ?? '').slice(0, 5000);
+  return (inputField(raw, field) ?? '').slice(0, 5000);
+}
+
+/**
+ * The value of an input, by its name: the card gives an input whose choices change the id
+ * `<name>_<digest of the choices>` (see `choiceId` in cards/format.ts), so the value is under that
+ * id or, from an older card or another client, under the plain name.
+ */
+export function inputField(raw: ActionData, name: string): string | undefined {
+  if (raw[name] !== undefined) return raw[name];
+  const prefix = `${name}_`;
+  for (const key of Object.keys(raw)) if (key.startsWith(prefix) && /^[0-9a-f]{8}$/.test(key.slice(prefix.length))) return raw[key];
+  return undefined;
 }
 
 /** Nothing beyond the verb. */
@@ -75,7 +87,14 @@ export function parseCardRef(raw: ActionData): CardRef | BadData {
 export function parseWhen(raw: ActionData): (CardRef & { input: WhenInput }) | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
-  const input = { date: text(raw, 'date'), time: text(raw, 'time'), duration: text(raw, 'duration'), placeKind: text(raw, 'placeKind'), placeDetails: text(raw, 'placeDetails') };
+  const input = {
+    date: text(raw, 'date'),
+    time: text(raw, 'time'),
+    duration: text(raw, 'duration'),
+    placeKind: text(raw, 'placeKind'),
+    placeDetails: text(raw, 'placeDetails'),
+    confirmTime: raw.confirmTime === 'true',
+  };
   return { ...ref, input };
 }
 
@@ -110,7 +129,7 @@ export function parseRoles(raw: ActionData): (CardRef & { consent: boolean; chai
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
   const role = (field: string): string | BadData => {
-    const value = raw[field] ?? '';
+    const value = inputField(raw, field) ?? '';
     if (value === '') return '';
     return isIssuedId(value) ? value.toLowerCase() : { bad: 'roleNotParticipant' };
   };
@@ -180,8 +199,12 @@ function topicId(value: string | undefined): string | undefined {
   return isIssuedId(value) ? value.toLowerCase() : undefined;
 }
 
-/** A press on the meeting-mode card: the meeting, the card's revision, and the steps it stands for (given the session as stored). */
-export type SessionPress = CardRef & { steps: (session: Session, newId: () => string) => SessionStep[] };
+/**
+ * A press on the meeting-mode card: the meeting, the card's revision, the steps it stands for
+ * (given the session as stored), and whether the caseworker confirmed starting far from the
+ * planned time.
+ */
+export type SessionPress = CardRef & { steps: (session: Session, newId: () => string) => SessionStep[]; confirmed?: boolean };
 
 function press(raw: ActionData, steps: SessionPress['steps']): SessionPress | BadData {
   const ref = cardRef(raw);
@@ -189,9 +212,15 @@ function press(raw: ActionData, steps: SessionPress['steps']): SessionPress | Ba
   return { ...ref, steps };
 }
 
-/** Next, Skip and End: no data beyond the card. */
-export function parseSessionSimple(step: 'next' | 'skip' | 'end'): (raw: ActionData) => SessionPress | BadData {
+/** Next, Skip, End and undoing the end: no data beyond the card. */
+export function parseSessionSimple(step: 'next' | 'skip' | 'end' | 'reopen'): (raw: ActionData) => SessionPress | BadData {
   return (raw) => press(raw, () => [{ step }]);
+}
+
+/** Start the meeting; `confirm=yes` when the caseworker confirmed starting far from the planned time. */
+export function parseSessionBegin(raw: ActionData): SessionPress | BadData {
+  const pressed = press(raw, () => [{ step: 'begin' }]);
+  return 'bad' in pressed ? pressed : { ...pressed, confirmed: raw.confirm === 'yes' };
 }
 
 /** Start a round of a kind. */
@@ -227,7 +256,7 @@ export function parseSessionTopic(raw: ActionData): SessionPress | BadData {
   if ('bad' in ref) return ref;
   const change = raw.change;
   if (change === 'add') return press(raw, (_session, newId) => [{ step: 'topicAdd', text: text(raw, 'topic'), id: newId() }]);
-  const id = topicId(raw.topicId);
+  const id = topicId(inputField(raw, 'topicId'));
   if (!id) return { bad: 'topicUnknown' };
   if (change === 'drop') return press(raw, () => [{ step: 'topicDrop', topicId: id }]);
   if (change === 'up' || change === 'down') return press(raw, () => [{ step: 'topicMove', topicId: id, by: change === 'up' ? -1 : 1 }]);
@@ -238,7 +267,7 @@ export function parseSessionTopic(raw: ActionData): SessionPress | BadData {
 export function parseSessionCovered(raw: ActionData): SessionPress | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
-  const ids = (raw.covered ?? '').split(',').filter(Boolean);
+  const ids = (inputField(raw, 'covered') ?? '').split(',').filter(Boolean);
   if (ids.some((id) => !topicId(id))) return { bad: 'topicUnknown' };
   return press(raw, () => [{ step: 'coveredSet', topicIds: ids.map((id) => topicId(id)!) }]);
 }
@@ -247,7 +276,7 @@ export function parseSessionCovered(raw: ActionData): SessionPress | BadData {
 export function parseSessionPresence(raw: ActionData): SessionPress | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
-  const ids = (raw.present ?? '').split(',').filter(Boolean);
+  const ids = (inputField(raw, 'present') ?? '').split(',').filter(Boolean);
   if (ids.some((id) => !isIssuedId(id))) return { bad: 'participantUnknown' };
   return press(raw, () => [{ step: 'presentSet', participantIds: ids.map((id) => id.toLowerCase()) }]);
 }
@@ -259,15 +288,14 @@ export function parseSessionRoles(raw: ActionData): SessionPress | BadData {
   return press(raw, () => [{ step: 'roles', chairId: roles.chairId, secretaryId: roles.secretaryId }]);
 }
 
-/** The time of each phase, in whole minutes (`budget_<phase>`). */
+/** The time of each phase, in whole minutes (`budget_<phase>`); anything else is refused by the rules, with the range. */
 export function parseSessionBudgets(raw: ActionData): SessionPress | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
   const budgets = {} as Record<Phase, number>;
   for (const phase of PHASES) {
-    const value = raw[`budget_${phase}`] ?? '';
-    if (!/^\d{1,3}$/.test(value)) return { bad: 'durationInvalid' };
-    budgets[phase] = Number(value);
+    const value = (raw[`budget_${phase}`] ?? '').trim();
+    budgets[phase] = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
   }
   return press(raw, () => [{ step: 'budgets', budgets }]);
 }

@@ -12,6 +12,7 @@ import {
   parsePhoneAnswer,
   parseRemoveParticipant,
   parseRoles,
+  parseSessionBegin,
   parseSessionBudgets,
   parseSessionCovered,
   parseSessionMove,
@@ -86,7 +87,10 @@ export const ROUTES = {
   'meetings.list': route(noData, (deps, actor) => showMeetings(deps, actor)),
   'settings.show': route(noData, (deps, actor) => showSettings(deps, actor)),
   'settings.save': route(parseContact, (deps, actor, d) => saveSettings(deps, actor, d)),
+  // Opens meeting mode, ready to start (the verb keeps its name, so status cards already in chats keep working).
   'session.start': route(parseMeetingRef, (deps, actor, d) => openMeetingMode(deps, actor, d)),
+  'session.begin': route(parseSessionBegin, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.reopen': route(parseSessionSimple('reopen'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.show': route(parseMeetingRef, (deps, actor, d) => showMeetingMode(deps, actor, d)),
   'session.next': route(parseSessionSimple('next'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.skip': route(parseSessionSimple('skip'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),

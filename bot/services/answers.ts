@@ -10,6 +10,7 @@ import { loadOwnMeeting, readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
 import { statusView } from './status';
+import { syncMeetingRefs } from './meeting-list';
 
 /**
  * Answers to invitations. Each person's answer is a document of its own in the meeting's
@@ -72,7 +73,10 @@ export async function recordPhoneAnswer(deps: Deps, actor: Actor, data: MeetingR
     notices = refusal.problems.map((p): Notice => ({ text: problemText(locale, p), color: 'Attention' }));
   }
   const view = (await readView(deps, plan.id)) ?? planOnly(plan);
-  return { card: statusView(deps, view, actor.reader, notices) };
+  // "My meetings" counts the answer at once; the status card in front of the caseworker is brought up to date after.
+  await syncMeetingRefs(deps, view);
+  const refresh = await requestStatusRefresh(deps, plan.id);
+  return { card: statusView(deps, view, actor.reader, actor.address.userId, notices), jobs: [refresh] };
 }
 
 /** The plan and this person's own answer (one single-partition query), or why they see nothing. */

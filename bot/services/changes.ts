@@ -7,6 +7,8 @@ import { readView } from './meetings';
 import { actOnPlan, currentCard } from './plan-action';
 import type { Actor, CardReply, Deps } from './ports';
 import { planOnly } from '../domain/invitation';
+import type { Meeting } from '../domain/meeting';
+import { statusCardHere } from './status';
 
 /**
  * Changing and cancelling a meeting after the invitations went out. A change is prepared with
@@ -17,21 +19,21 @@ import { planOnly } from '../domain/invitation';
 
 /** Starts preparing a change from the status card: the summary of the meeting, to change with the planning cards. */
 export async function beginChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
-  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: startChange(plan, actor.userKey, deps.now()) }));
+  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: leavingStatusCard(startChange(plan, actor.userKey, deps.now()), actor) }));
   if ('reply' in applied) return applied.reply;
   return { card: await currentCard(deps, actor, applied.saved) };
 }
 
 /** Drops the change being prepared; the status card again. */
 export async function dropChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
-  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: discardChange(plan, actor.userKey, deps.now()) }));
+  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: showingStatusCard(discardChange(plan, actor.userKey, deps.now()), actor) }));
   if ('reply' in applied) return applied.reply;
   return { card: await currentCard(deps, actor, applied.saved, [{ text: t(actor.reader.locale, 'change.discarded'), color: 'Good' }]) };
 }
 
 /** Sends the change to everyone: invitations updated in place, added people invited, removed people told. */
 export async function publishChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
-  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: sendChange(plan, actor.userKey, deps.now()) }));
+  const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: showingStatusCard(sendChange(plan, actor.userKey, deps.now()), actor) }));
   if ('reply' in applied) return applied.reply;
   const meeting = applied.saved;
   const job = await enqueueDelivery(deps, meeting);
@@ -43,7 +45,9 @@ export async function publishChange(deps: Deps, actor: Actor, ref: CardRef): Pro
 
 /** Cancels the meeting: everyone in Teams is told and their invitation shows it; the caseworker gets letters for the others. */
 export async function cancel(deps: Deps, actor: Actor, ref: CardRef & { reason: string }): Promise<CardReply> {
-  const applied = await actOnPlan(deps, actor, ref, { reason: ref.reason }, (plan) => ({ next: cancelMeeting(plan, ref.reason, actor.userKey, deps.now()) }));
+  const applied = await actOnPlan(deps, actor, ref, { reason: ref.reason }, (plan) => ({
+    next: showingStatusCard(cancelMeeting(plan, ref.reason, actor.userKey, deps.now()), actor),
+  }));
   if ('reply' in applied) return applied.reply;
   const meeting = applied.saved;
   const job = await enqueueDelivery(deps, meeting);
@@ -51,4 +55,15 @@ export async function cancel(deps: Deps, actor: Actor, ref: CardRef & { reason: 
   await syncMeetingRefs(deps, view);
   deps.log.info('meeting.cancelled', { meeting: meeting.id });
   return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'cancel.done'), color: 'Good' }]), jobs: [job] };
+}
+
+/** The plan with its status card now the one this person pressed (it shows the status card again), so answers update the card in front of them. */
+function showingStatusCard(plan: Meeting, actor: Actor): Meeting {
+  const here = statusCardHere(actor);
+  return here ? { ...plan, statusCard: here } : plan;
+}
+
+/** The plan with its status card forgotten when the card pressed was it: it shows the change being prepared now, which an update must not replace. */
+export function leavingStatusCard(plan: Meeting, actor: Actor): Meeting {
+  return plan.statusCard && actor.cardActivityId && plan.statusCard.activityId === actor.cardActivityId ? { ...plan, statusCard: undefined } : plan;
 }

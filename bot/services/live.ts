@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { organizes } from '../domain/change';
-import type { Locale, Meeting } from '../domain/meeting';
+import { LOCALES, type Locale, type Meeting } from '../domain/meeting';
 import { clockOf, currentSpeaker, PHASES, type Session } from '../domain/session';
 import { userKey } from '../domain/user';
 import { t } from '../i18n';
@@ -41,6 +41,15 @@ export function mayWatch(plan: Meeting, key: string): boolean {
   return plan.participants.some((p) => p.contact.kind === 'teams' && userKey(p.contact.userId, p.contact.userId) === key);
 }
 
+/**
+ * The meeting's language: that of the caseworker who convenes it. The big-screen page opens in
+ * it whatever the browser's language, since the screen belongs to the room, not to a reader.
+ */
+export function meetingLocale(plan: Meeting): Locale {
+  const language = plan.participants.find((p) => p.isOrganizer)?.language;
+  return language && (LOCALES as readonly string[]).includes(language) ? language : 'en';
+}
+
 /** The state's entity tag: the session's revision, the plan's, and the language the labels are in. */
 export function liveEtag(view: LiveView, locale: Locale): string {
   return `"live-${view.session?.rev ?? 0}-${view.plan.rev}-${locale}"`;
@@ -56,7 +65,8 @@ export function liveStateOf(view: LiveView, locale: Locale, now: DateTime): Live
     serverTime: now.toMillis(),
     rev: { session: session?.rev ?? 0, plan: plan.rev },
   };
-  if (!session) {
+  // Not started: no session yet, or meeting mode opened and not yet started (no start time).
+  if (!session?.startedAt) {
     return {
       ...base,
       started: false,

@@ -14,9 +14,13 @@ const READ_LIMIT = 100;
  * the same meeting repairs an entry a crash left behind.
  */
 export async function syncMeetingRefs(deps: Deps, view: MeetingView): Promise<void> {
-  for (const ref of meetingRefsOf(view)) {
+  const refs = meetingRefsOf(view);
+  for (const ref of refs) {
     await upsert(deps.stores.meetingIndex, ref.userKey, ref.id, (current) => (current && same(current, ref) ? undefined : ref));
   }
+  // A colleague who is no longer co-organizer loses the meeting from their list (and from the live timer's choices) at once.
+  const kept = new Set(refs.map((r) => r.userKey));
+  for (const key of view.plan.formerCoOrganizers ?? []) if (!kept.has(key)) await forgetMeetingRef(deps, key, view.plan.id);
 }
 
 /** The caseworker's meetings: one query in their own partition, never a scan of all meetings. */

@@ -44,12 +44,12 @@ export async function actOnPlan(
 }
 
 /** The card a plan is worked on with: the planning step of a draft or of a change being prepared, else the status card. */
-export async function currentCard(deps: Deps, actor: Actor, meeting: Meeting, notices: Notice[] = []): Promise<CardReply['card']> {
+export async function currentCard(deps: Deps, actor: Actor, meeting: Meeting, notices: Notice[] = [], ask: { confirmTime?: boolean } = {}): Promise<CardReply['card']> {
   if (meeting.status === 'draft' || isChanging(meeting)) {
-    return planningCard(editable(meeting), actor.reader, deps.now(), notices, isChanging(meeting) ? { changes: changesOf(meeting) } : {});
+    return planningCard(editable(meeting), actor.reader, deps.now(), notices, { ...(isChanging(meeting) ? { changes: changesOf(meeting) } : {}), ...ask });
   }
   const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
-  return statusView(deps, view, actor.reader, notices);
+  return statusView(deps, view, actor.reader, actor.address.userId, notices);
 }
 
 /** The current card with the reasons of a refusal on top. */
@@ -58,7 +58,8 @@ async function refusedView(deps: Deps, actor: Actor, meetingId: string, raw: Act
   const notices: Notice[] = refusal.problems.map((p) => ({ text: problemText(locale, p), color: 'Attention' }));
   const current = await readPlan(deps, meetingId);
   if (!current) return welcome(deps, actor, notices);
-  const card = await currentCard(deps, actor, current.doc, notices);
+  // A time outside the usual day is asked about: the "When?" card offers to confirm it.
+  const card = await currentCard(deps, actor, current.doc, notices, { confirmTime: refusal.problems.some((p) => p.code === 'unusualTime') });
   const planning = current.doc.status === 'draft' || isChanging(current.doc);
   return { card: planning && !refusal.problems.some((p) => p.code === 'staleCard') ? keepTyped(card, raw) : card };
 }

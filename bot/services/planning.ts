@@ -13,7 +13,7 @@ import { syncMeetingRefs } from './meeting-list';
 import { loadOwnMeeting, readPlan, welcome } from './meetings';
 import { actOnPlan, currentCard } from './plan-action';
 import type { Actor, CardReply, Deps } from './ports';
-import { statusView } from './status';
+import { statusCardHere, statusView } from './status';
 import { setDraftPointer } from './users';
 
 /**
@@ -96,7 +96,7 @@ export async function discardDraft(deps: Deps, actor: Actor, ref: CardRef): Prom
  * status card replaces the summary; the card pressed is the status card the bot keeps current.
  */
 export async function sendInvitations(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
-  const statusCard = actor.cardActivityId ? { conversationId: actor.address.conversationId, activityId: actor.cardActivityId } : undefined;
+  const statusCard = statusCardHere(actor);
   const applied = await actOnPlan(deps, actor, ref, {}, (plan) => {
     assertDraft(plan);
     return { next: markSent(plan, deps.now(), statusCard) };
@@ -107,7 +107,7 @@ export async function sendInvitations(deps: Deps, actor: Actor, ref: CardRef): P
   const job = await enqueueDelivery(deps, meeting);
   await syncMeetingRefs(deps, planOnly(meeting));
   deps.log.info('invitations.sent', { meeting: meeting.id, participants: meeting.participants.length });
-  return { card: statusView(deps, planOnly(meeting), actor.reader), jobs: [job] };
+  return { card: statusView(deps, planOnly(meeting), actor.reader, actor.address.userId), jobs: [job] };
 }
 
 async function discardIfDraft(deps: Deps, meetingId: string, userKey: string): Promise<void> {

@@ -36,7 +36,13 @@ export interface Actor {
   /** Their open draft, as their user record had it when the turn began. */
   draftMeetingId?: string;
   /** When they act in a group chat (or a meeting's chat): who is in it, asked of Teams when needed. */
-  chat?: { members(): Promise<string[]> };
+  chat?: { members(): Promise<ChatMember[]> };
+}
+
+/** Someone in a group chat: their Entra object id (lower-case) and their id in the channel (`29:…`, what a card's refresh names). */
+export interface ChatMember {
+  objectId: string;
+  channelUserId: string;
 }
 
 /** The person could not be reached in Teams (the app is not installed for them, or they left). */

@@ -6,105 +6,168 @@ import type { ConversationAddress } from '../domain/user';
 import type { JobRef } from '../jobs/job';
 import type { JobKind } from '../jobs/runner';
 import { Refusal } from '../domain/problems';
-import { applyStep, chatMayShow, clockOf, mayRun, startSession, type Session } from '../domain/session';
+import { applyStep, chatMayShow, clockOf, mayRun, mayUndoEnd, openSession, startNeedsConfirmation, type Session } from '../domain/session';
 import { userKey } from '../domain/user';
 import { problemText, t } from '../i18n';
-import { AlreadyExistsError, ConcurrencyError, type Versioned } from '../store/port';
+import { AlreadyExistsError, ConcurrencyError, update, type Versioned } from '../store/port';
 import { queries } from '../store/queries';
 import type { Notice } from '../../cards/render';
-import { meetingModeCard, meetingPickCard } from '../../cards/session';
+import { meetingModeCard, meetingPickCard, type SessionView } from '../../cards/session';
 import type { MeetingRef, SessionPress } from './action-data';
-import { readPlan, refusedCard } from './meetings';
-import type { Actor, CardReply, Deps } from './ports';
+import { syncMeetingRefs } from './meeting-list';
+import { readPlan, readView, refusedCard } from './meetings';
+import type { Actor, CardReply, ChatMember, Deps } from './ports';
 
 /**
- * Meeting mode: the meeting being held, one document in the meeting's partition. Only the
- * chair, the secretary and the caseworker who convenes change it; every press carries the
- * revision of the card it came from, so of two presses at once one wins and the other sees
- * the fresh state with a note, and a press delivered twice acts once.
+ * Meeting mode: the meeting being held, one document in the meeting's partition. It is opened
+ * (ready: who is expected, the roles, the phases and the agenda can be prepared), started on the
+ * day, and ended (which can be undone for a few minutes). Only the chair, the secretary and the
+ * caseworker who convenes change it; every press carries the revision of the card it came from,
+ * so of two presses at once one wins and the other sees the fresh state with a note, and a press
+ * delivered twice acts once.
+ *
+ * In a group chat or a Teams meeting's chat, every verb asks Teams who is in the chat first, on
+ * every press (people join chats later), and shows nothing of the meeting unless everyone in it
+ * is invited.
  */
 
 /** The id of the meeting-mode document in a meeting's partition. */
 const SESSION_ID = 'session';
 
-/** The meeting being held, with its ETag, if meeting mode was started. */
+/** The meeting being held, with its ETag, if meeting mode was opened. */
 export async function readSession(deps: Deps, meetingId: string): Promise<Versioned<Session> | undefined> {
   const found = await deps.stores.meetings.read(meetingId, SESSION_ID);
   return found && found.doc.kind === 'session' ? (found as Versioned<Session>) : undefined;
 }
 
-/** Starts meeting mode from the status card (or shows it, when it has started already). */
+/** Opens meeting mode from the status card, ready to start (or shows it as it stands, once opened). */
 export async function openMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
   const plan = (await readPlan(deps, ref.meetingId))?.doc;
   if (!plan) return refusedCard(actor, 'meetingNotFound');
   if (!organizes(plan, actor.userKey)) return refusedCard(actor, 'notOrganizer');
+  const chat = await checkChat(deps, actor, plan);
+  if ('reply' in chat) return chat.reply;
   let session = (await readSession(deps, plan.id))?.doc;
   if (!session) {
     try {
       const rows = await deps.stores.meetings.query(queries.meeting(plan.id));
       const view = viewOf(rows.map((r) => r.doc as MeetingDoc));
-      session = startSession(plan, view ? proposedTopics(view) : [], actor.userKey, deps.now());
-      await deps.stores.meetings.create(session);
-      deps.log.info('session.started', { meeting: plan.id });
+      const declined = new Set([...(view?.replies.values() ?? [])].filter((r) => r.answer === 'declined').map((r) => r.participantId));
+      const opened = openSession(plan, view ? proposedTopics(view) : [], declined, actor.userKey, deps.now());
+      session = (await deps.stores.meetings.create(opened)).doc as Session;
+      deps.log.info('session.opened', { meeting: plan.id });
     } catch (err) {
       if (err instanceof Refusal) return refusedCard(actor, err.problems[0].code);
       if (!(err instanceof AlreadyExistsError)) throw err;
       session = (await readSession(deps, plan.id))!.doc;
     }
   }
-  return { card: card(deps, plan, session, actor) };
+  // The status card pressed shows meeting mode now: answers arriving must not replace it with the status card.
+  if (plan.statusCard && plan.statusCard.activityId === actor.cardActivityId) {
+    await update(deps.stores.meetings, plan.id, plan.id, (doc) => {
+      const current = doc as Meeting;
+      return current.statusCard?.activityId === actor.cardActivityId ? { ...current, statusCard: undefined } : undefined;
+    });
+  }
+  return { card: card(deps, plan, session, actor, chat.viewers) };
 }
 
-/** Shows meeting mode as it stands, to a participant of the meeting. */
+/** Shows meeting mode as it stands, to a participant of the meeting (the view their role has). */
 export async function showMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
   const loaded = await load(deps, actor, ref.meetingId);
   if ('reply' in loaded) return loaded.reply;
-  return { card: card(deps, loaded.plan, loaded.session.doc, actor) };
+  return { card: card(deps, loaded.plan, loaded.session.doc, actor, loaded.viewers) };
 }
 
 /**
  * One press on the meeting-mode card: the steps it stands for, applied to the session as the
  * card showed it. A press from an older card, or one that lost the race to another, changes
- * nothing and shows how the meeting stands now.
+ * nothing and shows how the meeting stands now. Starting more than half an hour from the
+ * planned start is asked about first (nothing changes until the caseworker confirms).
  */
 export async function stepMeetingMode(deps: Deps, actor: Actor, ref: SessionPress): Promise<CardReply> {
   const loaded = await load(deps, actor, ref.meetingId);
   if ('reply' in loaded) return loaded.reply;
-  const { plan, session } = loaded;
+  const { plan, session, viewers } = loaded;
   const { locale } = actor.reader;
+  const now = deps.now();
   if (!mayRun(plan, session.doc, actor.userKey, (key) => participantOf(plan, key))) {
     deps.log.warn('session.notRunner', { meeting: plan.id });
-    return { card: card(deps, plan, session.doc, actor, [{ text: problemText(locale, { code: 'notRunner' }), color: 'Attention' }]) };
+    return { card: card(deps, plan, session.doc, actor, viewers, [{ text: problemText(locale, { code: 'notRunner' }), color: 'Attention' }]) };
   }
-  if (ref.rev !== session.doc.rev) return moved(deps, actor, plan);
+  if (ref.rev !== session.doc.rev) return moved(deps, actor, plan, viewers);
   try {
+    const steps = ref.steps(session.doc, deps.newId);
+    const confirm = steps.some((s) => s.step === 'begin') && !ref.confirmed && session.doc.state === 'ready' ? startNeedsConfirmation(plan, now) : undefined;
+    if (confirm) return { card: card(deps, plan, session.doc, actor, viewers, [], { confirmStart: confirm }) };
     let next = session.doc;
-    for (const step of ref.steps(session.doc, deps.newId)) next = applyStep(plan, next, step, actor.userKey, deps.now());
+    for (const step of steps) next = applyStep(plan, next, step, actor.userKey, now);
     if (next.rev === session.doc.rev) next = { ...next, rev: next.rev + 1 };
-    const saved = await deps.stores.meetings.replace(next, session.etag);
-    return { card: card(deps, plan, saved.doc as Session, actor) };
+    const saved = (await deps.stores.meetings.replace(next, session.etag)).doc as Session;
+    if (saved.state !== session.doc.state) {
+      deps.log.info(`session.${saved.state === 'running' ? (session.doc.state === 'ended' ? 'reopened' : 'started') : saved.state}`, { meeting: plan.id });
+      // "My meetings" shows whether the meeting is planned, running or ended.
+      const view = await readView(deps, plan.id);
+      if (view) await syncMeetingRefs(deps, view);
+    }
+    return { card: card(deps, plan, saved, actor, viewers) };
   } catch (err) {
-    if (err instanceof ConcurrencyError) return moved(deps, actor, plan);
+    if (err instanceof ConcurrencyError) return moved(deps, actor, plan, viewers);
     if (!(err instanceof Refusal)) throw err;
     const notices = err.problems.map((p): Notice => ({ text: problemText(locale, p), color: 'Attention' }));
-    return { card: card(deps, plan, session.doc, actor, notices) };
+    return { card: card(deps, plan, session.doc, actor, viewers, notices) };
   }
 }
 
 /** Another press got there first: the fresh state, with a note. */
-async function moved(deps: Deps, actor: Actor, plan: Meeting): Promise<CardReply> {
+async function moved(deps: Deps, actor: Actor, plan: Meeting, viewers: string[]): Promise<CardReply> {
   const fresh = (await readSession(deps, plan.id))!.doc;
-  return { card: card(deps, plan, fresh, actor, [{ text: t(actor.reader.locale, 'session.moved'), color: 'Warning' }]) };
+  return { card: card(deps, plan, fresh, actor, viewers, [{ text: t(actor.reader.locale, 'session.moved'), color: 'Warning' }]) };
 }
 
-/** The plan and the session, for someone who takes part in the meeting (or convenes it). */
-async function load(deps: Deps, actor: Actor, meetingId: string): Promise<{ plan: Meeting; session: Versioned<Session> } | { reply: CardReply }> {
+/** The plan and the session, for someone who takes part in the meeting (or convenes it), in a chat where it may be shown. */
+async function load(
+  deps: Deps,
+  actor: Actor,
+  meetingId: string,
+): Promise<{ plan: Meeting; session: Versioned<Session>; viewers: string[] } | { reply: CardReply }> {
   const plan = (await readPlan(deps, meetingId))?.doc;
   if (!plan) return { reply: refusedCard(actor, 'meetingNotFound') };
-  if (!organizes(plan, actor.userKey) && !participantOf(plan, actor.userKey)) return { reply: refusedCard(actor, 'notInvited') };
+  if (!organizes(plan, actor.userKey) && !participantOf(plan, actor.userKey)) {
+    deps.log.warn('session.notInvited', { meeting: plan.id });
+    return { reply: refusedCard(actor, 'notInvited') };
+  }
+  const chat = await checkChat(deps, actor, plan);
+  if ('reply' in chat) return chat;
   const session = await readSession(deps, meetingId);
   if (!session) return { reply: refusedCard(actor, 'meetingNotFound') };
-  return { plan, session };
+  return { plan, session, viewers: chat.viewers };
+}
+
+/**
+ * In a group chat: may this meeting be shown here? Teams is asked who is in the chat on every
+ * press; the meeting is shown only when everyone in it is invited. Returns who sees the card
+ * (their channel ids, for the card's refresh), or the card to answer with instead: without any
+ * detail of the meeting, and when Teams could not say who is in the chat, saying so.
+ */
+async function checkChat(deps: Deps, actor: Actor, plan: Meeting): Promise<{ viewers: string[] } | { reply: CardReply }> {
+  if (!actor.chat) return { viewers: [actor.address.userId] };
+  let members: ChatMember[];
+  try {
+    members = await actor.chat.members();
+  } catch (err) {
+    deps.log.warn('session.membersUnknown', { meeting: plan.id, error: (err as Error).name });
+    return { reply: chatRefusal(actor, 'session.membersUnknown') };
+  }
+  if (!chatMayShow(plan, members.map((m) => m.objectId))) {
+    deps.log.warn('session.notInThisChat', { meeting: plan.id });
+    return { reply: chatRefusal(actor, 'session.notParticipants') };
+  }
+  return { viewers: members.map((m) => m.channelUserId) };
+}
+
+function chatRefusal(actor: Actor, key: 'session.membersUnknown' | 'session.notParticipants'): CardReply {
+  return { card: meetingPickCard(actor.reader, undefined, [{ text: t(actor.reader.locale, key), color: 'Attention' }], false) };
 }
 
 /** The Teams participant who is this user. */
@@ -112,10 +175,23 @@ function participantOf(plan: Meeting, key: string) {
   return plan.participants.find((p) => p.contact.kind === 'teams' && userKey(p.contact.userId, p.contact.userId) === key);
 }
 
-function card(deps: Deps, plan: Meeting, session: Session, actor: Actor, notices: Notice[] = []): CardReply['card'] {
+/**
+ * The card as this person's role sees it: the controls for the chair, the secretary and the
+ * caseworker, a read-only view for everyone else. Its refresh names the people who see it, so
+ * Teams asks for each one's own view whenever they look at it.
+ */
+function card(deps: Deps, plan: Meeting, session: Session, actor: Actor, viewers: string[], notices: Notice[] = [], extra: Partial<SessionView> = {}): CardReply['card'] {
+  const now = deps.now();
   // The live timer's link: read-only, and of no use once the meeting has ended (a few hours after its planned end at the latest).
-  const liveUrl = session.state === 'running' && deps.links.liveUrl ? deps.links.liveUrl(plan.id, clockOf(session, deps.now()).plannedEnd) : '';
-  return meetingModeCard(plan, session, actor.reader, deps.now(), notices, liveUrl);
+  const liveUrl = session.state === 'running' && deps.links.liveUrl ? deps.links.liveUrl(plan.id, clockOf(session, now).plannedEnd) : '';
+  const runs = mayRun(plan, session, actor.userKey, (key) => participantOf(plan, key));
+  return meetingModeCard(plan, session, actor.reader, now, notices, {
+    liveUrl,
+    controls: runs,
+    undoEnd: runs && mayUndoEnd(session, now),
+    viewers,
+    ...extra,
+  });
 }
 
 /**
@@ -124,9 +200,15 @@ function card(deps: Deps, plan: Meeting, session: Session, actor: Actor, notices
  */
 export async function pickMeetingHere(deps: Deps, actor: Actor): Promise<CardReply> {
   if (!actor.chat) return refusedCard(actor, 'unknownAction');
-  const members = await actor.chat.members();
+  let members: string[];
+  try {
+    members = (await actor.chat.members()).map((m) => m.objectId);
+  } catch (err) {
+    deps.log.warn('session.membersUnknown', { error: (err as Error).name });
+    return chatRefusal(actor, 'session.membersUnknown');
+  }
   const rows = await deps.stores.meetingIndex.query(queries.meetingsOf(actor.userKey, 50));
-  const candidates = rows.map((r) => r.doc).filter((ref) => ref.status === 'invited' && ref.start);
+  const candidates = rows.map((r) => r.doc).filter((ref) => ref.status === 'invited' && ref.start && ref.held !== 'ended');
   const shown: { meetingId: string; start: string; timeZone: string }[] = [];
   for (const ref of candidates.slice(0, 20)) {
     const plan = (await readPlan(deps, ref.meetingId))?.doc;
@@ -135,13 +217,12 @@ export async function pickMeetingHere(deps: Deps, actor: Actor): Promise<CardRep
   return { card: meetingPickCard(actor.reader, shown) };
 }
 
-/** Shows (and starts, if need be) meeting mode in this chat: only when everyone in it is invited; otherwise no details. */
+/** Shows (and opens, if need be) meeting mode in this chat: only when everyone in it is invited; otherwise no details. */
 export async function bringMeetingHere(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
   const plan = (await readPlan(deps, ref.meetingId))?.doc;
-  const members = actor.chat ? await actor.chat.members() : [];
-  if (!plan || !organizes(plan, actor.userKey) || !chatMayShow(plan, members)) {
+  if (!plan || !organizes(plan, actor.userKey)) {
     deps.log.warn('session.notInThisChat', { meeting: ref.meetingId });
-    return { card: meetingPickCard(actor.reader, undefined, [{ text: t(actor.reader.locale, 'session.notParticipants'), color: 'Attention' }]) };
+    return chatRefusal(actor, 'session.notParticipants');
   }
   return openMeetingMode(deps, actor, ref);
 }
@@ -155,14 +236,16 @@ export function offerHere(actor: Actor): CardReply {
 const OFFER_JOB = 'meeting-offer';
 
 /**
- * Enqueues the offer for a Teams meeting that started: keyed by that meeting and start, so the
- * event arriving twice posts one card. At least once: a crash between the post and its record
- * may post it once more.
+ * Enqueues the offer for a Teams meeting that started: keyed by the meeting's chat and the day
+ * (in the organisation's time zone, `timeZone`), and due at that day's start, so however many
+ * events arrive, with whatever meeting ids and start times they carry, the chat gets at most one
+ * offer a day. At least once: a crash between the post and its record may post it once more.
  */
-export function offerInMeetingChat(deps: Deps, actor: Actor, meetingKey: string): Promise<JobRef> {
-  const key = createHash('sha256').update(meetingKey).digest('hex').slice(0, 32);
+export function offerInMeetingChat(deps: Deps, actor: Actor, timeZone: string): Promise<JobRef> {
+  const day = deps.now().setZone(timeZone).startOf('day');
+  const key = createHash('sha256').update(`${actor.address.conversationId}|${day.toFormat('yyyy-MM-dd')}`).digest('hex').slice(0, 32);
   const address = { ...actor.address, group: true };
-  return deps.jobs.enqueue({ kind: OFFER_JOB, key, payload: { address, locale: actor.reader.locale }, dueAt: deps.now(), maxAttempts: 5 });
+  return deps.jobs.enqueue({ kind: OFFER_JOB, key, payload: { address, locale: actor.reader.locale }, dueAt: day, maxAttempts: 5 });
 }
 
 /** The job kind that posts the offer. */

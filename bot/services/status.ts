@@ -1,5 +1,6 @@
+import { organizes } from '../domain/change';
 import { deliveryWork, planOnly } from '../domain/invitation';
-import type { MeetingView } from '../domain/meeting';
+import type { MeetingView, StatusCardRef } from '../domain/meeting';
 import type { JobKind } from '../jobs/runner';
 import type { Reader } from '../../cards/format';
 import { commentsCard, statusCard } from '../../cards/invitations';
@@ -23,9 +24,18 @@ import { readUser } from './users';
  */
 
 
-/** The caseworker's status card for a sent meeting. */
-export function statusView(deps: Deps, view: MeetingView, reader: Reader, notices: Notice[] = []): AdaptiveCard {
-  return statusCard(view, reader, (participantId) => deps.links.letterUrls(view.plan.id, participantId), notices);
+/**
+ * The caseworker's status card for a sent meeting, for the person whose chat it is in: its
+ * refresh names them (`viewer`, their channel id), so Teams asks for it afresh whenever they look
+ * at any copy of it.
+ */
+export function statusView(deps: Deps, view: MeetingView, reader: Reader, viewer: string | undefined, notices: Notice[] = []): AdaptiveCard {
+  return statusCard(view, reader, (participantId) => deps.links.letterUrls(view.plan.id, participantId), viewer ? [viewer] : [], notices);
+}
+
+/** Where a status card shown in answer to this person's press now stands: the card they pressed, in their chat. */
+export function statusCardHere(actor: Actor): StatusCardRef | undefined {
+  return actor.cardActivityId ? { conversationId: actor.address.conversationId, activityId: actor.cardActivityId, userKey: actor.userKey } : undefined;
 }
 
 /** Shows the caseworker the current state of their meeting: the draft's step, or the answers. */
@@ -36,7 +46,7 @@ export async function showStatus(deps: Deps, actor: Actor, ref: MeetingRef): Pro
   const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
   // A delivery cut off between the sending and its job (a crash in that instant) is asked for again: a no-op otherwise.
   const jobs = deliveryWork(view).length > 0 ? [await enqueueDelivery(deps, view.plan)] : [];
-  return { card: statusView(deps, view, actor.reader), jobs };
+  return { card: statusView(deps, view, actor.reader, actor.address.userId), jobs };
 }
 
 /** Shows every invitee's comment on a card of its own. */
@@ -57,10 +67,15 @@ export function statusCardJob(deps: Deps): JobKind<{ meetingId: string }> {
       if (!view || view.plan.status === 'draft') return;
       // The caseworker's list shows the answers too.
       await syncMeetingRefs(deps, view);
-      const organizer = await readUser(deps, view.plan.organizer.userKey);
-      if (!view.plan.statusCard || !organizer?.address) return;
-      const card = statusView(deps, view, { locale: organizer.locale, timeZone: organizer.timeZone });
-      await deps.messenger.updateCard({ ...organizer.address, conversationId: view.plan.statusCard.conversationId }, view.plan.statusCard.activityId, card);
+      const posted = view.plan.statusCard;
+      if (!posted) return;
+      // The card is in the chat of whoever last sent from it (the caseworker, or the co-organizer while they still are one).
+      const key = posted.userKey && organizes(view.plan, posted.userKey) ? posted.userKey : view.plan.organizer.userKey;
+      if (posted.userKey && key !== posted.userKey) return;
+      const owner = await readUser(deps, key);
+      if (!owner?.address) return;
+      const card = statusView(deps, view, { locale: owner.locale, timeZone: owner.timeZone }, owner.address.userId);
+      await deps.messenger.updateCard({ ...owner.address, conversationId: posted.conversationId }, posted.activityId, card);
     },
   };
 }

@@ -11,7 +11,7 @@ export type Command =
   | { kind: 'action'; verb: string; data: ActionData; via: 'execute' | 'submit' }
   | { kind: 'text'; text: string }
   | { kind: 'installed' }
-  | { kind: 'meetingStart'; meetingKey: string }
+  | { kind: 'meetingStart' }
   | { kind: 'ignore' };
 
 /** An Entra object id is a GUID; anything else of letters, digits and dashes is accepted only as an opaque id. */
@@ -108,12 +108,8 @@ export function commandOf(activity: Activity): Command {
   }
   if (activity.type === 'message') return { kind: 'text', text: activity.text ?? '' };
   if (activity.type === 'installationUpdate' && (activity.action ?? 'add').startsWith('add')) return { kind: 'installed' };
-  if (activity.type === 'event' && activity.name === 'application/vnd.microsoft.meetingStart') {
-    // Names this start of this Teams meeting, the same however often Teams sends the event.
-    const value = (isObject(activity.value) ? activity.value : {}) as { Id?: unknown; StartTime?: unknown };
-    const meeting = typeof value.Id === 'string' ? value.Id : activity.conversation.id;
-    return { kind: 'meetingStart', meetingKey: `${meeting}|${typeof value.StartTime === 'string' ? value.StartTime : ''}` };
-  }
+  // The chat it came from is what counts (see `offerInMeetingChat`): the event's own ids and times are not trusted.
+  if (activity.type === 'event' && activity.name === 'application/vnd.microsoft.meetingStart') return { kind: 'meetingStart' };
   return { kind: 'ignore' };
 }
 

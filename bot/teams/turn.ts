@@ -32,8 +32,8 @@ export function turnLogic(deps: Deps, defaults: { timeZone: string; locale: Loca
     }
     const caller = actorOf(activity, defaults);
     if (command.kind === 'meetingStart') {
-      // A Teams meeting's chat: offer meeting mode there (Teams may send the event twice: the job's key makes it once).
-      deps.jobs.runSoon(await offerInMeetingChat(deps, caller, command.meetingKey));
+      // A Teams meeting's chat: offer meeting mode there (Teams may send the event many times: the job's key makes it once a day).
+      deps.jobs.runSoon(await offerInMeetingChat(deps, caller, defaults.timeZone));
       return;
     }
     const inGroupChat = activity.conversation?.conversationType === 'groupChat';

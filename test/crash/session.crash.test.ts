@@ -11,7 +11,7 @@ import { t } from '../../bot/i18n';
 import { action, cardText } from '../support/cards';
 import { Harness } from '../support/harness';
 import { freePort, samradProcess, storeProcess, type ChildProgram } from '../support/processes';
-import { CASEWORKER, personInputs, whenInputs } from '../support/scenarios';
+import { CASEWORKER, personInputs, startMeeting, whenInputs } from '../support/scenarios';
 
 const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
 
@@ -54,7 +54,7 @@ describe('meeting mode survives SIGKILL of the Samråd process in the middle of 
     card = await client.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: 'En plan', topics: 'Sömnen', form: '' });
     await client.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
 
-    card = await client.press(CASEWORKER, 'session.start', { meetingId });
+    card = await startMeeting(client, meetingId);
     card = await client.press(CASEWORKER, 'session.next', action(card, 'session.next').data);
     card = await client.press(CASEWORKER, 'session.phase', action(card, 'session.phase', { phase: 'describe' }).data);
     const before = cardText(card);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { t } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import { Harness, useHarness } from '../support/harness';
+import { checkCalendar } from '../support/ics';
 import { CASEWORKER, colleagues, deliveryDone, NURSE, planUntil, sentTo } from '../support/scenarios';
 
 describe('invitations: delivery in Teams, letters for everyone else, answers by phone', () => {
@@ -53,6 +54,10 @@ describe('invitations: delivery in Teams, letters for everyone else, answers by 
     assert.match(calendar, /BEGIN:VEVENT/);
     assert.match(calendar, new RegExp(`UID:${meetingId}@samrad`));
     assert.ok(!calendar.includes('Alex'), 'a calendar entry never names the client');
+    // Checked with an independent parser: the nurse is invited in Teams, not by e-mail, so the file is a plain import.
+    const checked = checkCalendar(calendar);
+    assert.equal(checked.method, undefined);
+    assert.equal(checked.start.toISOString(), meeting.when!.start);
 
     // A tampered link shows nothing of the meeting, and says so in the reader's language.
     const tampered = await fetch(letterUrl.replace(/\.[^.]+$/, '.AAAA'), { headers: { 'accept-language': 'da-DK,da;q=0.9' } });

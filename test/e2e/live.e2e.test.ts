@@ -12,6 +12,9 @@ const CASEWORKER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c001'
 const NURSE: Person = { aadObjectId: '7A1C0D2E-0000-4000-8000-00000000C002', name: 'Noor Nurse', locale: 'en-GB' };
 const TEACHER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c003', name: 'Tove Teacher', locale: 'da-DK' };
 const STRANGER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c0ff', name: 'Someone Else', locale: 'fi-FI' };
+const FINNISH_CASEWORKER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c004', name: 'Kaisa Sosiaalityöntekijä', locale: 'fi-FI', timeZone: 'Europe/Helsinki' };
+/** The switch's buttons, each language named in its own language. */
+const LANGUAGE_NAMES = { sv: 'Svenska', da: 'Dansk', fi: 'Suomi', en: 'English' } as const;
 const APP_ID = '66666666-7777-8888-9999-aaaaaaaaaaaa';
 const AUDIENCE = `api://localhost/botid-${APP_ID}`;
 /** What the case says and the live page must never show. */
@@ -21,6 +24,26 @@ const SECRETS = ['A plan for the family', 'Sleep', 'School'];
 async function sentMeeting(h: Harness): Promise<{ meetingId: string; status: any }> {
   const meetingId = await meetingToHold(h, { nurse: NURSE, teacher: TEACHER, caseworker: CASEWORKER }, { purpose: SECRETS[0], topics: `${SECRETS[1]}\n${SECRETS[2]}` });
   return { meetingId, status: await h.press(CASEWORKER, 'status.show', { meetingId }) };
+}
+
+/**
+ * Opens meeting mode and starts the meeting, as the caseworker does on the card: Start opens
+ * it, and where the card then offers to begin (confirming a start far from the planned time
+ * when it asks), that is pressed too.
+ */
+async function startMeeting(h: Harness, meetingId: string, caseworker: Person = CASEWORKER): Promise<any> {
+  let card = await h.press(caseworker, 'session.start', { meetingId });
+  for (let i = 0; i < 3; i += 1) {
+    const begin = cardActions(card).filter((a) => a.verb === 'session.begin');
+    if (begin.length === 0) break;
+    card = await h.press(caseworker, 'session.begin', (begin.find((a) => a.data?.confirm === 'yes') ?? begin[0]).data ?? {});
+  }
+  return card;
+}
+
+/** The language switch on a served page: each button's language and name, and which is pressed. */
+function languageButtons(html: string): { lang: string; name: string; pressed: boolean }[] {
+  return [...html.matchAll(/<button type="button" lang="(\w+)" data-lang="\1" aria-pressed="(true|false)">([^<]*)<\/button>/g)].map((m) => ({ lang: m[1], name: m[3], pressed: m[2] === 'true' }));
 }
 
 /** The signed live timer link on a meeting-mode card. */
@@ -68,7 +91,7 @@ describe('the live timer page through the HTTP endpoint', function () {
 
   it('serves the page and the state through the signed link on the meeting-mode card; the state follows Next, with its ETag, and answers 304 while nothing changed', async () => {
     const { meetingId } = await sentMeeting(h);
-    let card = await h.press(CASEWORKER, 'session.start', { meetingId });
+    let card = await startMeeting(h, meetingId);
     const url = liveLink(card);
     assert.ok(url.startsWith(`${h.app.url}/live/`), url);
 
@@ -121,8 +144,8 @@ describe('the live timer page through the HTTP endpoint', function () {
     assert.notEqual(moved.headers.get('etag'), etag);
     assert.equal(moved.json().speaker, 'Eva (grandmother)');
     assert.equal(moved.json().round?.heard, 1);
-    // The labels follow the reader's language, and so does the ETag.
-    const english = await get(stateUrl, { 'Accept-Language': 'en-GB', 'If-None-Match': moved.headers.get('etag')! });
+    // The labels follow the language asked for, and so does the ETag.
+    const english = await get(`${stateUrl}?lang=en`, { 'If-None-Match': moved.headers.get('etag')! });
     assert.equal(english.status, 200);
     assert.equal(english.json().phase?.label, t('en', 'session.phase.welcome'));
 
@@ -133,6 +156,88 @@ describe('the live timer page through the HTTP endpoint', function () {
     assert.equal(described.phase?.number, 2);
     assert.equal(described.round, undefined);
     assert.equal(described.speaker, undefined);
+  });
+
+  it('speaks the meeting\'s language (the convening caseworker\'s), not the browser\'s, and switches with ?lang= on the page and its state alike', async () => {
+    // Convened by Karin in Swedish, opened by an English browser.
+    const { meetingId } = await sentMeeting(h);
+    const url = liveLink(await startMeeting(h, meetingId));
+    const english = { 'Accept-Language': 'en-US,en;q=0.9' };
+    const page = await get(url, english);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes('<html lang="sv">'), 'the page is in Swedish');
+    assert.ok(page.text.includes(`<title>${t('sv', 'live.title')}</title>`));
+    assert.ok(page.text.includes('data-locale="sv"'));
+    assert.ok(page.text.includes(`<p class="message">${t('sv', 'live.loading')}</p>`));
+    // The switch: a labelled group of toggle buttons, each language in its own language and marked so, Swedish pressed.
+    assert.deepEqual(languageButtons(page.text), [
+      { lang: 'sv', name: 'Svenska', pressed: true },
+      { lang: 'da', name: 'Dansk', pressed: false },
+      { lang: 'fi', name: 'Suomi', pressed: false },
+      { lang: 'en', name: 'English', pressed: false },
+    ]);
+    assert.ok(page.text.includes(`role="group" aria-label="${t('sv', 'live.language')}"`), 'the switch is labelled, in the page\'s language');
+    // Every language's texts are on the page, so that the switch changes them without a reload.
+    const served = JSON.parse(/<script type="application\/json" id="samrad-texts">(.*?)<\/script>/s.exec(page.text)![1]) as Record<string, Record<string, string>>;
+    assert.deepEqual(Object.keys(served).sort(), ['da', 'en', 'fi', 'sv']);
+    for (const locale of ['sv', 'da', 'fi', 'en'] as const) {
+      assert.equal(served[locale].speaking, t(locale, 'live.speaking'));
+      assert.equal(served[locale].language, t(locale, 'live.language'));
+    }
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /style-src 'nonce-[^']+'/);
+    assert.ok(!/unsafe-inline/.test(csp), csp);
+    assert.ok(!/ on[a-z]+=| style=/i.test(page.text), 'no inline handlers or styles');
+
+    // The state: Swedish for the English browser; ?lang= asks for another language, with its own ETag.
+    const stateUrl = `${url}/state`;
+    const swedish = await get(stateUrl, english);
+    assert.equal(swedish.json().phase?.label, t('sv', 'session.phase.welcome'));
+    assert.equal(swedish.json().round?.label, t('sv', 'session.round.introductions'));
+    assert.equal(swedish.headers.get('vary'), null, 'the answer does not vary with Accept-Language');
+    const danish = await get(`${stateUrl}?lang=da`, english);
+    assert.equal(danish.status, 200);
+    assert.equal(danish.json().phase?.label, t('da', 'session.phase.welcome'));
+    assert.equal(danish.json().round?.label, t('da', 'session.round.introductions'));
+    assert.notEqual(danish.headers.get('etag'), swedish.headers.get('etag'));
+    assert.equal((await get(`${stateUrl}?lang=da`, { 'If-None-Match': danish.headers.get('etag')! })).status, 304);
+    assert.equal((await get(`${stateUrl}?lang=da`, { 'If-None-Match': swedish.headers.get('etag')! })).status, 200, 'the Swedish state is not the Danish one');
+    assert.equal((await get(`${stateUrl}?lang=FI`)).json().phase?.label, t('fi', 'session.phase.welcome'));
+
+    // The page, asked in Danish: Danish, with Dansk pressed.
+    const danishPage = await get(`${url}?lang=da`, english);
+    assert.equal(danishPage.status, 200);
+    assert.ok(danishPage.text.includes('<html lang="da">'));
+    assert.ok(danishPage.text.includes(`<title>${t('da', 'live.title')}</title>`));
+    assert.deepEqual(languageButtons(danishPage.text).filter((b) => b.pressed).map((b) => b.lang), ['da']);
+
+    // An unknown language is no choice: the meeting's, not the browser's nor English.
+    for (const unknown of ['de', 'xx', 'sv-SE', '', 'en,da', '<script>']) {
+      const odd = await get(`${url}?lang=${encodeURIComponent(unknown)}`, english);
+      assert.equal(odd.status, 200, unknown);
+      assert.ok(odd.text.includes('<html lang="sv">'), `?lang=${unknown} opens in Swedish`);
+      assert.ok(!odd.text.includes('<script>"') && !odd.text.includes('lang="<script>'), 'the value is never echoed');
+      const state = await get(`${stateUrl}?lang=${encodeURIComponent(unknown)}`, english);
+      assert.equal(state.json().phase?.label, t('sv', 'session.phase.welcome'), `state ?lang=${unknown}`);
+      assert.equal(state.headers.get('etag'), swedish.headers.get('etag'));
+    }
+  });
+
+  it('opens a meeting convened in Finnish in Finnish, whatever the browser says', async () => {
+    const meetingId = await meetingToHold(h, { nurse: NURSE, teacher: TEACHER, caseworker: FINNISH_CASEWORKER });
+    const url = liveLink(await startMeeting(h, meetingId, FINNISH_CASEWORKER));
+    for (const browser of ['en-US', 'sv-SE', 'da-DK', '']) {
+      const page = await get(url, browser ? { 'Accept-Language': browser } : {});
+      assert.ok(page.text.includes('<html lang="fi">'), browser);
+      assert.deepEqual(languageButtons(page.text).filter((b) => b.pressed).map((b) => b.name), ['Suomi']);
+      assert.equal((await get(`${url}/state`, browser ? { 'Accept-Language': browser } : {})).json().phase?.label, t('fi', 'session.phase.welcome'), browser);
+    }
+    assert.equal((await get(`${url}/state?lang=sv`, { 'Accept-Language': 'fi-FI' })).json().phase?.label, t('sv', 'session.phase.welcome'));
+    // A link that no longer names a meeting has only the address and the browser to go by.
+    const expired = await get(`${h.app.url}/live/not.a-token`, { 'Accept-Language': 'da-DK' });
+    assert.equal(expired.status, 404);
+    assert.ok(expired.text.includes(t('da', 'live.gone')));
+    assert.ok((await get(`${h.app.url}/live/not.a-token?lang=fi`, { 'Accept-Language': 'da-DK' })).text.includes(t('fi', 'live.gone')));
   });
 
   it('serves the page\'s script as one bundle, with an ETag', async () => {
@@ -150,7 +255,7 @@ describe('the live timer page through the HTTP endpoint', function () {
 
   it('no longer shows the meeting once it has ended', async () => {
     const { meetingId } = await sentMeeting(h);
-    const card = await h.press(CASEWORKER, 'session.start', { meetingId });
+    const card = await startMeeting(h, meetingId);
     const url = liveLink(card);
     assert.equal((await get(`${url}/state`)).status, 200);
     const ended = await h.press(CASEWORKER, 'session.end', action(card, 'session.end').data);
@@ -158,16 +263,22 @@ describe('the live timer page through the HTTP endpoint', function () {
     const state = await get(`${url}/state`);
     assert.equal(state.status, 410);
     assert.equal(state.text, '{"error":"gone"}');
+    // In the meeting's language (Swedish) for a Danish browser, or in the one the address asks for.
     const page = await get(url, { 'Accept-Language': 'da-DK' });
     assert.equal(page.status, 410);
-    assert.ok(page.text.includes(t('da', 'live.ended')));
+    assert.ok(page.text.includes('<html lang="sv">'));
+    assert.ok(page.text.includes(t('sv', 'live.ended')));
     assertNoCase(page.text, 'the ended page');
     assert.ok(!page.text.includes('Alex'), 'no names once it has ended');
+    const danish = await get(`${url}?lang=da`, { 'Accept-Language': 'sv-SE' });
+    assert.equal(danish.status, 410);
+    assert.ok(danish.text.includes(t('da', 'live.ended')));
+    assert.equal((await get(`${url}/state?lang=da`)).status, 410);
   });
 
   it('gives nothing for a forged or altered token, nor for a letter token', async () => {
     const { meetingId, status } = await sentMeeting(h);
-    const card = await h.press(CASEWORKER, 'session.start', { meetingId });
+    const card = await startMeeting(h, meetingId);
     const url = liveLink(card);
     const token = url.split('/live/')[1];
     const [payload, signature] = token.split('.');
@@ -206,7 +317,7 @@ describe('the live timer page through the HTTP endpoint', function () {
     const before = await api(meetingId, await sso(NURSE));
     assert.equal(before.status, 200);
     assert.equal(before.json().started, false);
-    await h.press(CASEWORKER, 'session.start', { meetingId });
+    await startMeeting(h, meetingId);
 
     for (const person of [NURSE, TEACHER, CASEWORKER]) {
       const answer = await api(meetingId, await sso(person), { 'Accept-Language': 'fi-FI' });
@@ -273,5 +384,10 @@ describe('the live timer page through the HTTP endpoint', function () {
       assert.ok(page.text.includes('<script src="/tab/teams.js"></script>'));
       for (const locale of ['sv', 'da', 'fi', 'en'] as const) assert.ok(page.text.includes(JSON.stringify(t(locale, 'live.pickTitle')).slice(1, -1)), `${locale} texts`);
     }
+    // The timer tab has the big screen's language switch, served hidden until Teams says whose the tab is; the configuration page has none.
+    const tab = await get(`${h.app.url}/tab/live?meeting=x`, { 'Accept-Language': 'da-DK' });
+    assert.deepEqual(languageButtons(tab.text).map((b) => [b.lang, b.name]), Object.entries(LANGUAGE_NAMES));
+    assert.ok(tab.text.includes('<header hidden><div id="languages"'));
+    assert.deepEqual(languageButtons((await get(`${h.app.url}/tab/config`)).text), []);
   });
 });

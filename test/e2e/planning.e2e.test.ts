@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Locale } from '../../bot/domain/meeting';
 import { proposedTopics } from '../../bot/domain/invitation';
 import { t } from '../../bot/i18n';
-import { action, attachedCard, cardInputs, cardText } from '../support/cards';
+import { action, attachedCard, cardInput, cardInputs, cardText } from '../support/cards';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER, planUntil } from '../support/scenarios';
 
@@ -52,7 +52,7 @@ describe('a caseworker plans a network meeting and invites everyone, through the
       await add({ group: 'network', name: 'Grandmother Eva', relation: 'grandmother', contactKind: 'post', contactDetail: 'Storgatan 1\n123 45 Town', language: lang.locale });
       await add({ group: 'professional', name: 'Noor Nurse', relation: 'school nurse', contactKind: 'teams', teamsUser: nurse.aadObjectId, contactDetail: '', language: 'en' });
       assert.ok(cardText(card).includes(L('notice.added', { name: 'Noor Nurse' })));
-      const chair = cardInputs(card).chairId.choices.find((c: any) => c.title.startsWith('Noor Nurse')).value;
+      const chair = cardInput(card, 'chairId').choices.find((c: any) => c.title.startsWith('Noor Nurse')).value;
       card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: chair, secretaryId: '' });
       assert.ok(cardText(card).includes(L('why.title')));
 

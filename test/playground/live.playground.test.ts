@@ -7,13 +7,16 @@ import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
 import { chromiumPath, launchBrowser, type BrowserSession } from './driver';
 
 const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+const da = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('da', key, params);
 const CASEWORKER: Person = { aadObjectId: '6b0f2d7f-0000-4000-8000-00000000d001', name: 'Karin Lind', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 const NURSE: Person = { aadObjectId: '6b0f2d7f-0000-4000-8000-00000000d002', name: 'Noor Nurse', locale: 'sv-SE' };
 
 /**
  * The live timer page in headless Chromium, opened through the signed link on the meeting-mode
  * card as a big screen in a room would: the clock ticks in the browser, and the current speaker
- * changes after Next is pressed on the card (over HTTP, as Teams would send it).
+ * changes after Next is pressed on the card (over HTTP, as Teams would send it). The browser is
+ * an English one; the meeting is convened in Swedish, so the page speaks Swedish until another
+ * language is chosen on its switch.
  */
 describe('the live timer page in Chromium: the signed link on a big screen', function () {
   this.timeout(120_000);
@@ -28,7 +31,7 @@ describe('the live timer page in Chromium: the signed link on a big screen', fun
     }
     h = new Harness();
     await h.start();
-    browser = await launchBrowser({ executablePath: executable, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+    browser = await launchBrowser({ executablePath: executable, locale: 'en-US', timezoneId: 'Europe/Stockholm' });
   });
   after(async () => {
     await browser?.close();
@@ -52,7 +55,13 @@ describe('the live timer page in Chromium: the signed link on a big screen', fun
     card = await h.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: 'En plan för hösten', topics: 'Sömnen', form: '' });
     await h.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
     await deliveryDone(h, meetingId);
+    // Start opens meeting mode; where the card then offers to begin (and asks to confirm a start days ahead), that is pressed too.
     card = await h.press(CASEWORKER, 'session.start', { meetingId });
+    for (let i = 0; i < 3; i += 1) {
+      const begin = cardActions(card).filter((a) => a.verb === 'session.begin');
+      if (begin.length === 0) break;
+      card = await h.press(CASEWORKER, 'session.begin', (begin.find((a) => a.data?.confirm === 'yes') ?? begin[0]).data ?? {});
+    }
     const url = cardActions(card).find((a) => a.type === 'Action.OpenUrl' && a.url?.includes('/live/'))?.url;
     assert.ok(url, 'the meeting-mode card offers the timer on a big screen');
 
@@ -60,14 +69,17 @@ describe('the live timer page in Chromium: the signed link on a big screen', fun
     const problems: string[] = [];
     const elsewhere: string[] = [];
     const polls: number[] = [];
+    const languagesAsked: string[] = [];
+    const isState = (address: string) => new URL(address).pathname.endsWith('/state');
     // Chromium logs the 410 that tells the page the meeting has ended; anything else is a problem (a CSP violation too).
     page.on('console', (message) => message.type() === 'error' && !/status of 410/.test(message.text()) && problems.push(message.text()));
     page.on('pageerror', (err) => problems.push(err.message));
     page.on('request', (request: Request) => !request.url().startsWith(h.app.url) && elsewhere.push(request.url()));
-    page.on('response', (response: Response) => response.url().endsWith('/state') && polls.push(response.status()));
+    page.on('response', (response: Response) => isState(response.url()) && polls.push(response.status()));
+    page.on('request', (request: Request) => isState(request.url()) && languagesAsked.push(new URL(request.url()).searchParams.get('lang') ?? ''));
     await page.goto(url);
 
-    // The timer, in Swedish, from the stored instants: it ticks in the browser.
+    // The timer, in Swedish (the meeting's language, for an English browser), from the stored instants: it ticks in the browser.
     const big = page.locator('.big').first();
     await big.waitFor({ timeout: 15_000 });
     await page.getByText(sv('live.inPhase')).waitFor();
@@ -83,13 +95,45 @@ describe('the live timer page in Chromium: the signed link on a big screen', fun
     }
     assert.match((await big.textContent()) ?? '', /^\d+:\d\d$/);
     // While nothing changes, the page's polls are answered 304 Not Modified.
-    await page.waitForResponse((response) => response.url().endsWith('/state') && response.status() === 304, { timeout: 10_000 });
+    await page.waitForResponse((response) => isState(response.url()) && response.status() === 304, { timeout: 10_000 });
+    assert.equal(await page.locator('html').getAttribute('lang'), 'sv');
+    assert.equal(await page.getByRole('button', { name: 'Svenska' }).getAttribute('aria-pressed'), 'true');
+    assert.deepEqual([...new Set(languagesAsked)], ['sv'], 'the state is asked for in Swedish');
 
     // Next on the card: the page shows the next speaker within a poll or two.
     card = await h.press(CASEWORKER, 'session.next', action(card, 'session.next').data);
     await page.locator('.speaker', { hasText: 'Eva (mormor)' }).waitFor({ timeout: 10_000 });
     assert.ok((await page.locator('.round').textContent())?.includes(sv('session.heard', { heard: 1, total: 4 })));
     assert.ok(!(await page.content()).includes('En plan för hösten') && !(await page.content()).includes('Sömnen'), 'nothing of the case');
+
+    // The switch: Dansk changes the page's texts at once, without a reload, and the state's labels with the next answer.
+    await page.evaluate(() => ((globalThis as Record<string, unknown>).samePage = true));
+    const switcher = page.getByRole('group', { name: sv('live.language') });
+    await switcher.getByRole('button', { name: 'Dansk' }).click();
+    assert.equal(await page.locator('.clock .label').first().textContent(), da('live.inPhase'), 'the texts change at once');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'da');
+    assert.equal(await page.title(), da('live.title'));
+    assert.equal(await page.locator('#languages').getAttribute('aria-label'), da('live.language'));
+    assert.deepEqual(await page.locator('#languages button[aria-pressed="true"]').allTextContents(), ['Dansk']);
+    await page.locator('.phase', { hasText: da('session.phase.welcome') }).waitFor({ timeout: 5000 });
+    assert.ok((await page.locator('.round').textContent())?.includes(da('session.heard', { heard: 1, total: 4 })));
+    assert.equal(await page.locator('.speaker').textContent(), 'Eva (mormor)');
+    assert.equal(await page.evaluate(() => (globalThis as Record<string, unknown>).samePage), true, 'no reload');
+    assert.equal(new URL(page.url()).searchParams.get('lang'), 'da', 'the address says the language');
+    assert.equal(languagesAsked.at(-1), 'da', 'the state is asked for in Danish');
+    // Kept: on a reload (the address), and when the link is opened again without it (this browser).
+    await page.reload();
+    await page.locator('.phase', { hasText: da('session.phase.welcome') }).waitFor({ timeout: 10_000 });
+    await page.goto(url);
+    await page.locator('.phase', { hasText: da('session.phase.welcome') }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByText(da('live.inPhase')).count(), 1);
+    assert.equal(new URL(page.url()).searchParams.get('lang'), 'da');
+    // The keyboard works the switch too: back to Swedish.
+    await page.getByRole('button', { name: 'Svenska' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.phase', { hasText: sv('session.phase.welcome') }).waitFor({ timeout: 5000 });
+    assert.equal(await page.getByText(sv('live.inPhase')).count(), 1);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'sv');
 
     // The meeting ends: the page says so and stops asking.
     await h.press(CASEWORKER, 'session.end', action(card, 'session.end').data);

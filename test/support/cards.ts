@@ -51,3 +51,10 @@ export function cardInputs(card: unknown): Record<string, any> {
   visit(card);
   return out;
 }
+
+/** The input with this name: its id is the name, or the name and the digest of its choices (`present_1a2b3c4d`). */
+export function cardInput(card: unknown, name: string): any {
+  const found = Object.entries(cardInputs(card)).find(([id]) => id === name || new RegExp(`^${name}_[0-9a-f]{8}$`).test(id));
+  if (!found) throw new Error(`no input ${name} on the card`);
+  return found[1];
+}

@@ -1,5 +1,5 @@
 import { awaitingDelivery } from '../../bot/domain/invitation';
-import { action } from './cards';
+import { action, cardActions } from './cards';
 import { daysAhead, type Harness, type Person } from './harness';
 
 /** A professional invited in Teams. */
@@ -117,4 +117,19 @@ export async function meetingToHold(
   await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
   await deliveryDone(h, meetingId);
   return meetingId;
+}
+
+/**
+ * Opens meeting mode from the status card and starts the meeting, as the caseworker (or
+ * `person`) would: the meeting is days ahead, so Samråd asks first and the start is confirmed.
+ * Returns the card of the running meeting.
+ */
+export async function startMeeting(h: Harness, meetingId: string, person: Person = CASEWORKER): Promise<any> {
+  const status = await h.press(person, 'status.show', { meetingId });
+  const opened = await h.press(person, 'session.start', action(status, 'session.start').data);
+  let card = await h.press(person, 'session.begin', action(opened, 'session.begin').data);
+  if (cardActions(card).some((a) => a.verb === 'session.begin' && a.data?.confirm === 'yes')) {
+    card = await h.press(person, 'session.begin', action(card, 'session.begin', { confirm: 'yes' }).data);
+  }
+  return card;
 }

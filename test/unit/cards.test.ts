@@ -7,7 +7,7 @@ import { problemText } from '../../bot/i18n';
 import { LetterLinks } from '../../bot/services/links';
 import { commentsCard, invitationCard, statusCard } from '../../cards/invitations';
 import { meetingModeCard } from '../../cards/session';
-import { applyStep, startSession, type Session, type SessionStep } from '../../bot/domain/session';
+import { applyStep, openSession, type Session, type SessionStep } from '../../bot/domain/session';
 import { planningCard, welcomeCard } from '../../cards/planning';
 import type { AdaptiveCard } from '../../cards/render';
 import { escapeMarkdown } from '../../cards/format';
@@ -120,7 +120,7 @@ interface Rendered {
 
 /** A session halfway: the welcome done, a round of speakers under way, someone gone, a topic covered. */
 function midway(plan: Meeting): Session {
-  let s = startSession(plan, [{ participantId: plan.participants[2].id, text: 'Läxor' }], 'by', NOW);
+  let s = begun(plan, openSession(plan, [{ participantId: plan.participants[2].id, text: 'Läxor' }], new Set(), 'by', NOW));
   const step = (x: SessionStep, minutes: number) => (s = applyStep(plan, s, x, 'by', NOW.plus({ minutes })));
   step({ step: 'phase', phase: 'describe' }, 25);
   step({ step: 'round', kind: 'speakers' }, 26);
@@ -132,10 +132,19 @@ function midway(plan: Meeting): Session {
 
 /** Meeting mode with every participant and the largest agenda, in a round of speakers. */
 function maximalSession(view: MeetingView): Session {
-  let s = startSession(view.plan, proposedTopics(view), 'by', NOW);
+  let s = begun(view.plan, openSession(view.plan, proposedTopics(view), new Set(), 'by', NOW));
   for (let i = s.agenda.length; i < LIMITS.sessionTopics; i++) s = applyStep(view.plan, s, { step: 'topicAdd', text: `Nytt ämne ${i} `.padEnd(LIMITS.topic, 'ä'), id: `added-${i}` }, 'by', NOW);
   return applyStep(view.plan, s, { step: 'round', kind: 'speakers' }, 'by', NOW);
 }
+
+/** The session started. */
+function begun(plan: Meeting, s: Session): Session {
+  return applyStep(plan, s, { step: 'begin' }, 'by', NOW);
+}
+
+/** Who sees a card in a group chat of the largest meeting: its refresh names them all. */
+const VIEWERS = Array.from({ length: LIMITS.participants }, (_, i) => `29:1${'x'.repeat(60)}${i}`);
+const LIVE = 'https://samrad.example.org/live/x';
 
 /** Every card the bot can send, for one reader. */
 function everyCard(reader: Reader): Rendered[] {
@@ -163,7 +172,7 @@ function everyCard(reader: Reader): Rendered[] {
     ['summary, complete with advice', () => planningCard(complete().m, reader, NOW)],
     ['When? revisited with everything answered', () => planningCard(goTo(complete().m, 'when', NOW), reader, NOW)],
     ['status while sending', () => statusCard(sending, reader, linksFor(sending))],
-    ['status with Teams, letter and phone answers', () => statusCard(sent, reader, linksFor(sent), refusal)],
+    ['status with Teams, letter and phone answers', () => statusCard(sent, reader, linksFor(sent), ['29:caseworker'], refusal)],
     ['comments of the invitees', () => commentsCard(sent, reader)],
     ['comments, none yet', () => commentsCard(delivered, reader)],
     ['invitation, unanswered', () => invitation(delivered, noor(delivered))],
@@ -172,14 +181,17 @@ function everyCard(reader: Reader): Rendered[] {
     ['maximal Who?', () => planningCard(goTo(maximal().m, 'who', NOW), reader, NOW)],
     ['maximal Why?', () => planningCard(goTo(maximal().m, 'why', NOW), reader, NOW)],
     ['maximal summary', () => planningCard(maximal().m, reader, NOW, refusal)],
-    ['maximal status, everyone answered', () => statusCard(big, reader, linksFor(big), refusal)],
+    ['maximal status, everyone answered', () => statusCard(big, reader, linksFor(big), ['29:caseworker'], refusal)],
     [`maximal status, ${LIMITS.participants - 1} Teams invitees answered with the longest comment and topic`, () => statusCard(allTeams, reader, linksFor(allTeams))],
     ['maximal status, nobody answered yet', () => statusCard(bigUnanswered, reader, linksFor(bigUnanswered))],
     ['maximal comments, every invitee with the longest comment', () => commentsCard(allTeams, reader)],
-    ['meeting mode at the start', () => meetingModeCard(sent.plan, startSession(sent.plan, [], 'by', NOW), reader, NOW, [], 'https://samrad.example.org/live/x')],
+    ['meeting mode opened, ready to start', () => meetingModeCard(sent.plan, openSession(sent.plan, [], new Set(), 'by', NOW), reader, NOW, [], { liveUrl: '', controls: true, undoEnd: false, viewers: ['29:a'] })],
+    ['meeting mode opened, asking before starting early', () => meetingModeCard(sent.plan, openSession(sent.plan, [], new Set(), 'by', NOW), reader, NOW, [], { liveUrl: '', controls: true, undoEnd: false, viewers: ['29:a'], confirmStart: 'early' })],
+    ['meeting mode at the start', () => meetingModeCard(sent.plan, begun(sent.plan, openSession(sent.plan, [], new Set(), 'by', NOW)), reader, NOW, [], { liveUrl: LIVE, controls: true, undoEnd: false, viewers: ['29:a'] })],
     ['meeting mode in a round of speakers, behind the plan', () => meetingModeCard(sent.plan, midway(sent.plan), reader, NOW.plus({ minutes: 70 }), refusal)],
-    ['meeting mode ended', () => meetingModeCard(sent.plan, applyStep(sent.plan, midway(sent.plan), { step: 'end' }, 'by', NOW.plus({ minutes: 95 })), reader, NOW.plus({ minutes: 96 }))],
-    ['maximal meeting mode: everyone, 40 topics of 200 characters', () => meetingModeCard(big.plan, maximalSession(big), reader, NOW.plus({ minutes: 30 }), refusal, 'https://samrad.example.org/live/x')],
+    ['meeting mode in a round of speakers, read-only', () => meetingModeCard(sent.plan, midway(sent.plan), reader, NOW.plus({ minutes: 70 }), [], { liveUrl: '', controls: false, undoEnd: false, viewers: VIEWERS })],
+    ['meeting mode ended, the end can be undone', () => meetingModeCard(sent.plan, applyStep(sent.plan, midway(sent.plan), { step: 'end' }, 'by', NOW.plus({ minutes: 95 })), reader, NOW.plus({ minutes: 96 }), [], { liveUrl: '', controls: true, undoEnd: true, viewers: ['29:a'] })],
+    ['maximal meeting mode: everyone, 40 topics of 200 characters', () => meetingModeCard(big.plan, maximalSession(big), reader, NOW.plus({ minutes: 30 }), refusal, { liveUrl: LIVE, controls: true, undoEnd: false, viewers: VIEWERS })],
     ['maximal invitation, unanswered', () => invitation(bigUnanswered, bigUnanswered.plan.participants[3])],
     ['maximal invitation, answered with the longest comment', () => invitation(big, big.plan.participants[3], refusal)],
   ];

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import type { ChangeKind, Meeting, Participant } from '../../bot/domain/meeting';
+import { LOCALES, type ChangeKind, type Meeting, type Participant } from '../../bot/domain/meeting';
 import type { CaseworkerContact, UserRecord } from '../../bot/domain/user';
+import { editable, sendChange, startChange, withEdits } from '../../bot/domain/change';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
 import { invitationIcs } from '../../bot/documents/ics';
 import { ENVELOPE_WINDOW, MAILTO_BODY_MAX, PAGE_MARGIN_MM, invitationLetter } from '../../bot/documents/letter';
@@ -10,6 +11,7 @@ import { t } from '../../bot/i18n';
 import { LetterLinks } from '../../bot/services/links';
 import type { Deps } from '../../bot/services/ports';
 import { formatPlace, formatWhen } from '../../cards/format';
+import { checkCalendar } from '../support/ics';
 
 const NOW = DateTime.fromISO('2026-11-23T09:00:00Z');
 const CLIENT = 'Aleksi Virtanen';
@@ -67,6 +69,12 @@ const cancelled = (m: Meeting, reason?: string): Meeting => ({
 
 const person = (m: Meeting, id: string): Participant => m.participants.find((p) => p.id === id)!;
 
+/** The extra invitee by e-mail. */
+const BY_EMAIL: Invitee = { name: 'Mikko', language: 'fi', contactKind: 'email', email: 'mikko@example.fi' };
+
+/** The calendar file of the meeting's extra invitee (or of the person with the given id). */
+const icsOf = (m: Meeting, contact?: CaseworkerContact, id = 'guest', stamp = NOW) => invitationIcs(m, person(m, id), stamp, contact);
+
 /** A calendar file's component: its properties in order and the components inside it. */
 interface Component {
   name: string;
@@ -77,8 +85,10 @@ interface Component {
 /**
  * A small RFC 5545 reader, enough to check Samråd's own files: unfolds lines, reads a
  * property's name, parameters (quoted or not) and value, and nests BEGIN/END components.
+ * Every file read here is first checked with ical.js, a parser independent of this one.
  */
 function parseIcs(text: string): Component {
+  checkCalendar(text);
   const root: Component = { name: '', props: [], children: [] };
   const stack = [root];
   for (const line of text.replace(/\r\n[ \t]/g, '').split('\r\n').filter((l) => l !== '')) {
@@ -175,7 +185,7 @@ const windowText = (html: string) => /<address class="window">([\s\S]*?)<\/addre
 
 describe('documents for people outside Teams', () => {
   describe('invitationIcs', () => {
-    const ics = invitationIcs(helsinkiMeeting(), 'fi', NOW);
+    const ics = icsOf(helsinkiMeeting());
     const cal = parseIcs(ics);
     const event = child(cal, 'VEVENT');
 
@@ -218,7 +228,8 @@ describe('documents for people outside Teams', () => {
 
     it('escapes commas, semicolons, backslashes and line breaks in a text value', () => {
       const m = { ...helsinkiMeeting(), place: { kind: 'room' as const, details: 'Huone 1, kerros 2; C:\\polku\nsisäpiha' } };
-      assert.equal(value(child(parseIcs(invitationIcs(m, 'fi', NOW)), 'VEVENT'), 'LOCATION'), 'Huone 1\\, kerros 2\\; C:\\\\polku\\nsisäpiha');
+      assert.equal(value(child(parseIcs(icsOf(m)), 'VEVENT'), 'LOCATION'), 'Huone 1\\, kerros 2\\; C:\\\\polku\\nsisäpiha');
+      assert.equal(checkCalendar(icsOf(m)).event.location, m.place.details, 'ical.js reads back the text as written');
     });
 
     it('never names the client, and uses the generic title and description of the reader\'s language', () => {
@@ -230,53 +241,158 @@ describe('documents for people outside Teams', () => {
 
     it('refuses a meeting without a time', () => {
       const { when: _, ...noTime } = helsinkiMeeting();
-      assert.throws(() => invitationIcs(noTime as Meeting, 'fi', NOW));
+      assert.throws(() => icsOf(noTime as Meeting));
+    });
+
+    describe('the place', () => {
+      const HOME = { kind: 'home' as const, details: 'Aleksin katu 5, 00100 Helsinki' };
+
+      it('for a meeting at the client\'s home is the generic text in sv, da, fi and en, in every form, with neither the client\'s name nor the address', () => {
+        assert.equal(t('en', 'ics.homeLocation'), "At the client's home (the address is in your invitation)");
+        const forms = new Set<string | undefined>();
+        for (const locale of LOCALES) {
+          for (const guest of [{ name: 'Mikko', language: locale }, { ...BY_EMAIL, language: locale }]) {
+            const sent = helsinkiMeeting(guest);
+            const m: Meeting = { ...sent, place: HOME, participants: sent.participants.map((p) => ({ ...p, language: locale })) };
+            for (const plan of [m, cancelled(m)]) {
+              for (const id of ['guest', 'granny', 'client']) {
+                for (const contact of [CONTACT, undefined]) {
+                  const text = icsOf(plan, contact, id);
+                  const { event, method } = checkCalendar(text);
+                  forms.add(method);
+                  assert.equal(event.location, t(locale, 'ics.homeLocation'), `${locale} ${id} ${method}`);
+                  const unfolded = text.replace(/\r\n[ \t]/g, '');
+                  for (const secret of ['Aleksi', 'Virtanen', 'katu 5', '00100 Helsinki']) assert.ok(!unfolded.includes(secret), `${locale} ${id} ${method}: ${secret}`);
+                }
+              }
+            }
+            // The letter, which the person must open, keeps the address.
+            assert.ok(invitationLetter(m, person(m, 'guest'), CONTACT, NOW, 'n').includes(HOME.details), `${locale}: the letter gives the address`);
+          }
+        }
+        assert.deepEqual([...forms].sort(), ['CANCEL', 'REQUEST', undefined], 'both forms were seen');
+      });
+
+      it('for a room or an online meeting is the place as the invitation gives it', () => {
+        for (const place of [{ kind: 'room', details: 'Neuvotteluhuone 2' }, { kind: 'online', details: 'Teams' }] as const) {
+          const m = { ...helsinkiMeeting(BY_EMAIL), place };
+          for (const contact of [CONTACT, undefined]) assert.equal(checkCalendar(icsOf(m, contact)).event.location, formatPlace(place, 'fi'), place.kind);
+        }
+      });
+    });
+
+    describe('an iTIP request or a plain import', () => {
+      /** The meeting with one person's contact replaced. */
+      const reached = (m: Meeting, id: string, contact: Participant['contact']): Meeting => ({ ...m, participants: m.participants.map((p) => (p.id === id ? { ...p, contact } : p)) });
+
+      it('is a REQUEST for an invitee by e-mail when the caseworker entered their e-mail: the caseworker as ORGANIZER, the invitee\'s address as the one ATTENDEE, without a name', () => {
+        const m = helsinkiMeeting(BY_EMAIL);
+        const text = icsOf(m, CONTACT);
+        assert.equal(checkCalendar(text).method, 'REQUEST');
+        const event = child(parseIcs(text), 'VEVENT');
+        assert.deepEqual(prop(event, 'ORGANIZER'), { name: 'ORGANIZER', params: { CN: 'Liisa Laine' }, value: 'mailto:liisa.laine@hyvinkaa.example' });
+        assert.deepEqual(event.props.filter((p) => p.name === 'ATTENDEE'), [{ name: 'ATTENDEE', params: { RSVP: 'TRUE', PARTSTAT: 'NEEDS-ACTION' }, value: 'mailto:mikko@example.fi' }]);
+        assert.ok(!text.includes('Mikko') && !text.includes('Aleksi') && !text.includes('Mummo'), 'no name but the caseworker\'s');
+      });
+
+      it('is a plain import (no METHOD, no ORGANIZER, no ATTENDEE) for an invitee by post, by hand or in Teams, and for the client even by e-mail', () => {
+        const mail = helsinkiMeeting(BY_EMAIL);
+        const cases: [string, Meeting, string][] = [
+          ['by post', helsinkiMeeting(), 'guest'],
+          ['by hand', helsinkiMeeting({ name: 'Mikko', language: 'fi', contactKind: 'hand' }), 'guest'],
+          ['in Teams', reached(mail, 'guest', { kind: 'teams', userId: 'mikko' }), 'guest'],
+          ['the client by e-mail', reached(mail, 'client', { kind: 'email', email: 'aleksi@example.fi' }), 'client'],
+          ['a malformed address', reached(mail, 'guest', { kind: 'email', email: 'mikko@' }), 'guest'],
+        ];
+        for (const [label, m, id] of cases) {
+          const text = icsOf(m, CONTACT, id);
+          assert.equal(checkCalendar(text).method, undefined, label);
+          assert.equal(value(parseIcs(text), 'METHOD'), undefined, label);
+          for (const absent of ['ORGANIZER', 'ATTENDEE', 'mailto:', 'aleksi@', 'Liisa']) assert.ok(!text.includes(absent), `${label}: ${absent}`);
+        }
+      });
+
+      it('is a plain import without the caseworker\'s own e-mail address, even for an invitee by e-mail: no ORGANIZER is made up', () => {
+        const m = helsinkiMeeting(BY_EMAIL);
+        for (const contact of [undefined, { ...CONTACT, email: '' }, { ...CONTACT, email: 'liisa at hyvinkaa' }, { ...CONTACT, email: 'a@b@c' }]) {
+          const text = icsOf(m, contact);
+          assert.equal(checkCalendar(text).method, undefined, contact?.email);
+          assert.ok(!text.includes('ORGANIZER') && !text.includes('ATTENDEE'), contact?.email);
+        }
+      });
+
+      it('quotes the caseworker\'s name as the ORGANIZER\'s CN without a DQUOTE or a line break', () => {
+        const quoted = icsOf(helsinkiMeeting(BY_EMAIL), { ...CONTACT, name: 'Liisa "L" Laine; Hyvinkää:\r\nX' });
+        // A quoted parameter value holds no DQUOTE and no line break; the ; and : stay inside the quotes.
+        assert.equal(prop(child(parseIcs(quoted), 'VEVENT'), 'ORGANIZER')!.params.CN, 'Liisa L Laine; Hyvinkää: X');
+        assert.equal(checkCalendar(quoted).vevent.getFirstProperty('organizer')!.getFirstParameter('cn'), 'Liisa L Laine; Hyvinkää: X');
+      });
     });
 
     describe('updates the one event a calendar already has', () => {
-      const first = helsinkiMeeting();
-      const moved = changed(at(first, '2026-12-10T09:00', 'Europe/Helsinki', 60), ['time']);
-      const movedAgain = changed(moved, ['place']);
-      const called = cancelled(movedAgain, 'Asiakas on sairaana');
-      const events = [first, moved, movedAgain, called].map((m) => parseIcs(invitationIcs(m, 'fi', NOW)));
+      /** The first invitation, a change of time, a change of place and the cancellation. */
+      const series = (first: Meeting) => {
+        const moved = changed(at(first, '2026-12-10T09:00', 'Europe/Helsinki', 60), ['time']);
+        const movedAgain = changed(moved, ['place']);
+        return [first, moved, movedAgain, cancelled(movedAgain, 'Asiakas on sairaana')];
+      };
+      const forms = {
+        plain: series(helsinkiMeeting()).map((m) => icsOf(m, CONTACT)),
+        itip: series(helsinkiMeeting(BY_EMAIL)).map((m) => icsOf(m, CONTACT)),
+      };
 
-      it('keeps the UID of the meeting through every change and the cancellation', () => {
-        for (const c of events) assert.equal(value(child(c, 'VEVENT'), 'UID'), 'mtg-42@samrad');
+      it('keeps the UID of the meeting through every change and the cancellation, in both forms', () => {
+        for (const [form, files] of Object.entries(forms)) {
+          for (const text of files) {
+            assert.equal(value(child(parseIcs(text), 'VEVENT'), 'UID'), 'mtg-42@samrad', form);
+            assert.equal(checkCalendar(text).event.uid, 'mtg-42@samrad', form);
+          }
+        }
       });
 
-      it('raises SEQUENCE with every change sent and with the cancellation, from 0 for the first invitation', () => {
-        assert.deepEqual(events.map((c) => value(child(c, 'VEVENT'), 'SEQUENCE')), ['0', '1', '2', '3']);
-        assert.equal(value(child(parseIcs(invitationIcs({ ...first, sequence: undefined }, 'fi', NOW)), 'VEVENT'), 'SEQUENCE'), '0');
+      it('raises SEQUENCE with every change sent and with the cancellation, from 0 for the first invitation, in both forms', () => {
+        for (const [form, files] of Object.entries(forms)) {
+          assert.deepEqual(files.map((text) => value(child(parseIcs(text), 'VEVENT'), 'SEQUENCE')), ['0', '1', '2', '3'], form);
+          assert.deepEqual(files.map((text) => checkCalendar(text).event.sequence), [0, 1, 2, 3], form);
+        }
+        assert.equal(value(child(parseIcs(icsOf({ ...helsinkiMeeting(), sequence: undefined })), 'VEVENT'), 'SEQUENCE'), '0');
       });
 
-      it('is a REQUEST for an invitation and a change, a CANCEL with STATUS:CANCELLED for a cancelled meeting', () => {
-        assert.deepEqual(events.map((c) => value(c, 'METHOD')), ['REQUEST', 'REQUEST', 'REQUEST', 'CANCEL']);
-        assert.deepEqual(events.map((c) => value(child(c, 'VEVENT'), 'STATUS')), ['CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CANCELLED']);
-        const gone = child(events[3], 'VEVENT');
-        assert.equal(value(gone, 'SUMMARY'), t('fi', 'ics.cancelledSummary'));
-        assert.deepEqual(instant(events[3], 'DTSTART').iso, '2026-12-10T07:00:00.000Z', 'the cancellation names the time it cancels');
-        assert.ok(!invitationIcs(called, 'fi', NOW).includes('sairaana'), 'the reason of a cancellation stays out of the calendar');
+      it('is cancelled with STATUS:CANCELLED in both forms: METHOD:CANCEL after REQUESTs in the iTIP form, no METHOD in the plain import', () => {
+        assert.deepEqual(forms.itip.map((text) => checkCalendar(text).method), ['REQUEST', 'REQUEST', 'REQUEST', 'CANCEL']);
+        assert.deepEqual(forms.plain.map((text) => checkCalendar(text).method), [undefined, undefined, undefined, undefined]);
+        for (const [form, files] of Object.entries(forms)) {
+          const cals = files.map(parseIcs);
+          assert.deepEqual(cals.map((c) => value(child(c, 'VEVENT'), 'STATUS')), ['CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CANCELLED'], form);
+          assert.equal(value(child(cals[3], 'VEVENT'), 'SUMMARY'), t('fi', 'ics.cancelledSummary'), form);
+          assert.equal(instant(cals[3], 'DTSTART').iso, '2026-12-10T07:00:00.000Z', `${form}: the cancellation names the time it cancels`);
+          assert.ok(!files[3].includes('sairaana'), `${form}: the reason of a cancellation stays out of the calendar`);
+        }
+        // The iTIP cancellation names the invitee it cancels for, who is asked for no answer.
+        assert.deepEqual(prop(child(parseIcs(forms.itip[3]), 'VEVENT'), 'ATTENDEE'), { name: 'ATTENDEE', params: {}, value: 'mailto:mikko@example.fi' });
       });
 
-      it('names the caseworker as ORGANIZER only by the e-mail address they entered, and never the client or the invitee', () => {
-        const withContact = invitationIcs(first, 'fi', NOW, CONTACT);
-        assert.deepEqual(prop(child(parseIcs(withContact), 'VEVENT'), 'ORGANIZER'), { name: 'ORGANIZER', params: { CN: 'Liisa Laine' }, value: 'mailto:liisa.laine@hyvinkaa.example' });
-        assert.equal(prop(event, 'ORGANIZER'), undefined, 'no address entered: no ORGANIZER, rather than an invented one');
-        assert.equal(prop(child(parseIcs(invitationIcs(first, 'fi', NOW, { ...CONTACT, email: '' })), 'VEVENT'), 'ORGANIZER'), undefined);
-        assert.equal(withContact.includes('ATTENDEE'), false);
-        assert.ok(!withContact.includes('Aleksi') && !withContact.includes('Mikko'));
-        const quoted = invitationIcs(first, 'fi', NOW, { ...CONTACT, name: 'Liisa "L" Laine; Hyvinkää:\r\nX' });
-        // A quoted parameter value holds no DQUOTE and no line break; the ; and : stay inside the quotes.
-        assert.equal(prop(child(parseIcs(quoted), 'VEVENT'), 'ORGANIZER')!.params.CN, 'Liisa L Laine; Hyvinkää: X');
+      it('dates an iTIP message when it is made, and a plain import when what it shows was sent (RFC 5545 DTSTAMP)', () => {
+        const later = NOW.plus({ days: 3 });
+        const [first, moved, , gone] = series(helsinkiMeeting());
+        const revised = { ...moved, lastChange: { ...moved.lastChange!, at: '2026-11-24T10:30:00.000Z' } };
+        const goneLater = { ...gone, cancelled: { ...gone.cancelled!, at: '2026-11-25T08:00:00.000Z' } };
+        const stamp = (m: Meeting) => value(child(parseIcs(icsOf(m, CONTACT, 'guest', later)), 'VEVENT'), 'DTSTAMP');
+        assert.deepEqual([first, revised, goneLater].map(stamp), ['20261123T090000Z', '20261124T103000Z', '20261125T080000Z']);
+        assert.equal(value(child(parseIcs(icsOf(helsinkiMeeting(BY_EMAIL), CONTACT, 'guest', later)), 'VEVENT'), 'DTSTAMP'), '20261126T090000Z');
       });
     });
 
     describe('the time zone', () => {
       /** Checks a file's time against the stored instant, and its VTIMEZONE's offsets against the zone database. */
       function check(m: Meeting) {
-        const cal = parseIcs(invitationIcs(m, 'fi', NOW));
+        const text = icsOf(m);
+        const cal = parseIcs(text);
         const start = instant(cal, 'DTSTART');
         const end = instant(cal, 'DTEND');
+        // ical.js, reading the file's VTIMEZONE on its own, finds the same instants.
+        const independent = checkCalendar(text);
+        assert.deepEqual([independent.start.toISOString(), independent.end.toISOString()], [start.iso, end.iso]);
         assert.equal(start.iso, DateTime.fromISO(m.when!.start).toUTC().toISO());
         assert.equal(end.iso, DateTime.fromISO(m.when!.start).plus({ minutes: m.when!.durationMinutes }).toUTC().toISO());
         const tz = child(cal, 'VTIMEZONE');
@@ -611,6 +727,33 @@ describe('documents for people outside Teams', () => {
         const html = invitationLetter(first, person(first, 'granny'), CONTACT, NOW, 'n');
         assert.ok(html.includes(`<h1>${t('fi', 'letter.title')}</h1>`) && !html.includes(t('fi', 'letter.replaces')));
       });
+
+      it('is a first invitation for someone the last change added, and a changed one for those invited before', () => {
+        let m = startChange(helsinkiMeeting(), 'aad-liisa', NOW);
+        const edit = (rule: (draft: Meeting) => Meeting) => (m = withEdits(m, rule(editable(m))));
+        edit((d) => setWhen(d, { date: '2026-12-10', time: '09:00', duration: '75', placeKind: 'room', placeDetails: LONG_PLACE }, 'Europe/Helsinki', NOW));
+        const teacher = { name: 'Olli Opettaja', group: 'professional', relation: 'opettaja', contactKind: 'post', teamsUserId: '', email: '', address: 'Koulutie 1\n05800 Hyvinkää', language: 'fi' };
+        edit((d) => addParticipant(d, teacher, 'teacher', NOW));
+        edit((d) => setRoles(d, { consent: true, chairId: '', secretaryId: '' }, 'aad-liisa', NOW));
+        const sent = sendChange(m, 'aad-liisa', NOW);
+        assert.ok(sent.lastChange!.what.includes('time') && sent.lastChange!.what.includes('people'));
+        const answerAgain = t('fi', 'letter.answerAgain', { organizer: 'Liisa Laine' });
+
+        const added = invitationLetter(sent, person(sent, 'teacher'), CONTACT, NOW, 'n');
+        assert.ok(added.includes(`<h1>${t('fi', 'letter.title')}</h1>`), 'the plain title');
+        for (const absent of [t('fi', 'letter.changedTitle'), t('fi', 'letter.replaces'), answerAgain, 'class="changed"']) assert.ok(!added.includes(absent), absent);
+        assert.ok(added.includes(formatWhen(sent.when!, { locale: 'fi' })) && added.includes('<section class="slip">'));
+
+        const earlier = invitationLetter(sent, person(sent, 'granny'), CONTACT, NOW, 'n');
+        assert.ok(earlier.includes(`<h1>${t('fi', 'letter.changedTitle')}</h1>`));
+        assert.ok(earlier.includes(t('fi', 'letter.replaces')) && earlier.includes(answerAgain));
+
+        // After a later change the teacher has had an invitation: theirs is a changed one too.
+        let again = startChange(sent, 'aad-liisa', NOW);
+        again = withEdits(again, setWhen(editable(again), { date: '2026-12-10', time: '09:00', duration: '75', placeKind: 'room', placeDetails: 'Toinen huone' }, 'Europe/Helsinki', NOW));
+        const later = sendChange(again, 'aad-liisa', NOW);
+        assert.ok(invitationLetter(later, person(later, 'teacher'), CONTACT, NOW, 'n').includes(t('fi', 'letter.replaces')));
+      });
     });
 
     describe('a cancelled meeting', () => {
@@ -691,9 +834,15 @@ describe('documents for people outside Teams', () => {
       assert.deepEqual(userReads, [['aad-liisa', 'aad-liisa']]);
       const nonce = /script-src 'nonce-([^']+)'/.exec(letter.headers!['Content-Security-Policy'])![1];
       assert.ok(letter.body.includes(`<script nonce="${nonce}">`));
+      // The granny's calendar file (by post) is a plain import; an invitee by e-mail gets a REQUEST.
       const ics = await serveLetter(d, links, token(IDS.granny), 'ics', 'en');
-      assert.equal(value(child(parseIcs(ics.body), 'VEVENT'), 'ORGANIZER'), `mailto:${CONTACT.email}`);
-      assert.equal(value(parseIcs(ics.body), 'METHOD'), 'REQUEST');
+      assert.equal(value(parseIcs(ics.body), 'METHOD'), undefined);
+      assert.equal(value(child(parseIcs(ics.body), 'VEVENT'), 'ORGANIZER'), undefined);
+      const mail = await serveLetter(deps(helsinkiMeeting(BY_EMAIL, IDS), { contact: CONTACT }).deps, links, token(IDS.guest), 'ics', 'en');
+      assert.equal(mail.type, 'text/calendar; charset=utf-8');
+      assert.equal(checkCalendar(mail.body).method, 'REQUEST');
+      assert.equal(value(child(parseIcs(mail.body), 'VEVENT'), 'ORGANIZER'), `mailto:${CONTACT.email}`);
+      assert.equal(value(child(parseIcs(mail.body), 'VEVENT'), 'ATTENDEE'), `mailto:${BY_EMAIL.email}`);
     });
 
     it('serves the letter without contact details when the caseworker has entered none', async () => {
@@ -713,7 +862,12 @@ describe('documents for people outside Teams', () => {
       assert.ok(letter.body.includes(t('fi', 'letter.cancelledTitle')));
       const ics = await serveLetter(d, links, token(IDS.granny), 'ics', 'en');
       assert.equal(ics.status, 200);
-      assert.equal(value(parseIcs(ics.body), 'METHOD'), 'CANCEL');
+      assert.equal(value(parseIcs(ics.body), 'METHOD'), undefined);
+      assert.equal(value(child(parseIcs(ics.body), 'VEVENT'), 'STATUS'), 'CANCELLED');
+      const byMail = cancelled(helsinkiMeeting(BY_EMAIL, IDS), 'Sairaus');
+      const mail = await serveLetter(deps(byMail, { contact: CONTACT }).deps, links, token(IDS.guest), 'ics', 'en');
+      assert.equal(checkCalendar(mail.body).method, 'CANCEL');
+      assert.equal(value(child(parseIcs(mail.body), 'VEVENT'), 'STATUS'), 'CANCELLED');
       const draft = { ...helsinkiMeeting(undefined, IDS), status: 'draft' as const };
       assert.equal((await serveLetter(deps(draft, { contact: CONTACT }).deps, links, token(IDS.granny), 'letter', 'en')).status, 404);
     });

@@ -175,8 +175,24 @@ describe('planning rules (bot/domain/planning.ts)', () => {
     });
 
     it('accepts 02:30 on 31 October 2027, a time that happens twice when summer time ends', () => {
-      const m = setWhen(emptyDraft(), whenInput({ date: '2027-10-31', time: '02:30' }), ZONE, NOW);
+      const m = setWhen(emptyDraft(), { ...whenInput({ date: '2027-10-31', time: '02:30' }), confirmTime: true }, ZONE, NOW);
       assert.equal(DateTime.fromISO(m.when!.start).setZone(ZONE).toFormat('yyyy-MM-dd HH:mm'), '2027-10-31 02:30');
+    });
+
+    it('asks before a start before 07:00 or an end after 21:00 where it is planned, and takes it once confirmed', () => {
+      // The Playground's time picker turns a typed 12:00 into midnight: 00:00–01:30 is asked about.
+      const refusal = assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ time: '00:00', duration: '90' }), ZONE, NOW), ['unusualTime']);
+      assert.deepEqual(refusal.problems[0].params, { start: '00:00', end: '01:30' });
+      assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ time: '06:59', duration: '60' }), ZONE, NOW), ['unusualTime']);
+      assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ time: '20:00', duration: '61' }), ZONE, NOW), ['unusualTime']);
+      assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ time: '20:30', duration: '480' }), ZONE, NOW), ['unusualTime']);
+      for (const [time, duration] of [['07:00', '90'], ['19:30', '90'], ['20:00', '60']]) {
+        assert.ok(setWhen(emptyDraft(), whenInput({ time, duration }), ZONE, NOW).when, `${time} for ${duration} min`);
+      }
+      const confirmed = setWhen(emptyDraft(), { ...whenInput({ time: '00:00', duration: '90' }), confirmTime: true }, ZONE, NOW);
+      assert.equal(DateTime.fromISO(confirmed.when!.start).setZone(ZONE).toFormat('HH:mm'), '00:00');
+      // Hours are the caseworker's: 06:30 in Helsinki is 05:30 in Stockholm, and asked about there too.
+      assertRefused(emptyDraft(), (m) => setWhen(m, whenInput({ time: '06:30' }), 'Europe/Helsinki', NOW), ['unusualTime']);
     });
 
     it('accepts durations from 15 to 480 minutes', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import type { Meeting } from '../../bot/domain/meeting';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
-import { applyStep, budgetsFor, clockOf, currentSpeaker, mayRun, PHASES, promptsFor, startSession, type Session, type SessionStep } from '../../bot/domain/session';
+import { absences, applyStep, budgetsFor, clockOf, currentSpeaker, mayRun, mayUndoEnd, openSession, PHASES, promptsFor, startNeedsConfirmation, type Session, type SessionStep } from '../../bot/domain/session';
 import { refusedWith } from '../support/refusals';
 
 const NOW = DateTime.fromISO('2026-12-07T09:00:00Z', { zone: 'utc' });
@@ -21,7 +21,8 @@ function meeting(): Meeting {
   return markSent(m, NOW.minus({ days: 10 }));
 }
 
-const started = () => startSession(meeting(), [{ participantId: 'noor', text: 'Läxor' }], 'aad-kim', NOW);
+const opened = (declined: string[] = []) => openSession(meeting(), [{ participantId: 'noor', text: 'Läxor' }], new Set(declined), 'aad-kim', NOW.minus({ days: 2 }));
+const started = () => applyStep(meeting(), opened(), { step: 'begin' }, 'aad-kim', NOW);
 const step = (s: Session, x: SessionStep, minutes = 0) => applyStep(meeting(), s, x, 'aad-kim', NOW.plus({ minutes }));
 const refused = refusedWith;
 
@@ -32,11 +33,43 @@ describe('meeting mode (bot/domain/session.ts)', () => {
     for (const minutes of [15, 45, 90, 119, 480]) assert.equal(PHASES.reduce((sum, p) => sum + budgetsFor(minutes)[p], 0), minutes);
   });
 
+  it('opens ready to start: everyone expected but those who cannot come, the proposed chair, the agenda; nothing runs until it is started', () => {
+    const s = opened(['bo']);
+    assert.equal(s.state, 'ready');
+    assert.equal(s.startedAt, undefined);
+    assert.equal(s.round, undefined);
+    assert.equal(s.chairId, 'noor');
+    assert.deepEqual(Object.entries(s.presence).filter(([, p]) => p.present).map(([id]) => id).sort(), ['alex', 'eva', 'kim', 'noor']);
+    assert.deepEqual(s.presence.bo, { present: false });
+    assert.deepEqual(absences(s), [], 'nobody has missed a meeting that has not started');
+    // Preparing is allowed; running the meeting is not.
+    for (const x of [{ step: 'roles', chairId: 'noor', secretaryId: 'kim' }, { step: 'topicAdd', text: 'Fritiden', id: 'a1' }, { step: 'presence', participantId: 'eva', present: false }, { step: 'budgets', budgets: budgetsFor(100) }] as SessionStep[]) {
+      assert.equal(applyStep(meeting(), s, x, 'aad-kim', NOW).state, 'ready');
+    }
+    for (const x of [{ step: 'next' }, { step: 'skip' }, { step: 'phase', phase: 'describe' }, { step: 'round', kind: 'speakers' }, { step: 'end' }] as SessionStep[]) {
+      assert.deepEqual(refused(() => applyStep(meeting(), s, x, 'aad-kim', NOW)), ['notStarted'], x.step);
+    }
+    // Started: the introductions among those expected, the client first.
+    const begun = applyStep(meeting(), s, { step: 'begin' }, 'aad-kim', NOW);
+    assert.equal(begun.state, 'running');
+    assert.equal(begun.startedAt, NOW.toISO());
+    assert.deepEqual(begun.round!.order, ['alex', 'eva', 'kim', 'noor']);
+    assert.deepEqual(refused(() => applyStep(meeting(), begun, { step: 'begin' }, 'aad-kim', NOW)), ['alreadyStarted']);
+  });
+
+  it('asks before starting more than half an hour from the planned start (10:00 Stockholm, 09:00 UTC)', () => {
+    assert.equal(startNeedsConfirmation(meeting(), NOW.minus({ days: 11 })), 'early');
+    assert.equal(startNeedsConfirmation(meeting(), NOW.minus({ minutes: 31 })), 'early');
+    assert.equal(startNeedsConfirmation(meeting(), NOW.minus({ minutes: 30 })), undefined);
+    assert.equal(startNeedsConfirmation(meeting(), NOW.plus({ minutes: 30 })), undefined);
+    assert.equal(startNeedsConfirmation(meeting(), NOW.plus({ minutes: 31 })), 'late');
+  });
+
   it('starts with everyone present, the proposed chair, the agenda and the introductions: the client first, then the private network, then the professionals', () => {
     const s = started();
     assert.equal(s.phase, 'welcome');
     assert.equal(s.chairId, 'noor');
-    assert.deepEqual(s.agenda.map((t) => [t.text, t.source]), [['Sömn', 'plan'], ['Skolan', 'plan'], ['Läxor', 'proposed']]);
+    assert.deepEqual(s.agenda.map((t: { text: string; source: string }) => [t.text, t.source]), [['Sömn', 'plan'], ['Skolan', 'plan'], ['Läxor', 'proposed']]);
     assert.equal(s.round!.kind, 'introductions');
     assert.deepEqual(s.round!.order, ['alex', 'eva', 'bo', 'kim', 'noor']);
     assert.equal(currentSpeaker(s), 'alex');
@@ -65,9 +98,25 @@ describe('meeting mode (bot/domain/session.ts)', () => {
     assert.deepEqual(refused(() => step(s, { step: 'move', participantId: 'kim', by: 1 })), ['cannotMove']);
   });
 
+  it('tells someone who did not come from someone marked present who left', () => {
+    // Sara's case: expected, never marked present, unticked during the meeting: she did not come.
+    let s = step(started(), { step: 'presence', participantId: 'bo', present: false }, 35);
+    assert.deepEqual(s.presence.bo, { present: false });
+    assert.deepEqual(absences(s), [{ participantId: 'bo' }]);
+    // Eva is marked present at 10:05 (the list saved with her ticked) and leaves at 10:40.
+    s = step(s, { step: 'presentSet', participantIds: ['alex', 'eva', 'kim', 'noor'] }, 5);
+    assert.equal(s.presence.eva.arrivedAt, NOW.plus({ minutes: 5 }).toISO());
+    s = step(s, { step: 'presentSet', participantIds: ['alex', 'kim', 'noor'] }, 40);
+    assert.deepEqual(absences(s).sort((a, b) => a.participantId.localeCompare(b.participantId)), [{ participantId: 'bo' }, { participantId: 'eva', leftAt: NOW.plus({ minutes: 40 }).toISO() }]);
+    // Bo arrives late after all: he is marked present, and nobody is absent but Eva.
+    s = step(s, { step: 'presentSet', participantIds: ['alex', 'bo', 'kim', 'noor'] }, 45);
+    assert.deepEqual(absences(s), [{ participantId: 'eva', leftAt: NOW.plus({ minutes: 40 }).toISO() }]);
+  });
+
   it('takes someone who leaves early out of the round, with the time, and puts someone who arrives late at its end', () => {
-    let s = step(started(), { step: 'presence', participantId: 'eva', present: false }, 20);
-    assert.deepEqual(s.presence.eva, { present: false, arrivedAt: NOW.toISO(), leftAt: NOW.plus({ minutes: 20 }).toISO() });
+    let s = step(started(), { step: 'presence', participantId: 'eva', present: true }, 1);
+    s = step(s, { step: 'presence', participantId: 'eva', present: false }, 20);
+    assert.deepEqual(s.presence.eva, { present: false, arrivedAt: NOW.plus({ minutes: 1 }).toISO(), leftAt: NOW.plus({ minutes: 20 }).toISO() });
     assert.deepEqual(s.round!.order, ['alex', 'bo', 'kim', 'noor']);
     s = step(s, { step: 'presence', participantId: 'eva', present: true }, 25);
     assert.deepEqual(s.round!.order, ['alex', 'bo', 'kim', 'noor', 'eva']);
@@ -127,11 +176,23 @@ describe('meeting mode (bot/domain/session.ts)', () => {
     const ended = step(next, { step: 'end' }, 100);
     assert.equal(ended.state, 'ended');
     assert.deepEqual(refused(() => step(ended, { step: 'next' })), ['sessionEnded']);
+    assert.deepEqual(refused(() => step(next, { step: 'reopen' })), ['notEnded']);
     assert.equal(clockOf(ended, NOW.plus({ minutes: 500 })).behindMinutes, clockOf(ended, NOW.plus({ minutes: 100 })).behindMinutes, 'the clock stops at the end');
   });
 
-  it('does not start for a meeting that is cancelled or not sent', () => {
-    assert.deepEqual(refused(() => startSession({ ...meeting(), status: 'cancelled' }, [], 'aad-kim', NOW)), ['meetingCancelled']);
-    assert.deepEqual(refused(() => startSession({ ...meeting(), status: 'draft' }, [], 'aad-kim', NOW)), ['notInvited']);
+  it('undoes an end for ten minutes, then keeps the meeting ended', () => {
+    const ended = step(step(started(), { step: 'next' }), { step: 'end' }, 90);
+    assert.equal(mayUndoEnd(ended, NOW.plus({ minutes: 100 })), true);
+    const reopened = step(ended, { step: 'reopen' }, 100);
+    assert.equal(reopened.state, 'running');
+    assert.equal(reopened.endedAt, undefined);
+    assert.equal(reopened.round!.current, 1, 'the round goes on where it was');
+    assert.equal(mayUndoEnd(ended, NOW.plus({ minutes: 101 })), false);
+    assert.deepEqual(refused(() => step(ended, { step: 'reopen' }, 101)), ['sessionEnded']);
+  });
+
+  it('does not open for a meeting that is cancelled or not sent', () => {
+    assert.deepEqual(refused(() => openSession({ ...meeting(), status: 'cancelled' }, [], new Set(), 'aad-kim', NOW)), ['meetingCancelled']);
+    assert.deepEqual(refused(() => openSession({ ...meeting(), status: 'draft' }, [], new Set(), 'aad-kim', NOW)), ['notInvited']);
   });
 });
