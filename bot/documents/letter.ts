@@ -3,7 +3,7 @@ import type { Locale, Meeting, Participant } from '../domain/meeting';
 import type { CaseworkerContact } from '../domain/user';
 import { isFirstInvitation } from '../domain/change';
 import { speakerOrder } from '../domain/planning';
-import { t, type MessageKey } from '../i18n';
+import { t, type MessageKey, type ParamsOf } from '../i18n';
 import { clientName, formatPlace, formatWhen, meetingFacts, personLabel, type Fact } from '../../cards/format';
 
 /**
@@ -172,7 +172,7 @@ export interface Letter {
 /** The content of one person's letter, in their language. */
 export function compose(meeting: Meeting, invitee: Participant, contact: CaseworkerContact | undefined, now: DateTime): Letter {
   const locale = invitee.language;
-  const tr = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
+  const tr = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t(locale, key, ...params);
   const forClient = invitee.group === 'client';
   // The caseworker by the name they entered for letters, else as the meeting names them.
   const organizer = contact?.name?.trim() || (meeting.participants.find((p) => p.isOrganizer)?.name ?? meeting.organizer.name);
@@ -311,12 +311,12 @@ function render(letter: Letter, lists: List[], leaflet: boolean): string {
 /** The caseworker's details they entered, each with its label; blanks are left out. */
 function contactFacts(contact: CaseworkerContact | undefined, locale: Locale): Fact[] {
   if (!contact) return [];
-  const rows: [MessageKey, string | undefined][] = [
+  const rows = [
     ['letter.contactName', contact.name],
     ['letter.contactOrganisation', contact.organisation],
     ['letter.contactPhone', contact.phone],
     ['letter.contactEmail', contact.email],
-  ];
+  ] as const;
   return rows.filter(([, value]) => value?.trim()).map(([key, value]) => ({ title: t(locale, key), value: value!.trim() }));
 }
 

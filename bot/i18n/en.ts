@@ -545,4 +545,4 @@ export const en = {
     alreadyStarted: 'The meeting has already started.',
     notEnded: 'The meeting has not ended.',
   },
-};
+} as const;

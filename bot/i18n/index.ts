@@ -1,12 +1,12 @@
 import { LOCALES, type Locale } from '../domain/meeting';
 import type { Problem } from '../domain/problems';
-import type { Catalog, MessageKey } from './catalog';
+import type { Catalog, MessageKey, ParamsOf } from './catalog';
 import { da } from './da';
 import { en } from './en';
 import { fi } from './fi';
 import { sv } from './sv';
 
-export type { Catalog, MessageKey } from './catalog';
+export type { Catalog, MessageKey, ParamsOf, PlainProblemCode } from './catalog';
 
 /** The four catalogs, by language. */
 export const CATALOGS: Record<Locale, Catalog> = { sv, da, fi, en };
@@ -18,17 +18,24 @@ export function resolveLocale(tag: string | undefined, fallback: Locale = 'en'):
   return fallback;
 }
 
-/** One text in one language, with its {placeholders} filled in. */
-export function t(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = lookup(CATALOGS[locale], key) ?? lookup(CATALOGS.en, key) ?? key;
-  return fill(text, params);
+/**
+ * One text in one language, with its {placeholders} filled in. The compiler holds every call to
+ * the text's placeholders: a key whose text has `{min}` and `{max}` cannot be shown without both.
+ */
+export function t<K extends MessageKey>(locale: Locale, key: K, ...params: ParamsOf<K>): string {
+  return fill(template(locale, key), (params[0] ?? {}) as Record<string, string | number>);
 }
 
-/** The message for a refusal's problem, in the reader's language. */
+/** A text with its {placeholders} left in, for a page that fills them itself (the live timer). */
+export function template(locale: Locale, key: MessageKey): string {
+  return lookup(CATALOGS[locale], key) ?? lookup(CATALOGS.en, key) ?? key;
+}
+
+/** The message for a refusal's problem, in the reader's language, with the values the refusal carries. */
 export function problemText(locale: Locale, problem: Problem): string {
   const params = { ...problem.params };
-  if (typeof params.field === 'string') params.field = t(locale, `field.${params.field}` as MessageKey);
-  return t(locale, `problem.${problem.code}` as MessageKey, params);
+  if (typeof params.field === 'string') params.field = template(locale, `field.${params.field}` as MessageKey);
+  return fill(template(locale, `problem.${problem.code}`), params);
 }
 
 /** Replaces each {name} with its value; unknown names stay visible rather than vanish. */

@@ -1,7 +1,7 @@
 import { ANSWERS, type Answer, type PlanningStep } from '../domain/meeting';
 import { PHASES, ROUNDS, type Phase, type Session, type SessionStep } from '../domain/session';
 import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
-import type { ProblemCode } from '../domain/problems';
+import type { PlainProblemCode } from '../i18n';
 
 /**
  * The data each card action carries, parsed at the edge. Ids must have the shape Samråd issues
@@ -15,7 +15,8 @@ export type ActionData = Record<string, string>;
 
 /** Why a card's data was not accepted: the answer the person gets, nothing more. */
 export interface BadData {
-  bad: ProblemCode;
+  /** Only a problem whose message needs no values: the card shows it as it is. */
+  bad: PlainProblemCode;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

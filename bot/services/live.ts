@@ -3,7 +3,7 @@ import { organizes } from '../domain/change';
 import { LOCALES, type Locale, type Meeting } from '../domain/meeting';
 import { clockOf, currentSpeaker, PHASES, type Session } from '../domain/session';
 import { userKey } from '../domain/user';
-import { t } from '../i18n';
+import { t, template } from '../i18n';
 import { queries } from '../store/queries';
 import { personLabel } from '../../cards/format';
 import { LIVE_TEXT_KEYS, SESSION_TEXT_KEYS, type LiveState, type LiveTexts, type MeetingChoice } from '../../tab/wire';
@@ -115,8 +115,8 @@ export function liveStateOf(view: LiveView, locale: Locale, now: DateTime): Live
 /** Every text the page shows, in one language, with its {placeholders} for the page to fill. */
 export function liveTexts(locale: Locale): LiveTexts {
   const texts = {} as LiveTexts;
-  for (const key of LIVE_TEXT_KEYS) texts[key] = t(locale, `live.${key}`);
-  for (const key of SESSION_TEXT_KEYS) texts[key] = t(locale, `session.${key}`);
+  for (const key of LIVE_TEXT_KEYS) texts[key] = template(locale, `live.${key}`);
+  for (const key of SESSION_TEXT_KEYS) texts[key] = template(locale, `session.${key}`);
   return texts;
 }
 

@@ -1,8 +1,8 @@
 import { organizes } from '../domain/change';
 import type { Meeting, MeetingView } from '../domain/meeting';
 import { viewOf } from '../domain/invitation';
-import type { ProblemCode } from '../domain/problems';
-import { problemText } from '../i18n';
+import { Refusal } from '../domain/problems';
+import { problemText, type PlainProblemCode } from '../i18n';
 import { queries } from '../store/queries';
 import { forgetMeetingRef } from './meeting-list';
 import type { Versioned } from '../store/port';
@@ -47,6 +47,7 @@ export async function loadOwnMeeting(deps: Deps, actor: Actor, meetingId: string
 }
 
 /** The welcome card with the reason an action was refused, and nothing of any meeting. */
-export function refusedCard(actor: Actor, code: ProblemCode): CardReply {
-  return { card: welcomeCard(actor.reader, undefined, [{ text: problemText(actor.reader.locale, { code }), color: 'Attention' }]) };
+export function refusedCard(actor: Actor, reason: PlainProblemCode | Refusal): CardReply {
+  const problems = reason instanceof Refusal ? reason.problems : [{ code: reason }];
+  return { card: welcomeCard(actor.reader, undefined, problems.map((p) => ({ text: problemText(actor.reader.locale, p), color: 'Attention' as const }))) };
 }

@@ -57,7 +57,7 @@ export async function openMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef)
       session = (await deps.stores.meetings.create(opened)).doc as Session;
       deps.log.info('session.opened', { meeting: plan.id });
     } catch (err) {
-      if (err instanceof Refusal) return refusedCard(actor, err.problems[0].code);
+      if (err instanceof Refusal) return refusedCard(actor, err);
       if (!(err instanceof AlreadyExistsError)) throw err;
       session = (await readSession(deps, plan.id))!.doc;
     }

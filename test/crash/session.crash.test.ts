@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, cardText } from '../support/cards';
 import { Harness } from '../support/harness';
 import { freePort, samradProcess, storeProcess, type ChildProgram } from '../support/processes';
 import { CASEWORKER, personInputs, startMeeting, whenInputs } from '../support/scenarios';
 
-const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 describe('meeting mode survives SIGKILL of the Samråd process in the middle of a meeting', function () {
   this.timeout(120_000);

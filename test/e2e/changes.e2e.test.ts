@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Locale } from '../../bot/domain/meeting';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import type { Captured } from '../support/connector';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
@@ -30,7 +30,7 @@ describe('a sent meeting is found, changed and cancelled, and every invitation f
   for (const lang of LANGUAGES) {
     it(`in ${lang.locale}: my meetings, a new day, one person added and one removed, answers asked again, then a cancellation`, async () => {
       const caseworker: Person = { aadObjectId: `7d3c1a2b-0000-4000-8000-0000000c${lang.locale}01`.slice(0, 36), name: 'Kim Caseworker', locale: lang.teams, timeZone: lang.zone };
-      const L = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t(lang.locale, key, params);
+      const L = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t(lang.locale, key, ...params);
 
       // Planned and sent: the client in person, the grandmother by post, the nurse and the teacher in Teams.
       let card = await h.press(caseworker, 'plan.start', { verb: 'plan.start' });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { ROUTES, VERBS } from '../../bot/services/actions';
 import type { Logger } from '../../bot/services/ports';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
 import { CASEWORKER, NURSE, planUntil, whenInputs } from '../support/scenarios';
 
-const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 /** Ids of every shape Samråd never issues: separators Cosmos DB refuses, paths, blanks, and the look-alikes. */
 const HOSTILE_IDS = ['a/b', 'a#b', '../x', ' ', 'x?y', 'a\\b', '%2F', '..', 'plan', 'reply.x', '0'.repeat(300), '\u0000', '🙂'];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { jsonLogger } from '../../bot/services/log';
 import { attachedCard, cardText } from '../support/cards';
 import { CATALOG_APP, GRAPH_TEST_TOKEN, GraphStandIn, testTokens } from '../support/graph';
@@ -16,7 +16,7 @@ describe('install: Samråd installs itself for colleagues Teams cannot reach yet
   let h: Harness;
   let graph: GraphStandIn;
   let lines: string[];
-  const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+  const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
   /** Samråd with Graph pointed at the stand-in, the manifest id set, and the stand-in's token. */
   async function start(env: Record<string, string> = {}): Promise<void> {

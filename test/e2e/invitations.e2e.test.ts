@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import { Harness, useHarness } from '../support/harness';
 import { checkCalendar } from '../support/ics';
@@ -27,7 +27,7 @@ describe('invitations: delivery in Teams, letters for everyone else, answers by 
   it('someone the bot cannot reach in Teams is never skipped: the caseworker is told and gets a letter, a calendar file and a way to record the answer', async () => {
     h.connector.unreachable.add(NURSE.aadObjectId);
     const { meetingId } = await planUntil(h, 'sent');
-    const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+    const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
     await h.connector.waitFor((r) => r.body?.text === `${sv('delivered.inviteNotReached', { count: 1 })} ${sv('delivered.letters', { count: 1 })}`);
     const meeting = (await h.meeting(meetingId))!;
     assert.equal((await h.person(meetingId, NURSE.name)).delivery, 'letter');

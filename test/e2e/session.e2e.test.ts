@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Locale } from '../../bot/domain/meeting';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { jsonLogger } from '../../bot/services/log';
 import { action, attachedCard, cardActions, cardInput, cardText } from '../support/cards';
 import { Harness, useHarness, type Person } from '../support/harness';
@@ -9,7 +9,7 @@ import { CASEWORKER, meetingToHold, startMeeting } from '../support/scenarios';
 const NURSE: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b001', name: 'Noor Nurse', locale: 'en-GB' };
 const TEACHER: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b002', name: 'Tove Teacher', locale: 'da-DK' };
 const STRANGER: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b0ff', name: 'Someone Else', locale: 'fi-FI' };
-const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 /** A sent meeting ready to be held, with the nurse as chair. */
 const sentMeeting = (h: Harness) => meetingToHold(h, { nurse: NURSE, teacher: TEACHER });
@@ -98,6 +98,18 @@ describe('meeting mode through the HTTP endpoint', () => {
     assert.ok(cardText(card).includes(sv('session.title')));
     assert.ok((await listed()).includes(sv('meetings.running')));
     assert.equal((await h.view(meetingId))!.session!.endedAt, undefined);
+  });
+
+  it('refuses phase times that are not whole minutes, naming the allowed range, and changes nothing', async () => {
+    const meetingId = await sentMeeting(h);
+    const card = await startMeeting(h, meetingId);
+    const before = JSON.stringify((await h.view(meetingId))!.session);
+    const budgets = { budget_welcome: '15', budget_describe: 'abc', budget_reflect: '20', budget_agree: '20', budget_summary: '10' };
+    for (const bad of ['abc', '0', '481', '12.5', '']) {
+      const refused = await h.press(CASEWORKER, 'session.budgets', action(card, 'session.budgets').data, { ...budgets, budget_describe: bad });
+      assert.ok(cardText(refused).includes(sv('problem.durationInvalid', { min: 1, max: 480 })), `"${bad}": ${cardText(refused).slice(0, 200)}`);
+    }
+    assert.equal(JSON.stringify((await h.view(meetingId))!.session), before);
   });
 
   it('lets only the chair, the secretary and the caseworker change the meeting; anyone else gets a clear message and nothing changes', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import type { Request, Response } from 'playwright-core';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, cardActions } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
 import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
 import { chromiumPath, launchBrowser, type BrowserSession } from './driver';
 
-const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
-const da = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('da', key, params);
+const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
+const da = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('da', key, ...params);
 const CASEWORKER: Person = { aadObjectId: '6b0f2d7f-0000-4000-8000-00000000d001', name: 'Karin Lind', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 const NURSE: Person = { aadObjectId: '6b0f2d7f-0000-4000-8000-00000000d002', name: 'Noor Nurse', locale: 'sv-SE' };
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { checkCalendar } from '../support/ics';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, cardActions } from '../support/cards';
 import { daysAhead } from '../support/harness';
 import { clickCardAction, fillInput, getTraffic, openPlayground, pickPerson, sendMessage, trackedCards, waitForBotText, waitForCardContaining } from './driver';
 import { usePlayground } from './setup';
 
-const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 /**
  * A caseworker plans a meeting and sends the invitations in the Microsoft 365 Agents Playground,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { t } from '../../bot/i18n';
+import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action } from '../support/cards';
 import type { Person } from '../support/harness';
 import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
@@ -7,7 +7,7 @@ import { clickCardAction, fillInput, openPlayground, selectChat, sendMessage, wa
 import { usePlayground } from './setup';
 import type { Locator, Page } from 'playwright-core';
 
-const sv = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('sv', key, params);
+const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 /** The Playground's current user (the caseworker) and the five colleagues of its mock tenant. */
 const ANNA: Person = { aadObjectId: '5a0e1c6e-0000-4000-8000-000000000001', name: 'Anna Lindqvist', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };

@@ -58,3 +58,16 @@ export function cardInput(card: unknown, name: string): any {
   if (!found) throw new Error(`no input ${name} on the card`);
   return found[1];
 }
+
+/** A catalog placeholder left unfilled (`{min}`), or a template expression left unexpanded (`${t.x}`). */
+const UNFILLED = /\$?\{[A-Za-z][\w.]*\}/;
+
+/**
+ * Fails when any text a person would read on the card still shows a placeholder: every catalog
+ * text with `{placeholders}` must have them filled by the code that shows it.
+ */
+export function assertFilled(card: unknown, where = 'a card'): void {
+  const text = cardText(card);
+  const found = UNFILLED.exec(text);
+  if (found) throw new Error(`${where} shows the unfilled placeholder ${found[0]}: ${text.slice(Math.max(0, found.index - 80), found.index + 40)}`);
+}

@@ -10,7 +10,7 @@ import type { Logger } from '../../bot/services/ports';
 import type { Delivery, Meeting, MeetingView, Participant, Reply } from '../../bot/domain/meeting';
 import { deliveryOf, replyOf } from '../../bot/domain/invitation';
 import { readPlan, readView } from '../../bot/services/meetings';
-import { attachedCard } from './cards';
+import { assertFilled, attachedCard } from './cards';
 import { openJobs } from './jobs';
 import { CaptureConnector } from './connector';
 
@@ -73,6 +73,12 @@ export class Harness {
     await this.app?.close();
     await this.connector.stop();
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+    // Every text and card Samråd posted into a chat had its placeholders filled.
+    for (const r of this.connector.posted()) {
+      if (typeof r.body?.text === 'string') assertFilled({ text: r.body.text }, `a message posted to ${r.path}`);
+      for (const a of r.body?.attachments ?? []) assertFilled(a.content, `a card posted to ${r.path}`);
+    }
+    for (const r of this.connector.requests.filter((q) => q.method === 'PUT')) for (const a of r.body?.attachments ?? []) assertFilled(a.content, `a card updated at ${r.path}`);
   }
 
   /** Posts a raw body to /api/messages. */
@@ -111,6 +117,7 @@ export class Harness {
     const answer = await this.postRaw(this.activity(person, { type: 'message', text }));
     if (answer.status !== 200) throw new Error(`message answered ${answer.status}`);
     const replies = this.connector.posted().slice(before).map((r) => attachedCard(r.body)).filter(Boolean);
+    for (const reply of replies) assertFilled(reply, `the answer to "${text}"`);
     return replies[replies.length - 1];
   }
 
@@ -120,6 +127,7 @@ export class Harness {
     if (answer.status !== 200 || answer.body?.type !== 'application/vnd.microsoft.card.adaptive') {
       throw new Error(`${verb} answered ${answer.status} ${JSON.stringify(answer.body)}`);
     }
+    assertFilled(answer.body.value, `the answer to ${verb}`);
     return answer.body.value;
   }
 

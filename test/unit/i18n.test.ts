@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { LOCALES, type Locale } from '../../bot/domain/meeting';
 import { PROBLEM_CODES } from '../../bot/domain/problems';
 import type { Warning } from '../../bot/domain/planning';
-import { CATALOGS, problemText, resolveLocale, t, type MessageKey } from '../../bot/i18n';
+import { CATALOGS, fill, problemText, resolveLocale, t, template, type MessageKey } from '../../bot/i18n';
 
 const WARNINGS: Warning[] = ['longMeeting', 'chairIsConvener', 'noChair'];
 
@@ -113,7 +113,7 @@ describe('the text catalogs (bot/i18n)', () => {
     });
 
     it('leaves a placeholder without a value visible instead of dropping it', () => {
-      assert.equal(t('en', 'invitation.from', { organizer: 'Kim' }), 'Kim and {client} invite you.');
+      assert.equal(fill(template('en', 'invitation.from'), { organizer: 'Kim' }), 'Kim and {client} invite you.');
     });
 
     it('inserts values literally, even when they look like placeholders or replacement patterns', () => {
@@ -134,7 +134,7 @@ describe('the text catalogs (bot/i18n)', () => {
     });
 
     it('gives every problem code a text in every language with its parameters filled', () => {
-      const params = { min: 15, max: 480, time: '02:30', date: '2027-03-28', name: 'Eva', field: 'name', years: 2 };
+      const params = { min: 15, max: 480, time: '02:30', date: '2027-03-28', name: 'Eva', field: 'name', years: 2, start: '00:00', end: '01:30' };
       for (const locale of LOCALES) {
         for (const code of PROBLEM_CODES) {
           const text = problemText(locale, { code, params });
@@ -144,8 +144,22 @@ describe('the text catalogs (bot/i18n)', () => {
       }
     });
 
+    it('cannot be shown without the values its text needs: the compiler refuses it (checked by npm test\'s type check)', () => {
+      // Each line below must fail to compile; if the typing of t() stopped checking placeholders, tsc would report an unused directive.
+      const compileOnly = () => {
+        // @ts-expect-error durationInvalid needs {min} and {max}
+        t('en', 'problem.durationInvalid');
+        // @ts-expect-error session.left needs {time} besides {name}
+        t('en', 'session.left', { name: 'Eva' });
+        // @ts-expect-error a text without placeholders takes no values
+        t('en', 'session.next', { name: 'Eva' });
+      };
+      assert.equal(typeof compileOnly, 'function');
+      assert.equal(t('en', 'problem.durationInvalid', { min: 1, max: 480 }), 'The duration must be a whole number of minutes from 1 to 480.');
+    });
+
     it('shows the key itself for a text missing everywhere, rather than nothing', () => {
-      assert.equal(t('sv', 'problem.nope' as MessageKey), 'problem.nope');
+      assert.equal(template('sv', 'problem.nope' as MessageKey), 'problem.nope');
     });
   });
 });
