@@ -79,6 +79,8 @@ export interface SummaryData extends CardBase {
   missingText: string;
   advice: string[];
   adviceText: string;
+  /** Ask for the caseworker's contact details before sending (letters go out without them otherwise). */
+  askContact: boolean;
 }
 
 /** The first card: what a network meeting is for, and the buttons to start or continue. */
@@ -91,6 +93,8 @@ export interface PlanningMode {
   changes?: ChangeKind[];
   /** The "When?" card asks the caseworker to confirm a time outside the usual day. */
   confirmTime?: boolean;
+  /** The summary asks for the caseworker's contact details: letters go out and they are missing. */
+  askContact?: boolean;
 }
 
 /** The card for the step the draft (or the change being prepared) is at. */
@@ -197,5 +201,6 @@ function summaryCard(meeting: Meeting, reader: Reader, now: DateTime, notices: N
     missingText: missing.map((m) => `- ${m}`).join('\n'),
     advice,
     adviceText: advice.map((a) => `- ${a}`).join('\n'),
+    askContact: !!mode.askContact,
   });
 }

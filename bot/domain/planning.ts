@@ -246,6 +246,15 @@ export function missingForSending(meeting: Meeting, now: DateTime): Problem[] {
   return problems;
 }
 
+/**
+ * True when someone invited is reached outside Teams (a letter by post, an e-mail from the
+ * caseworker, handed over in person): their letter's answer slip and calendar file need the
+ * caseworker's contact details.
+ */
+export function needsLetters(meeting: Meeting): boolean {
+  return meeting.participants.some((p) => !p.isOrganizer && p.contact.kind !== 'teams');
+}
+
 /** Who may be co-organizer: a professional invited in Teams, other than the caseworker who convenes. */
 export function coOrganizerCandidates(meeting: Meeting): Participant[] {
   return meeting.participants.filter((p) => p.group === 'professional' && p.contact.kind === 'teams' && !p.isOrganizer);

@@ -100,6 +100,10 @@ export const da: Catalog = {
     discarded: 'Kladden er slettet.',
     discardConfirm: 'Vil du slette kladden? Det, du har udfyldt, kan ikke gendannes.',
     discardYes: 'Ja, slet kladden',
+    contactTitle: 'Dine kontaktoplysninger til brevene',
+    contactWhy: 'Nogle invitationer sendes som brev eller e-mail fra dig. Svarsedlen og kalenderfilen skal have dine kontaktoplysninger, så familien kan svare dig. De gemmes også til dine næste breve.',
+    contactNeeded: 'Udfyld dine kontaktoplysninger (navn og telefonnummer eller e-mailadresse), eller send uden dem.',
+    sendWithoutContact: 'Send uden mine kontaktoplysninger',
   },
   field: {
     when: 'Tidspunkt',

@@ -101,6 +101,10 @@ export const en = {
     discarded: 'The draft was discarded.',
     discardConfirm: 'Discard this draft? What you have entered cannot be restored.',
     discardYes: 'Yes, discard the draft',
+    contactTitle: 'Your contact details for the letters',
+    contactWhy: 'Some invitations go out as letters or e-mails from you. Their answer slip and calendar file need your contact details, so that the family can answer you. They are kept for your next letters too.',
+    contactNeeded: 'Enter your contact details (a name, and a phone number or an e-mail address), or send without them.',
+    sendWithoutContact: 'Send without my contact details',
   },
   field: {
     when: 'When',

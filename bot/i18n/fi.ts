@@ -100,6 +100,10 @@ export const fi: Catalog = {
     discarded: 'Luonnos poistettiin.',
     discardConfirm: 'Poistetaanko luonnos? Täyttämiäsi tietoja ei voi palauttaa.',
     discardYes: 'Kyllä, poista luonnos',
+    contactTitle: 'Yhteystietosi kirjeisiin',
+    contactWhy: 'Osa kutsuista lähtee kirjeenä tai sähköpostina sinulta. Vastauslipuke ja kalenteritiedosto tarvitsevat yhteystietosi, jotta perhe voi vastata sinulle. Ne tallennetaan myös seuraavia kirjeitäsi varten.',
+    contactNeeded: 'Täytä yhteystietosi (nimi ja puhelinnumero tai sähköpostiosoite) tai lähetä ilman niitä.',
+    sendWithoutContact: 'Lähetä ilman yhteystietojani',
   },
   field: {
     when: 'Ajankohta',

@@ -100,6 +100,10 @@ export const sv: Catalog = {
     discarded: 'Utkastet togs bort.',
     discardConfirm: 'Vill du ta bort utkastet? Det du har fyllt i går inte att få tillbaka.',
     discardYes: 'Ja, ta bort utkastet',
+    contactTitle: 'Dina kontaktuppgifter till breven',
+    contactWhy: 'Några inbjudningar går ut som brev eller e-post från dig. Svarstalongen och kalenderfilen behöver dina kontaktuppgifter, så att familjen kan svara dig. De sparas också till dina kommande brev.',
+    contactNeeded: 'Fyll i dina kontaktuppgifter (namn och telefonnummer eller e-postadress), eller skicka utan dem.',
+    sendWithoutContact: 'Skicka utan mina kontaktuppgifter',
   },
   field: {
     when: 'Tidpunkt',

@@ -184,6 +184,23 @@ export function parseContact(raw: ActionData): { name: string; organisation: str
   return { name: text(raw, 'contactName'), organisation: text(raw, 'organisation'), phone: text(raw, 'phone'), email: text(raw, 'email') };
 }
 
+/**
+ * Sending the invitations or a change: the card, and what the summary asked for when letters go
+ * out and the caseworker's contact details are missing (the details typed there, or going without).
+ */
+export interface SendRef extends CardRef {
+  contact?: ReturnType<typeof parseContact>;
+  withoutContact: boolean;
+}
+
+export function parseSend(raw: ActionData): SendRef | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const contact = parseContact(raw);
+  const typed = Object.values(contact).some((v) => v.trim() !== '');
+  return { ...ref, withoutContact: raw.withoutContact === 'yes', ...(typed ? { contact } : {}) };
+}
+
 /** The cancellation, with the reason the caseworker gave (optional). */
 export function parseCancel(raw: ActionData): (CardRef & { reason: string }) | BadData {
   const ref = cardRef(raw);

@@ -9,7 +9,7 @@ import type { CardRef, MeetingRef } from './action-data';
 import { loadOwnMeeting, readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
-import { statusView } from './status';
+import { statusView } from './status-view';
 import { syncMeetingRefs } from './meeting-list';
 
 /**

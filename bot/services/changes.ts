@@ -1,14 +1,14 @@
 import { cancelMeeting, discardChange, sendChange, startChange } from '../domain/change';
 import { t } from '../i18n';
-import type { CardRef } from './action-data';
+import type { ActionData, CardRef, SendRef } from './action-data';
 import { enqueueDelivery } from './delivery';
 import { syncMeetingRefs } from './meeting-list';
 import { readView } from './meetings';
-import { actOnPlan, currentCard } from './plan-action';
+import { actOnPlan, contactForLetters, currentCard } from './plan-action';
 import type { Actor, CardReply, Deps } from './ports';
 import { planOnly } from '../domain/invitation';
 import type { Meeting } from '../domain/meeting';
-import { statusCardHere } from './status';
+import { statusCardHere } from './status-view';
 
 /**
  * Changing and cancelling a meeting after the invitations went out. A change is prepared with
@@ -32,7 +32,9 @@ export async function dropChange(deps: Deps, actor: Actor, ref: CardRef): Promis
 }
 
 /** Sends the change to everyone: invitations updated in place, added people invited, removed people told. */
-export async function publishChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
+export async function publishChange(deps: Deps, actor: Actor, ref: SendRef, raw: ActionData): Promise<CardReply> {
+  const asked = await contactForLetters(deps, actor, ref, raw);
+  if (asked) return asked.reply;
   const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: showingStatusCard(sendChange(plan, actor.userKey, deps.now()), actor) }));
   if ('reply' in applied) return applied.reply;
   const meeting = applied.saved;

@@ -7,13 +7,13 @@ import { problemText, t } from '../i18n';
 import { ConcurrencyError } from '../store/port';
 import { planningCard } from '../../cards/planning';
 import type { Notice } from '../../cards/render';
-import type { ActionData, CardRef } from './action-data';
+import type { ActionData, CardRef, SendRef } from './action-data';
 import { enqueueDelivery } from './delivery';
 import { syncMeetingRefs } from './meeting-list';
 import { loadOwnMeeting, readPlan, welcome } from './meetings';
-import { actOnPlan, currentCard } from './plan-action';
+import { actOnPlan, contactForLetters, currentCard } from './plan-action';
 import type { Actor, CardReply, Deps } from './ports';
-import { statusCardHere, statusView } from './status';
+import { statusCardHere, statusView } from './status-view';
 import { setDraftPointer } from './users';
 
 /**
@@ -48,7 +48,7 @@ export async function resumeDraft(deps: Deps, actor: Actor): Promise<CardReply> 
   if (!found || found.doc.status !== 'draft' || found.doc.organizer.userKey !== actor.userKey) {
     return welcome(deps, actor, [{ text: problemText(actor.reader.locale, { code: 'meetingNotFound' }), color: 'Attention' }]);
   }
-  return { card: planningCard(found.doc, actor.reader, deps.now()) };
+  return { card: await currentCard(deps, actor, found.doc) };
 }
 
 /** A change made with one planning card, to a draft or to the change of a sent meeting being prepared. */
@@ -95,7 +95,9 @@ export async function discardDraft(deps: Deps, actor: Actor, ref: CardRef): Prom
  * a job, both before the answer goes out, so a crash after the answer loses no invitation. The
  * status card replaces the summary; the card pressed is the status card the bot keeps current.
  */
-export async function sendInvitations(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
+export async function sendInvitations(deps: Deps, actor: Actor, ref: SendRef, raw: ActionData): Promise<CardReply> {
+  const asked = await contactForLetters(deps, actor, ref, raw);
+  if (asked) return asked.reply;
   const statusCard = statusCardHere(actor);
   const applied = await actOnPlan(deps, actor, ref, {}, (plan) => {
     assertDraft(plan);

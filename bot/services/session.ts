@@ -220,10 +220,8 @@ export async function pickMeetingHere(deps: Deps, actor: Actor): Promise<CardRep
 /** Shows (and opens, if need be) meeting mode in this chat: only when everyone in it is invited; otherwise no details. */
 export async function bringMeetingHere(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
   const plan = (await readPlan(deps, ref.meetingId))?.doc;
-  if (!plan || !organizes(plan, actor.userKey)) {
-    deps.log.warn('session.notInThisChat', { meeting: ref.meetingId });
-    return chatRefusal(actor, 'session.notParticipants');
-  }
+  if (!plan) return refusedCard(actor, 'meetingNotFound');
+  // Only the caseworker who convenes (or co-organizes) brings a meeting into a chat; whether the chat may see it is checked next.
   return openMeetingMode(deps, actor, ref);
 }
 

@@ -1,5 +1,5 @@
 import { Refusal } from '../domain/problems';
-import { contactFrom, type ContactInput } from '../domain/user';
+import { contactFrom, type CaseworkerContact, type ContactInput } from '../domain/user';
 import { problemText, t } from '../i18n';
 import { ConcurrencyError, update } from '../store/port';
 import type { Notice } from '../../cards/render';
@@ -13,13 +13,19 @@ export async function showSettings(deps: Deps, actor: Actor): Promise<CardReply>
   return { card: settingsCard(user?.contact, actor.reader) };
 }
 
+/** Checks and stores the caseworker's contact details (a Refusal names what is wrong). */
+export async function storeContact(deps: Deps, actor: Actor, input: ContactInput): Promise<CaseworkerContact> {
+  const contact = contactFrom(input);
+  await update(deps.stores.users, actor.userKey, actor.userKey, (doc) => ({ ...doc, contact, updatedAt: deps.now().toUTC().toISO()! }));
+  deps.log.info('settings.saved', {});
+  return contact;
+}
+
 /** Saves the caseworker's contact details; a refusal keeps what they typed and names the field. */
 export async function saveSettings(deps: Deps, actor: Actor, input: ContactInput): Promise<CardReply> {
   const { locale } = actor.reader;
   try {
-    const contact = contactFrom(input);
-    await update(deps.stores.users, actor.userKey, actor.userKey, (doc) => ({ ...doc, contact, updatedAt: deps.now().toUTC().toISO()! }));
-    deps.log.info('settings.saved', {});
+    const contact = await storeContact(deps, actor, input);
     return { card: settingsCard(contact, actor.reader, [{ text: t(locale, 'settings.saved'), color: 'Good' }]) };
   } catch (err) {
     const refusal = err instanceof ConcurrencyError ? new Refusal({ code: 'busy' }) : err;

@@ -1,16 +1,14 @@
 import { organizes } from '../domain/change';
 import { deliveryWork, planOnly } from '../domain/invitation';
-import type { MeetingView, StatusCardRef } from '../domain/meeting';
 import type { JobKind } from '../jobs/runner';
-import type { Reader } from '../../cards/format';
-import { commentsCard, statusCard } from '../../cards/invitations';
-import { planningCard } from '../../cards/planning';
-import type { AdaptiveCard, Notice } from '../../cards/render';
+import { commentsCard } from '../../cards/invitations';
 import type { MeetingRef } from './action-data';
 import { enqueueDelivery } from './delivery';
 import { loadOwnMeeting, readView } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { syncMeetingRefs } from './meeting-list';
+import { currentCard } from './plan-action';
+import { statusView } from './status-view';
 import { STATUS_CARD_JOB } from './refresh';
 import { readUser } from './users';
 
@@ -23,26 +21,11 @@ import { readUser } from './users';
  * receives shows everything stored before it began; updates are never older than one sent earlier.
  */
 
-
-/**
- * The caseworker's status card for a sent meeting, for the person whose chat it is in: its
- * refresh names them (`viewer`, their channel id), so Teams asks for it afresh whenever they look
- * at any copy of it.
- */
-export function statusView(deps: Deps, view: MeetingView, reader: Reader, viewer: string | undefined, notices: Notice[] = []): AdaptiveCard {
-  return statusCard(view, reader, (participantId) => deps.links.letterUrls(view.plan.id, participantId), viewer ? [viewer] : [], notices);
-}
-
-/** Where a status card shown in answer to this person's press now stands: the card they pressed, in their chat. */
-export function statusCardHere(actor: Actor): StatusCardRef | undefined {
-  return actor.cardActivityId ? { conversationId: actor.address.conversationId, activityId: actor.cardActivityId, userKey: actor.userKey } : undefined;
-}
-
 /** Shows the caseworker the current state of their meeting: the draft's step, or the answers. */
 export async function showStatus(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
   const loaded = await loadOwnMeeting(deps, actor, ref.meetingId);
   if ('reply' in loaded) return loaded.reply;
-  if (loaded.meeting.status === 'draft') return { card: planningCard(loaded.meeting, actor.reader, deps.now()) };
+  if (loaded.meeting.status === 'draft') return { card: await currentCard(deps, actor, loaded.meeting) };
   const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
   // A delivery cut off between the sending and its job (a crash in that instant) is asked for again: a no-op otherwise.
   const jobs = deliveryWork(view).length > 0 ? [await enqueueDelivery(deps, view.plan)] : [];
@@ -53,7 +36,7 @@ export async function showStatus(deps: Deps, actor: Actor, ref: MeetingRef): Pro
 export async function showComments(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
   const loaded = await loadOwnMeeting(deps, actor, ref.meetingId);
   if ('reply' in loaded) return loaded.reply;
-  if (loaded.meeting.status === 'draft') return { card: planningCard(loaded.meeting, actor.reader, deps.now()) };
+  if (loaded.meeting.status === 'draft') return { card: await currentCard(deps, actor, loaded.meeting) };
   const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
   return { card: commentsCard(view, actor.reader) };
 }

@@ -11,7 +11,7 @@ import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, cardText } from '../support/cards';
 import { Harness } from '../support/harness';
 import { freePort, samradProcess, storeProcess, type ChildProgram } from '../support/processes';
-import { CASEWORKER, personInputs, startMeeting, whenInputs } from '../support/scenarios';
+import { CASEWORKER_CONTACT, CASEWORKER, personInputs, startMeeting, whenInputs } from '../support/scenarios';
 
 const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
@@ -52,7 +52,7 @@ describe('meeting mode survives SIGKILL of the Samråd process in the middle of 
     card = await client.press(CASEWORKER, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ name: 'Eva', contactKind: 'post', contactDetail: 'Storgatan 1' }));
     card = await client.press(CASEWORKER, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId: '' });
     card = await client.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: 'En plan', topics: 'Sömnen', form: '' });
-    await client.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+    await client.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
 
     card = await startMeeting(client, meetingId);
     card = await client.press(CASEWORKER, 'session.next', action(card, 'session.next').data);

@@ -4,7 +4,8 @@ import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import type { Captured } from '../support/connector';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
-import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { meetingChoices } from '../../bot/services/live';
 
 const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
   { locale: 'sv', teams: 'sv-SE', zone: 'Europe/Stockholm' },
@@ -43,7 +44,7 @@ describe('a sent meeting is found, changed and cancelled, and every invitation f
       await add(personInputs({ group: 'professional', name: TEACHER.name, relation: 'teacher', contactKind: 'teams', teamsUser: TEACHER.aadObjectId, language: 'da' }));
       card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId: '' });
       card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan for the mornings', topics: 'Sleep', form: '' });
-      await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+      await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
       await deliveryDone(h, meetingId);
       const nurseInvitation = attachedCard(inChatOf(NURSE, 'POST').find((r) => attachedCard(r.body))!.body);
       await h.press(NURSE, 'invite.answer', action(nurseInvitation, 'invite.answer', { answer: 'accepted' }).data, { comment: '', topic: '' });
@@ -137,6 +138,88 @@ describe('a sent meeting is found, changed and cancelled, and every invitation f
       assert.ok(cardText(listAfter).includes(L('meetings.cancelled')));
     });
   }
+
+  it('a co-organizer cleared by a change, or removed from the meeting, loses every right and the meeting leaves their list and timer choices at once', async () => {
+    const caseworker: Person = { aadObjectId: '7d3c1a2b-0000-4000-8000-0000000000c1', name: 'Kim Caseworker', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
+    let card = await h.press(caseworker, 'plan.start', { verb: 'plan.start' });
+    const meetingId = String(action(card, 'plan.when').data.meetingId);
+    card = await h.press(caseworker, 'plan.when', action(card, 'plan.when').data, whenInputs());
+    const add = async (inputs: Record<string, string>) => (card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, inputs));
+    await add(personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
+    await add(personInputs({ group: 'professional', name: NURSE.name, relation: 'school nurse', contactKind: 'teams', teamsUser: NURSE.aadObjectId, language: 'en' }));
+    await add(personInputs({ group: 'professional', name: TEACHER.name, relation: 'teacher', contactKind: 'teams', teamsUser: TEACHER.aadObjectId, language: 'da' }));
+    const nurseId = (await h.meeting(meetingId))!.participants.find((p) => p.name === NURSE.name)!.id;
+    const teacherId = (await h.meeting(meetingId))!.participants.find((p) => p.name === TEACHER.name)!.id;
+    card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId: nurseId });
+    card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan', topics: 'Sleep', form: '' });
+    await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
+    await deliveryDone(h, meetingId);
+    const listOf = async (p: Person) => cardText(await h.press(p, 'meetings.list', { verb: 'meetings.list' }));
+    const timerChoices = (p: Person) => meetingChoices(h.app.deps, `aad-${p.aadObjectId}`, 'en');
+    assert.ok((await listOf(NURSE)).includes(t('en', 'meetings.coOrganizer')));
+    assert.deepEqual((await timerChoices(NURSE)).map((c) => c.meetingId), [meetingId]);
+    const nurseStatus = await h.press(NURSE, 'status.show', { meetingId });
+    assert.ok(cardText(nurseStatus).includes(t('en', 'status.title')));
+
+    /** A change of who is co-organizer, sent by the caseworker. */
+    const changeRoles = async (coOrganizerId: string, remove?: string) => {
+      let c = await h.press(caseworker, 'change.start', action(await h.press(caseworker, 'status.show', { meetingId }), 'change.start').data);
+      c = await h.press(caseworker, 'plan.goto', { ...action(c, 'plan.goto', { step: 'who' }).data });
+      if (remove) c = await h.press(caseworker, 'plan.who.remove', action(c, 'plan.who.remove', { participantId: remove }).data);
+      c = await h.press(caseworker, 'plan.who.save', action(c, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId });
+      return h.press(caseworker, 'change.send', action(c, 'change.send').data, CASEWORKER_CONTACT);
+    };
+
+    // Only the co-organizer is cleared: a change of the roles.
+    await changeRoles('');
+    assert.deepEqual((await h.meeting(meetingId))!.lastChange!.what, ['roles']);
+    assert.equal((await h.meeting(meetingId))!.coOrganizerId, undefined, 'the stored plan has no co-organizer');
+    // At once, without the nurse opening anything: her list and the timer's choices no longer have it.
+    assert.ok(!(await listOf(NURSE)).includes(t('en', 'meetings.coOrganizer')));
+    assert.deepEqual(await timerChoices(NURSE), []);
+    // Every right is gone, and a refused press changes nothing stored.
+    const stored = JSON.stringify(await h.view(meetingId));
+    const rev = String((await h.meeting(meetingId))!.rev);
+    for (const [verb, data] of [
+      ['status.show', { meetingId }],
+      ['status.comments', { meetingId }],
+      ['change.start', { meetingId, rev }],
+      ['invite.record', { meetingId, participantId: teacherId, [`answer_${teacherId}`]: 'accepted' }],
+      ['meeting.cancel', { meetingId, rev, reason: 'x' }],
+      ['session.start', { meetingId }],
+    ] as [string, Record<string, unknown>][]) {
+      const refused = await h.press(NURSE, verb, { verb, ...data });
+      assert.ok(cardText(refused).includes(t('en', 'problem.notOrganizer')), `${verb}: ${cardText(refused).slice(0, 120)}`);
+      assert.ok(!cardText(refused).includes('Alex'), verb);
+    }
+    assert.equal(JSON.stringify(await h.view(meetingId)), stored);
+
+    // The teacher becomes co-organizer, then is taken off the meeting altogether.
+    await changeRoles(teacherId);
+    assert.ok((await listOf(TEACHER)).includes(t('da', 'meetings.coOrganizer')));
+    await changeRoles('', teacherId);
+    assert.ok(!(await listOf(TEACHER)).includes(t('da', 'meetings.coOrganizer')));
+    assert.deepEqual(await timerChoices(TEACHER), []);
+    assert.ok(cardText(await h.press(TEACHER, 'status.show', { meetingId })).includes(t('da', 'problem.notOrganizer')));
+  });
+
+  it('an answer the caseworker records from a phone call counts at once in My meetings, as on the status card', async () => {
+    const caseworker: Person = { aadObjectId: '7d3c1a2b-0000-4000-8000-0000000000c2', name: 'Kim Caseworker', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
+    let card = await h.press(caseworker, 'plan.start', { verb: 'plan.start' });
+    const meetingId = String(action(card, 'plan.when').data.meetingId);
+    card = await h.press(caseworker, 'plan.when', action(card, 'plan.when').data, whenInputs());
+    card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
+    card = await h.press(caseworker, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ name: 'Eva', contactKind: 'post', contactDetail: 'Storgatan 1' }));
+    card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId: '' });
+    card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan', topics: '', form: '' });
+    await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
+    await deliveryDone(h, meetingId);
+    const evaId = (await h.person(meetingId, 'Eva')).participant.id;
+    const status = await h.press(caseworker, 'invite.record', { meetingId, participantId: evaId, [`answer_${evaId}`]: 'accepted' });
+    const counts = t('sv', 'status.answers', { accepted: 1, maybe: 0, declined: 0, waiting: 1 });
+    assert.ok(cardText(status).includes(counts));
+    assert.ok(cardText(await h.say(caseworker, 'möten')).includes(counts), 'the same count in the list, without waiting for anything');
+  });
 
   it('the list costs one query in the caseworker\'s own partition, whatever else is stored', async () => {
     const counted: string[] = [];

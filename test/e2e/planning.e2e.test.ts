@@ -74,9 +74,19 @@ describe('a caseworker plans a network meeting and invites everyone, through the
       card = await h.press(caseworker, 'plan.resume', action(resumed, 'plan.resume').data);
       assert.ok(cardText(card).includes(L('summary.title')));
 
-      // Send: the status card answers at once, the invitation reaches the nurse in Teams.
+      // Letters go out, and the caseworker has no contact details yet: the summary asks for them.
+      assert.ok(cardText(card).includes(L('summary.contactTitle')));
       card = await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'summary-activity');
+      assert.ok(cardText(card).includes(L('summary.contactNeeded')), 'asked, not sent');
+      assert.equal((await h.meeting(meetingId))!.status, 'draft');
+      card = await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, { contactName: 'Kim Lind', phone: '', email: '' }, 'summary-activity');
+      assert.ok(cardText(card).includes(L('problem.contactRequired')), 'a name alone is not enough for the family to answer');
+      assert.equal(cardInput(card, 'contactName').value, 'Kim Lind', 'what was typed is kept');
+      assert.equal((await h.meeting(meetingId))!.status, 'draft');
+      // Send: with the details typed there (and kept for the next letters), the status card answers at once, the invitation reaches the nurse in Teams.
+      card = await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, { contactName: 'Kim Lind', phone: '+46 8 123 456', email: '' }, 'summary-activity');
       assert.ok(cardText(card).includes(L('status.title')));
+      assert.equal((await h.app.deps.stores.users.read(`aad-${caseworker.aadObjectId}`, `aad-${caseworker.aadObjectId}`))!.doc.contact!.phone, '+46 8 123 456');
       const invitation = await h.connector.waitFor((r) => r.method === 'POST' && r.path.startsWith('/v3/conversations/a:conv-') && !!attachedCard(r.body));
       const invitationCard = attachedCard(invitation.body);
       const invitationText = cardText(invitationCard);

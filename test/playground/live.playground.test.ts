@@ -3,7 +3,7 @@ import type { Request, Response } from 'playwright-core';
 import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, cardActions } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
-import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
 import { chromiumPath, launchBrowser, type BrowserSession } from './driver';
 
 const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
@@ -53,7 +53,7 @@ describe('the live timer page in Chromium: the signed link on a big screen', fun
     );
     card = await h.press(CASEWORKER, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId: '' });
     card = await h.press(CASEWORKER, 'plan.why', action(card, 'plan.why').data, { purpose: 'En plan för hösten', topics: 'Sömnen', form: '' });
-    await h.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+    await h.press(CASEWORKER, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
     await deliveryDone(h, meetingId);
     // Start opens meeting mode; where the card then offers to begin (and asks to confirm a start days ahead), that is pressed too.
     card = await h.press(CASEWORKER, 'session.start', { meetingId });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action } from '../support/cards';
 import type { Person } from '../support/harness';
-import { deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
 import { clickCardAction, fillInput, openPlayground, selectChat, sendMessage, waitForCardContaining } from './driver';
 import { usePlayground } from './setup';
 import type { Locator, Page } from 'playwright-core';
@@ -49,7 +49,7 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     }
     card = await h.press(ANNA, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '', coOrganizerId: '' });
     card = await h.press(ANNA, 'plan.why', action(card, 'plan.why').data, { purpose, topics: 'Sömnen\nSkolan', form: '' });
-    await h.press(ANNA, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+    await h.press(ANNA, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
     await deliveryDone(h, meetingId);
     return meetingId;
   }

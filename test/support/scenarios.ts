@@ -7,6 +7,9 @@ export const NURSE: Person = { aadObjectId: 'nurse-1', name: 'Noor Nurse', local
 /** A caseworker in Stockholm who writes in Swedish. */
 export const CASEWORKER: Person = { aadObjectId: 'caseworker-1', name: 'Kim Lind', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 
+/** The caseworker's contact details, typed on the summary where letters go out and none are stored yet. */
+export const CASEWORKER_CONTACT = { contactName: 'Kim Lind', organisation: 'Socialtjänsten', phone: '+46 8 123 456', email: '' };
+
 /** Inputs for the "When?" card: ten days ahead, 90 minutes in a room. */
 export function whenInputs(overrides: Record<string, string> = {}): Record<string, string> {
   return { date: daysAhead(10), time: '10:00', duration: '90', placeKind: 'room', placeDetails: 'Room 2', ...overrides };
@@ -44,7 +47,7 @@ export async function planUntil(
   card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '' });
   card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan for school', topics: 'Mornings', form: '' });
   if (stage === 'summary') return { card, meetingId };
-  card = await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+  card = await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
   await deliveryDone(h, meetingId);
   return { card, meetingId };
 }
@@ -82,7 +85,7 @@ export async function planAndSend(h: Harness, invitees: Person[], caseworker: Pe
   }
   card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: '', secretaryId: '' });
   card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: 'A plan', topics: '', form: '' });
-  await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+  await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
   return meetingId;
 }
 
@@ -114,7 +117,7 @@ export async function meetingToHold(
   const nurseId = (await h.meeting(meetingId))!.participants.find((p) => p.name === people.nurse.name)!.id;
   card = await h.press(caseworker, 'plan.who.save', action(card, 'plan.who.save').data, { consent: 'true', chairId: nurseId, secretaryId: '', coOrganizerId: '' });
   card = await h.press(caseworker, 'plan.why', action(card, 'plan.why').data, { purpose: why.purpose, topics: why.topics, form: '' });
-  await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, {}, 'status-activity');
+  await h.press(caseworker, 'plan.send', action(card, 'plan.send').data, CASEWORKER_CONTACT, 'status-activity');
   await deliveryDone(h, meetingId);
   return meetingId;
 }
