@@ -4,6 +4,7 @@ import { action } from '../support/cards';
 import type { Person } from '../support/harness';
 import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
 import { clickCardAction, fillInput, openPlayground, selectChat, sendMessage, waitForCardContaining } from './driver';
+import { DateTime } from 'luxon';
 import { usePlayground } from './setup';
 import type { Locator, Page } from 'playwright-core';
 
@@ -35,7 +36,9 @@ async function beginMeeting(page: Page): Promise<Locator> {
 
 describe('the Agents Playground in Chromium: meeting mode', function () {
   this.timeout(180_000);
-  const run = usePlayground('sv-SE', 'Europe/Stockholm');
+  /** Samråd's clock, moved forward to the meeting's day by the test that needs it (and back after). */
+  const clock = { shiftMs: 0 };
+  const run = usePlayground('sv-SE', 'Europe/Stockholm', { now: () => DateTime.utc().plus({ milliseconds: clock.shiftMs }) });
 
   /** Plans and sends a meeting as Anna over HTTP: the client Alex in person, and these colleagues in Teams. */
   async function planned(colleagues: readonly (readonly [string, string])[], purpose: string, days: number): Promise<string> {
@@ -53,6 +56,53 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     await deliveryDone(h, meetingId);
     return meetingId;
   }
+
+  it('days ahead: opened without starting it; on the day: started without a question, ended, the end undone; My meetings shows each state', async () => {
+    const meetingId = await planned(COLLEAGUES.slice(0, 1), 'Ett möte på dagen', 13);
+    const { page } = run.browser;
+    await openPlayground(page, run.playground.url);
+    const listShows = async (state: 'planned' | 'running' | 'ended') => {
+      await sendMessage(page, 'möten');
+      const list = await waitForCardContaining(page, sv('meetings.title'));
+      const text = await list.innerText();
+      for (const other of (['planned', 'running', 'ended'] as const).filter((s) => s !== state)) assert.ok(!text.includes(sv(`meetings.${other}`)), `${state}, not ${other}: ${text}`);
+      assert.ok(text.includes(sv(`meetings.${state}`)), text);
+      return list;
+    };
+    try {
+      // Thirteen days ahead: opening meeting mode prepares it, and starts nothing.
+      let card = await listShows('planned');
+      await clickCardAction(page, card, sv('meetings.open'));
+      card = await waitForCardContaining(page, sv('session.open'));
+      await clickCardAction(page, card, sv('session.open'));
+      card = await waitForCardContaining(page, sv('session.readyTitle'));
+      assert.ok(!(await card.innerText()).includes(sv('session.speaking', { name: 'Alex' })));
+      assert.equal((await run.h.view(meetingId))!.session!.state, 'ready');
+      await listShows('planned');
+
+      // The meeting's day, five minutes before the start: it starts without a question.
+      clock.shiftMs = Date.parse((await run.h.meeting(meetingId))!.when!.start) - Date.now() - 5 * 60_000;
+      card = await waitForCardContaining(page, sv('session.readyTitle'));
+      await clickCardAction(page, card, sv('session.begin'));
+      card = await waitForCardContaining(page, sv('session.speaking', { name: 'Alex' }));
+      assert.ok(!(await card.innerText()).includes(sv('session.beginAnyway')));
+      await listShows('running');
+
+      // Ended (asked first), then undone.
+      card = await waitForCardContaining(page, sv('session.speaking', { name: 'Alex' }));
+      await clickCardAction(page, card, sv('session.end'), { expect: 'none' });
+      await clickCardAction(page, card, sv('session.endYes'));
+      card = await waitForCardContaining(page, sv('session.undoEnd'));
+      assert.ok((await card.innerText()).includes(sv('session.endedTitle')));
+      await listShows('ended');
+      card = await waitForCardContaining(page, sv('session.undoEnd'));
+      await clickCardAction(page, card, sv('session.undoEnd'));
+      await waitForCardContaining(page, sv('session.speaking', { name: 'Alex' }));
+      await listShows('running');
+    } finally {
+      clock.shiftMs = 0;
+    }
+  });
 
   it('in the personal chat: who is here, chair and secretary, the introductions, a round of speakers, a topic added, every phase to the summary', async () => {
     await planned(COLLEAGUES.slice(0, 2), 'En plan för hösten', 10);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { StartOptions } from '../../bot/app';
 import { Harness } from '../support/harness';
 import { chromiumPath, launchBrowser, startActivityProxy, startPlayground, type ActivityProxy, type BrowserSession, type PlaygroundHandle } from './driver';
 
@@ -14,7 +15,7 @@ export interface PlaygroundRun {
  * locale (the Playground always says en-US), the Playground on the project's mock tenant, and
  * headless Chromium; stops them afterwards. Skips when Chromium is missing, except in CI.
  */
-export function usePlayground(locale: string, timezone: string): PlaygroundRun {
+export function usePlayground(locale: string, timezone: string, options: StartOptions = {}): PlaygroundRun {
   const run = {} as PlaygroundRun;
   let proxy: ActivityProxy | undefined;
   before(async function () {
@@ -24,7 +25,7 @@ export function usePlayground(locale: string, timezone: string): PlaygroundRun {
       this.skip();
     }
     run.h = new Harness();
-    await run.h.start();
+    await run.h.start({}, undefined, options);
     proxy = await startActivityProxy({ target: `${run.h.app.url}/api/messages`, locale, timezone });
     run.playground = await startPlayground({ botEndpoint: proxy.url, port: 0, configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'), timezone });
     run.browser = await launchBrowser({ executablePath: executable, timezoneId: timezone });

@@ -44,11 +44,12 @@ export class Harness {
     this.serviceUrl = await this.connector.start();
   }
 
-  async start(env: Record<string, string> = {}, log?: Logger): Promise<void> {
+  async start(env: Record<string, string> = {}, log?: Logger, options: StartOptions = {}): Promise<void> {
     this.serviceUrl = await this.connector.start();
     this.dataDir = await mkdtemp(join(tmpdir(), 'samrad-e2e-'));
     this.env = env;
     this.log = log;
+    this.options = options;
     await this.startApp();
   }
 
