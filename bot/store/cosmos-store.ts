@@ -26,19 +26,36 @@ export function cosmosClient(target: CosmosTarget): CosmosClient {
 
 /** Creates the database and every declared container when missing, and returns their handles. */
 export async function openContainers(client: CosmosClient, database: string): Promise<Record<ContainerName, Container>> {
-  const { database: db } = await client.databases.createIfNotExists({ id: database });
+  const { database: db } = await racing(() => client.databases.createIfNotExists({ id: database }));
   const entries = await Promise.all(
     (Object.keys(CONTAINERS) as ContainerName[]).map(async (name) => {
       const def = CONTAINERS[name];
-      const { container } = await db.containers.createIfNotExists({
-        id: def.id,
-        partitionKey: { paths: [`/${def.partitionKey}`] },
-        defaultTtl: def.defaultTtl,
-      });
+      const { container } = await racing(() =>
+        db.containers.createIfNotExists({
+          id: def.id,
+          partitionKey: { paths: [`/${def.partitionKey}`] },
+          defaultTtl: def.defaultTtl,
+        }),
+      );
       return [name, container] as const;
     }),
   );
   return Object.fromEntries(entries) as Record<ContainerName, Container>;
+}
+
+/**
+ * A create-if-missing that another instance may win: `createIfNotExists` reads, then creates, and
+ * answers 409 when another instance starting at the same moment created it in between. Asked
+ * again, it finds what the other created.
+ */
+async function racing<T>(ensure: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensure();
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409 || attempt >= 5) throw err;
+    }
+  }
 }
 
 const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
