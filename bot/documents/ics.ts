@@ -37,7 +37,8 @@ import { formatPlace } from '../../cards/format';
  * A calendar entry is often synced to phones and shared calendars and shown to others, so the
  * file never names the client or gives the client's home address: the title and description
  * are generic, and a meeting at the client's home has the generic `ics.homeLocation` as its
- * LOCATION (the address is in the invitation or letter, which the person must open).
+ * LOCATION (the address is in the invitation or letter, which the person must open); in the
+ * client's own file it is `ics.homeLocationClient` ("At your home"), which names no one.
  */
 export function invitationIcs(meeting: Meeting, invitee: Participant, stamp: DateTime, organizer?: CaseworkerContact): string {
   if (!meeting.when) throw new Error('a meeting without a time has no calendar file');
@@ -55,7 +56,8 @@ export function invitationIcs(meeting: Meeting, invitee: Participant, stamp: Dat
     : [`DTSTART:${utc(start)}`, `DTEND:${utc(end)}`];
   const revised = meeting.cancelled?.at ?? meeting.lastChange?.at ?? meeting.sentAt;
   const dtstamp = itip || !revised ? stamp : DateTime.fromISO(revised, { zone: 'utc' });
-  const location = meeting.place?.kind === 'home' ? t(locale, 'ics.homeLocation') : meeting.place ? formatPlace(meeting.place, locale) : undefined;
+  const home = t(locale, invitee.group === 'client' ? 'ics.homeLocationClient' : 'ics.homeLocation');
+  const location = meeting.place?.kind === 'home' ? home : meeting.place ? formatPlace(meeting.place, locale) : undefined;
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

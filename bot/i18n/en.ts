@@ -290,6 +290,7 @@ export const en = {
     cancelledSummary: 'Cancelled: network meeting',
     cancelledDescription: 'This network meeting has been cancelled.',
     homeLocation: "At the client's home (the address is in your invitation)",
+    homeLocationClient: 'At your home',
   },
   help: {
     text: 'Write **new** to plan a network meeting, or **help** to see this again. You can also use the buttons on the cards.',
@@ -410,8 +411,8 @@ export const en = {
     roundHint: {
       introductions: 'Each says their relation to the client and something positive.',
       speakers: 'Everyone gets to speak and be heard, the client and the family first.',
-      checkIn: 'How are you coming in today? A few words each.',
-      checkOut: 'How are you leaving? A few words each.',
+      checkIn: 'How are you today? A few words each.',
+      checkOut: 'What do you take with you from here? A few words each.',
     },
     speaking: 'Speaking now: {name}',
     roundOver: 'Everyone has had their turn in this round.',
@@ -480,7 +481,7 @@ export const en = {
     speaking: 'Speaking now',
     next: 'Next',
     noRound: 'No round of speakers right now.',
-    notStarted: 'Meeting mode has not started yet. The timer starts when the meeting does.',
+    notStarted: 'The meeting has not started yet. The timer starts when it does.',
     ended: 'The network meeting has ended.',
     gone: 'This timer link no longer works: the meeting has ended or the link has expired.',
     notParticipant: 'This timer is shown only to the people invited to the network meeting.',

@@ -37,7 +37,7 @@ type Outcome = 'allowed' | 'notPersonal' | 'notParticipants' | 'notOrganizer' | 
 
 const ORGANIZES: ReadonlySet<Role> = new Set(['caseworker', 'coOrganizer']);
 const RUNS: ReadonlySet<Role> = new Set(['caseworker', 'coOrganizer', 'chair', 'secretary']);
-const INVITED: ReadonlySet<Role> = new Set(['caseworker', 'coOrganizer', 'formerCoOrganizer', 'chair', 'secretary']);
+const INVITED: ReadonlySet<Role> = new Set(['caseworker', 'coOrganizer', 'formerCoOrganizer', 'chair', 'secretary', 'invitee']);
 
 /** The rules, as a caseworker would state them. */
 function expected(verb: string, role: Role, place: Place): Outcome {

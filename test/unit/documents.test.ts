@@ -247,8 +247,13 @@ describe('documents for people outside Teams', () => {
     describe('the place', () => {
       const HOME = { kind: 'home' as const, details: 'Aleksin katu 5, 00100 Helsinki' };
 
-      it('for a meeting at the client\'s home is the generic text in sv, da, fi and en, in every form, with neither the client\'s name nor the address', () => {
+      it('for a meeting at the client\'s home is the generic text in sv, da, fi and en, and "At your home" in the client\'s own file, in every form, with neither the client\'s name nor the address', () => {
         assert.equal(t('en', 'ics.homeLocation'), "At the client's home (the address is in your invitation)");
+        assert.equal(t('en', 'ics.homeLocationClient'), 'At your home');
+        assert.deepEqual(
+          LOCALES.map((locale) => t(locale, 'ics.homeLocationClient')),
+          LOCALES.map((locale) => ({ sv: 'Hemma hos dig', da: 'Hjemme hos dig', fi: 'Kotonasi', en: 'At your home' })[locale]),
+        );
         const forms = new Set<string | undefined>();
         for (const locale of LOCALES) {
           for (const guest of [{ name: 'Mikko', language: locale }, { ...BY_EMAIL, language: locale }]) {
@@ -260,7 +265,9 @@ describe('documents for people outside Teams', () => {
                   const text = icsOf(plan, contact, id);
                   const { event, method } = checkCalendar(text);
                   forms.add(method);
-                  assert.equal(event.location, t(locale, 'ics.homeLocation'), `${locale} ${id} ${method}`);
+                  // The client's own file says "At your home"; everyone else's names no one and gives no address.
+                  const expected = t(locale, person(plan, id).group === 'client' ? 'ics.homeLocationClient' : 'ics.homeLocation');
+                  assert.equal(event.location, expected, `${locale} ${id} ${method}`);
                   const unfolded = text.replace(/\r\n[ \t]/g, '');
                   for (const secret of ['Aleksi', 'Virtanen', 'katu 5', '00100 Helsinki']) assert.ok(!unfolded.includes(secret), `${locale} ${id} ${method}: ${secret}`);
                 }
