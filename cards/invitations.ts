@@ -1,9 +1,10 @@
 import type { Meeting, MeetingView, Participant, Reply } from '../bot/domain/meeting';
 import { isChanging } from '../bot/domain/change';
 import { deliveryOf, proposedTopics, replyOf, tally } from '../bot/domain/invitation';
+import { preparationOf, ticked } from '../bot/domain/preparation';
 import { speakerOrder } from '../bot/domain/planning';
 import { t } from '../bot/i18n';
-import { clientName, escapeMarkdown, formatInstant, meetingFacts, peopleText, personLabel, topicsText, type Fact, type Reader } from './format';
+import { choiceId, clientName, escapeMarkdown, formatInstant, meetingFacts, peopleText, personLabel, topicsText, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
 import commentsTemplate from './templates/status-comments.json';
 import endedTemplate from './templates/invitation-ended.json';
@@ -63,6 +64,12 @@ export interface StatusData extends CardBase {
   removed: { text: string }[];
   /** Who sees this card (channel ids): Teams asks for it afresh when they look at it (`refresh`). */
   viewers: string[];
+  /** The preparation checklist (before the meeting): its items, those ticked, and how many are done. */
+  prepTitle: string;
+  prepItems: { title: string; value: string }[];
+  prepId: string;
+  prepValue: string;
+  showPrep: boolean;
 }
 
 /** The data of the card with every invitee's comment. */
@@ -201,7 +208,21 @@ export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks
       .filter((r) => r.participant.contact.kind !== 'teams')
       .map((r) => ({ text: escapeMarkdown(t(locale, 'status.removedPerson', { name: personLabel(r.participant, locale) })) })),
     viewers,
+    ...prepData(meeting, locale),
   });
+}
+
+/** The checklist before the meeting, while it is still to come (a reminder, never a condition). */
+function prepData(meeting: Meeting, locale: Reader['locale']): Pick<StatusData, 'prepTitle' | 'prepItems' | 'prepId' | 'prepValue' | 'showPrep'> {
+  const items = preparationOf(meeting).map((item) => ({ title: t(locale, `prep.${item}`), value: item }));
+  const done = ticked(meeting, meeting.prepared ?? []);
+  return {
+    prepTitle: `${t(locale, 'prep.title')} (${t(locale, 'prep.done', { done: done.length, total: items.length })})`,
+    prepItems: items,
+    prepId: choiceId('prepared', items),
+    prepValue: done.join(','),
+    showPrep: meeting.status === 'invited',
+  };
 }
 
 /** How an invitation reaches a person, in words: "in Teams", "letter by post", "e-mail from you", "in person". */

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Meeting } from '../bot/domain/meeting';
 import { speakerOrder } from '../bot/domain/planning';
-import { absences, clockOf, currentSpeaker, PHASES, promptsFor, ROUNDS, UNDO_END_MINUTES, type Session } from '../bot/domain/session';
+import { absences, clockOf, currentSpeaker, MEMO_WAYS, PHASES, promptsFor, ROUNDS, suggestedRound, UNDO_END_MINUTES, type Session } from '../bot/domain/session';
 import { t } from '../bot/i18n';
 import { choiceId, escapeMarkdown, formatWhen, personLabel, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
@@ -12,6 +12,10 @@ interface Choice {
   title: string;
   value: string;
 }
+
+/** The parts of the meeting-mode card behind a toggle; the one a press came from stays open. */
+export const SECTIONS = ['presence', 'roles', 'agenda', 'phases', 'rounds', 'guides'] as const;
+export type Section = (typeof SECTIONS)[number];
 
 /** The data of the meeting-mode card. */
 export interface SessionData extends CardBase {
@@ -30,24 +34,33 @@ export interface SessionData extends CardBase {
   readyText: string;
   /** Starting now is far from the planned time: the question, and the confirming button. */
   confirmText: string;
+  onBreak: boolean;
+  breakText: string;
+  /** The phase now, and until when. */
+  nowText: string;
+  /** The chair's prompt of the moment, on top; all of them in the guides' section. */
+  prompt: string;
   prompts: { text: string }[];
   hasRound: boolean;
   roundTitle: string;
   roundHint: string;
   hasSpeaker: boolean;
   speakerText: string;
+  nextSpeakerText: string;
   heardText: string;
   waitingText: string;
   movers: Choice[];
   moversId: string;
   firstMover: string;
   rounds: { title: string; kind: string }[];
+  /** The round the guides offer now (check-in at the start, check-out at the end), or ''. */
+  suggestedKind: string;
+  suggestedTitle: string;
   phases: { text: string; weight: 'Bolder' | 'Default'; color: 'Accent' | 'Default' }[];
   nextPhase: string;
   nextPhaseTitle: string;
   budgets: { phase: string; label: string; minutes: number }[];
   agenda: { text: string; covered: boolean }[];
-  hasAgenda: boolean;
   topics: Choice[];
   coveredId: string;
   /** The topics shortened, for picking one to move or drop. */
@@ -55,6 +68,7 @@ export interface SessionData extends CardBase {
   topicId: string;
   firstTopic: string;
   coveredValue: string;
+  screenAgenda: string;
   people: Choice[];
   presentId: string;
   /** Names only, shortened: the choices of chair and secretary. */
@@ -63,15 +77,18 @@ export interface SessionData extends CardBase {
   secretaryInputId: string;
   presentValue: string;
   absent: { text: string }[];
-  hasPresence: boolean;
   chairId: string;
   secretaryId: string;
   neutralChair: string;
   roleFacts: Fact[];
-  hasRoles: boolean;
+  memoChoices: Choice[];
+  memoId: string;
+  memoValue: string;
   liveUrl: string;
   undoEnd: boolean;
   undoText: string;
+  /** Which toggled part is open. */
+  open: Record<Section, boolean>;
   /** Who sees this card (channel ids): Teams asks for each one's own view (`refresh`). */
   viewers: string[];
 }
@@ -88,19 +105,25 @@ export interface SessionView {
   viewers: string[];
   /** Starting now is more than half an hour from the planned start: ask first. */
   confirmStart?: 'early' | 'late';
+  /** The toggled part the press came from, kept open; else the reader's own default. */
+  open?: Section;
+  /** The reader is the secretary: the agenda is theirs to follow. */
+  secretary?: boolean;
 }
 
 /** At most this many people are named in a card's refresh (Teams' limit). */
 const MAX_REFRESH_USERS = 60;
 
 /**
- * The meeting-mode card, in the reader's language: before the start, what can be prepared and
- * the button to start; while it runs, the chair's prompts, the speaker order with the current
- * speaker, the phases with their times, the agenda, who is here, chair and secretary; once
- * ended, what it was. The controls are only on the view of those who may change the meeting.
- * It shows times, never a ticking clock (it changes only when someone presses a button); the
- * live timer is on the tab page (`liveUrl`). Inputs whose choices change get ids that change with
- * them, so no client carries an old value into a new card.
+ * The meeting-mode card, in the reader's language. On top, what the chair needs every minute:
+ * the phase and the clock, who speaks now and next, Next and Skip, the prompt of the moment, the
+ * round the guides offer and a break; behind toggles, who is here, the roles and the memo, the
+ * agenda, the phases and their times, the rounds, and the guides (so the card fits a meeting's
+ * side panel). Before the start it prepares the meeting; once ended it shows what it was. The
+ * controls are only on the view of those who may change the meeting. It shows times, never a
+ * ticking clock (it changes only when someone presses a button); the live timer is on the tab
+ * page (`liveUrl`). Inputs whose choices change get ids that change with them, so no client
+ * carries an old value into a new card.
  */
 export function meetingModeCard(meeting: Meeting, session: Session, reader: Reader, now: DateTime, notices: Notice[] = [], view: SessionView = { liveUrl: '', controls: true, undoEnd: false, viewers: [] }): AdaptiveCard {
   const { locale } = reader;
@@ -119,6 +142,7 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
   const running = state === 'running';
   const ended = state === 'ended';
   const controls = view.controls && !ended;
+  const paused = running && !!clock.breakSince;
   const round = running ? session.round : undefined;
   const speaker = round ? currentSpeaker(session) : undefined;
   const waiting = round ? round.order.slice(round.current + 1) : [];
@@ -130,6 +154,7 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
   const movers = waiting.map((id) => ({ title: name(id), value: id }));
   const topics = session.agenda.map((topic) => ({ title: topic.text, value: topic.id }));
   const topicNames = session.agenda.map((topic) => ({ title: short(topic.text, 50), value: topic.id }));
+  const memoChoices = MEMO_WAYS.map((way) => ({ title: t(locale, `session.memoWay.${way}`), value: way }));
   const chair = session.chairId ? byId.get(session.chairId) : undefined;
   const pace =
     clock.behindMinutes > 0
@@ -150,7 +175,12 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
   const roleFacts = [
     ...(session.chairId ? [{ title: t(locale, 'field.chair'), value: label(session.chairId) }] : []),
     ...(session.secretaryId ? [{ title: t(locale, 'field.secretary'), value: label(session.secretaryId) }] : []),
+    ...(session.memo?.ways.length ? [{ title: t(locale, 'session.memoTitle'), value: session.memo.ways.map((way) => t(locale, `session.memoWay.${way}`)).join(', ') }] : []),
   ];
+  const prompts = running ? promptsFor(session, now).map((prompt) => t(locale, `session.prompt.${prompt}`)) : [];
+  const suggested = controls ? suggestedRound(session) : undefined;
+  // The part the press came from stays open; otherwise before the start who is expected, and for the secretary the agenda.
+  const opened: Section | undefined = view.open ?? (ready ? 'presence' : running && view.secretary ? 'agenda' : undefined);
   return render<SessionData>(sessionTemplate, {
     ...base(locale, notices),
     meetingId: meeting.id,
@@ -166,40 +196,45 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
       : [t(locale, 'session.time', { start: time(clock.startedAt), end: time(clock.plannedEnd) }), ended && session.endedAt ? t(locale, 'session.endedAt', { time: time(session.endedAt) }) : '']
           .filter(Boolean)
           .join(' · '),
-    paceText: running ? pace.text : '',
+    paceText: running && !paused ? pace.text : '',
     paceColor: running ? pace.color : 'Default',
     readyText: ready ? t(locale, controls ? 'session.readyHint' : 'session.readyWait') : '',
     confirmText: view.confirmStart ? t(locale, view.confirmStart === 'early' ? 'session.confirmEarly' : 'session.confirmLate', { when: planned }) : '',
-    prompts: running ? promptsFor(session, now).map((prompt) => ({ text: t(locale, `session.prompt.${prompt}`) })) : [],
+    onBreak: paused,
+    breakText: paused ? t(locale, 'session.onBreak', { time: time(clock.breakSince!) }) : '',
+    nowText: running ? t(locale, 'session.phaseNow', { phase: t(locale, `session.phaseShort.${session.phase}`), time: time(clock.phaseEnd) }) : '',
+    prompt: prompts[0] ?? '',
+    prompts: prompts.map((text) => ({ text })),
     hasRound: !!round,
     roundTitle: round ? t(locale, `session.round.${round.kind}`) : '',
     roundHint: round ? t(locale, `session.roundHint.${round.kind}`) : '',
     hasSpeaker: !!speaker,
-    speakerText: speaker ? t(locale, 'session.speaking', { name: label(speaker) }) : t(locale, 'session.roundOver'),
+    speakerText: speaker ? t(locale, 'session.speaking', { name: label(speaker) }) : round ? t(locale, 'session.roundOver') : '',
+    nextSpeakerText: waiting[0] ? t(locale, 'session.nextSpeaker', { name: escapeMarkdown(name(waiting[0])) }) : '',
     heardText: round ? t(locale, 'session.heard', { heard: round.heard.length, total: round.order.length }) : '',
     waitingText: waiting.map((id, i) => `${i + 1}. ${escapeMarkdown(name(id))}`).join('\n'),
     movers,
     moversId: choiceId('speaker', movers),
     firstMover: waiting[0] ?? '',
     rounds: ROUNDS.map((kind) => ({ title: t(locale, 'session.startRound', { round: t(locale, `session.round.${kind}`) }), kind })),
+    suggestedKind: suggested ?? '',
+    suggestedTitle: suggested ? t(locale, 'session.startRound', { round: t(locale, `session.round.${suggested}`) }) : '',
     phases: PHASES.map((phase, i) => ({
-      text: `${!ready && i < phaseIndex ? '✓ ' : running && i === phaseIndex ? '▶ ' : ''}${t(locale, 'session.phaseLine', { phase: t(locale, `session.phase.${phase}`), minutes: session.budgets[phase] })}${
-        i === phaseIndex && running ? ` · ${t(locale, 'session.phaseNow', { phase: t(locale, `session.phaseShort.${phase}`), time: time(clock.phaseEnd) })}` : ''
-      }`,
+      text: `${!ready && i < phaseIndex ? '✓ ' : running && i === phaseIndex ? '▶ ' : ''}${t(locale, 'session.phaseLine', { phase: t(locale, `session.phase.${phase}`), minutes: session.budgets[phase] })}`,
       weight: running && i === phaseIndex ? 'Bolder' : 'Default',
       color: running && i === phaseIndex ? 'Accent' : 'Default',
     })),
-    nextPhase: running && nextPhase ? nextPhase : '',
+    nextPhase: running && !paused && nextPhase ? nextPhase : '',
     nextPhaseTitle: running && nextPhase ? t(locale, 'session.nextPhase', { phase: t(locale, `session.phaseShort.${nextPhase}`) }) : '',
     budgets: PHASES.map((phase) => ({ phase, label: t(locale, 'session.minutes', { phase: t(locale, `session.phaseShort.${phase}`) }), minutes: session.budgets[phase] })),
     agenda: session.agenda.map((topic) => ({ text: `${topic.covered ? '✓' : '○'} ${escapeMarkdown(topic.text)}`, covered: topic.covered })),
-    hasAgenda: session.agenda.length > 0 || controls,
     topics,
     coveredId: choiceId('covered', topics),
     topicNames,
     topicId: choiceId('topicId', topicNames),
     firstTopic: session.agenda[0]?.id ?? '',
     coveredValue: session.agenda.filter((topic) => topic.covered).map((topic) => topic.id).join(','),
+    screenAgenda: session.screenAgenda ? 'true' : 'false',
     people,
     presentId: choiceId('present', people),
     names,
@@ -207,15 +242,17 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
     secretaryInputId: choiceId('secretaryId', names),
     presentValue: ordered.filter((p) => session.presence[p.id]?.present).map((p) => p.id).join(','),
     absent,
-    hasPresence: controls || absent.length > 0,
     chairId: session.chairId ?? '',
     secretaryId: session.secretaryId ?? '',
     neutralChair: chair?.isOrganizer && !ended ? t(locale, 'session.neutralChair') : '',
     roleFacts,
-    hasRoles: controls || roleFacts.length > 0,
+    memoChoices,
+    memoId: choiceId('memoWays', memoChoices),
+    memoValue: (session.memo?.ways ?? []).join(','),
     liveUrl: view.liveUrl,
     undoEnd: ended && view.undoEnd,
     undoText: ended && view.undoEnd ? t(locale, 'session.undoHint', { minutes: UNDO_END_MINUTES }) : '',
+    open: Object.fromEntries(SECTIONS.map((section) => [section, section === opened])) as Record<Section, boolean>,
     viewers: view.viewers.slice(0, MAX_REFRESH_USERS),
   });
 }

@@ -169,6 +169,8 @@ export interface Meeting {
    * every change sent and by the cancellation (a calendar file's SEQUENCE).
    */
   sequence?: number;
+  /** The preparation checklist's items the caseworker has ticked (see `preparation.ts`). */
+  prepared?: string[];
   /** Set when the caseworker cancelled the meeting. */
   cancelled?: { at: string; by: string; reason?: string };
   audit: AuditEntry[];
@@ -272,5 +274,7 @@ export const LIMITS = {
   cancelReason: 500,
   /** Topics on the agenda at the meeting: the invitation's, the proposed ones and those added there. */
   sessionTopics: 40,
+  /** Breaks kept in a meeting's record (more are taken, the oldest forgotten). */
+  breaks: 20,
   organisation: 120,
 } as const;

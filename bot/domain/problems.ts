@@ -48,6 +48,8 @@ export const PROBLEM_CODES = [
   'notStarted',
   'alreadyStarted',
   'notEnded',
+  'onBreak',
+  'notOnBreak',
   'roundOver',
   'cannotMove',
   'topicRequired',

@@ -67,6 +67,16 @@ export const UNDO_END_MINUTES = 10;
 /** How far from the planned start a meeting starts without being asked whether that is right. */
 export const START_LEEWAY_MINUTES = 30;
 
+/** A break (004: at most two hours, with the possibility of a break): the clock and the phase budgets stand still. */
+export interface Break {
+  startedAt: string;
+  endedAt?: string;
+}
+
+/** How the memo reaches everyone, as agreed at the start (000): the minutes are sent that way. */
+export const MEMO_WAYS = ['teams', 'email', 'post', 'handout'] as const;
+export type MemoWay = (typeof MEMO_WAYS)[number];
+
 /** The meeting being held, as its own document in the meeting's partition. */
 export interface Session {
   kind: 'session';
@@ -92,6 +102,14 @@ export interface Session {
   budgets: Record<Phase, number>;
   agenda: AgendaItem[];
   round?: Round;
+  /** The kinds of round held so far (check-in is offered at the start until one was held, check-out at the end). */
+  held?: RoundKind[];
+  /** Breaks, the last one running while it has no end. */
+  breaks?: Break[];
+  /** How the memo reaches everyone, as agreed after the introductions (000); the minutes use it. */
+  memo?: { ways: MemoWay[] };
+  /** The big screen shows the agenda and where the meeting is in it (off unless turned on: others may see the screen). */
+  screenAgenda?: boolean;
   /** The last few steps, for an audit of who changed what (user keys, never names). */
   log: { at: string; by: string; step: string }[];
 }
@@ -114,10 +132,17 @@ export type SessionStep =
   | { step: 'topicMove'; topicId: string; by: -1 | 1 }
   | { step: 'begin' }
   | { step: 'end' }
-  | { step: 'reopen' };
+  | { step: 'reopen' }
+  | { step: 'breakStart' }
+  | { step: 'breakEnd' }
+  | { step: 'memo'; ways: MemoWay[] }
+  | { step: 'screen'; agenda: boolean };
 
 /** The steps that prepare the meeting and may be taken before it starts; every other step needs it running. */
-const PREPARING: ReadonlySet<SessionStep['step']> = new Set(['presence', 'presentSet', 'coveredSet', 'budgets', 'roles', 'topicAdd', 'topicCovered', 'topicDrop', 'topicMove', 'begin']);
+const PREPARING: ReadonlySet<SessionStep['step']> = new Set(['presence', 'presentSet', 'coveredSet', 'budgets', 'roles', 'topicAdd', 'topicCovered', 'topicDrop', 'topicMove', 'memo', 'screen', 'begin']);
+
+/** The steps that move the meeting on: none of them during a break. */
+const MOVING: ReadonlySet<SessionStep['step']> = new Set(['next', 'skip', 'move', 'round', 'phase', 'end', 'breakStart']);
 
 /** The time budgets of a meeting of this length, in whole minutes, adding up to it. */
 export function budgetsFor(durationMinutes: number): Record<Phase, number> {
@@ -207,6 +232,8 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
   if (session.state === 'ready' && !PREPARING.has(step.step)) throw new Refusal({ code: 'notStarted' });
   if (session.state !== 'ready' && step.step === 'begin') throw new Refusal({ code: 'alreadyStarted' });
   if (session.state !== 'ended' && step.step === 'reopen') throw new Refusal({ code: 'notEnded' });
+  if (onBreak(session) && MOVING.has(step.step)) throw new Refusal({ code: 'onBreak' });
+  if (!onBreak(session) && step.step === 'breakEnd') throw new Refusal({ code: 'notOnBreak' });
   const at = iso(now);
   const known = (id: string) => meeting.participants.some((p) => p.id === id);
   let next: Session;
@@ -255,7 +282,23 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
       break;
     }
     case 'round':
-      next = { ...session, round: newRound(meeting, session, step.kind, now) };
+      next = { ...session, round: newRound(meeting, session, step.kind, now), held: [...new Set([...(session.held ?? []), step.kind])] };
+      break;
+    case 'breakStart':
+      next = { ...session, breaks: [...(session.breaks ?? []), { startedAt: at }].slice(-LIMITS.breaks) };
+      break;
+    case 'breakEnd': {
+      const breaks = [...(session.breaks ?? [])];
+      breaks[breaks.length - 1] = { ...breaks[breaks.length - 1], endedAt: at };
+      next = { ...session, breaks };
+      break;
+    }
+    case 'memo':
+      if (step.ways.some((way) => !(MEMO_WAYS as readonly string[]).includes(way))) throw new Refusal({ code: 'unknownAction' });
+      next = { ...session, memo: { ways: MEMO_WAYS.filter((way) => step.ways.includes(way)) } };
+      break;
+    case 'screen':
+      next = { ...session, screenAgenda: step.agenda };
       break;
     case 'next':
     case 'skip': {
@@ -308,7 +351,7 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
     case 'begin': {
       // The meeting starts: the welcome, and the introductions among those expected or present.
       const running: Session = { ...session, state: 'running', startedAt: at, startedBy: by, phase: 'welcome', phaseStartedAt: at };
-      next = { ...running, round: newRound(meeting, running, 'introductions', now) };
+      next = { ...running, round: newRound(meeting, running, 'introductions', now), held: ['introductions'] };
       break;
     }
     case 'end':
@@ -372,53 +415,108 @@ export function currentSpeaker(session: Session): string | undefined {
 /** The clock of the meeting: when it started, when it should end, how the current phase stands, and how far ahead or behind it is. */
 export interface Clock {
   startedAt: string;
+  /** The planned end, moved on by the breaks taken. */
   plannedEnd: string;
   phaseStartedAt: string;
-  /** When the current phase should end, by its budget from when it started. */
+  /** When the current phase should end, by its budget from when it started (and the breaks since). */
   phaseEnd: string;
-  /** Minutes behind the plan (negative: ahead), counting the phases done and the one running. */
+  /** Minutes behind the plan (negative: ahead), counting the phases done and the one running; breaks do not count. */
   behindMinutes: number;
+  /** The break running now, if any: the clock stands still from its start. */
+  breakSince?: string;
 }
 
-/** The meeting's clock at `now`: all of it derived from stored instants, so a restart loses nothing. */
+/** The break running now, if any. */
+export function onBreak(session: Session): Break | undefined {
+  const last = session.breaks?.at(-1);
+  return last && !last.endedAt ? last : undefined;
+}
+
+/**
+ * The meeting's clock at `now`: all of it derived from stored instants, so a restart loses
+ * nothing. Time on a break does not count against any phase: the phase's end and the planned end
+ * move on by the breaks, and how far behind the meeting is counts working time only.
+ */
 export function clockOf(session: Session, now: DateTime): Clock {
   // Before the start there is no clock: the times are those of a start now.
   const started = DateTime.fromISO(session.startedAt ?? iso(now), { zone: 'utc' });
   const total = PHASES.reduce((sum, p) => sum + session.budgets[p], 0);
   const index = PHASES.indexOf(session.phase);
-  const plannedPhaseStart = started.plus({ minutes: PHASES.slice(0, index).reduce((sum, p) => sum + session.budgets[p], 0) });
+  const plannedPhaseOffset = PHASES.slice(0, index).reduce((sum, p) => sum + session.budgets[p], 0);
   const phaseStarted = session.startedAt ? DateTime.fromISO(session.phaseStartedAt, { zone: 'utc' }) : started;
-  const phaseEnd = phaseStarted.plus({ minutes: session.budgets[session.phase] });
   const end = session.state === 'ended' && session.endedAt ? DateTime.fromISO(session.endedAt, { zone: 'utc' }) : now;
-  const lateStart = phaseStarted.diff(plannedPhaseStart, 'minutes').minutes;
-  const overrun = Math.max(0, end.diff(phaseEnd, 'minutes').minutes);
+  const paused = (from: DateTime, to: DateTime) => pausedMinutes(session, from, to, end);
+  const active = (from: DateTime, to: DateTime) => to.diff(from, 'minutes').minutes - paused(from, to);
+  const phaseEnd = phaseStarted.plus({ minutes: session.budgets[session.phase] + paused(phaseStarted, end) });
+  const lateStart = active(started, phaseStarted) - plannedPhaseOffset;
+  const overrun = Math.max(0, active(phaseStarted, end) - session.budgets[session.phase]);
+  const current = onBreak(session);
   return {
     startedAt: started.toUTC().toISO()!,
-    plannedEnd: started.plus({ minutes: total }).toUTC().toISO()!,
+    plannedEnd: started.plus({ minutes: total + paused(started, end) }).toUTC().toISO()!,
     phaseStartedAt: phaseStarted.toUTC().toISO()!,
     phaseEnd: phaseEnd.toUTC().toISO()!,
     behindMinutes: Math.round(lateStart + overrun),
+    ...(current ? { breakSince: current.startedAt } : {}),
   };
 }
 
-/** The chair's prompt for the moment, from the guides. */
-export type Prompt = 'welcome' | 'introductions' | 'checkWithClient' | 'future' | 'agree' | 'keepTime' | 'summary';
+/** Minutes of breaks between `from` and `to` (a break still running counts until `until`). */
+function pausedMinutes(session: Session, from: DateTime, to: DateTime, until: DateTime): number {
+  let total = 0;
+  for (const b of session.breaks ?? []) {
+    const start = DateTime.max(DateTime.fromISO(b.startedAt, { zone: 'utc' }), from);
+    const stop = DateTime.min(b.endedAt ? DateTime.fromISO(b.endedAt, { zone: 'utc' }) : until, to);
+    if (stop > start) total += stop.diff(start, 'minutes').minutes;
+  }
+  return total;
+}
 
-/** What the chair is reminded of now: the phase, the round, and the time left for the summary. */
+/** The chair's prompt for the moment, from the guides. */
+export type Prompt =
+  | 'welcome'
+  | 'introductions'
+  | 'rolesAndMemo'
+  | 'checkIn'
+  | 'checkOut'
+  | 'clientFirst'
+  | 'checkWithClient'
+  | 'agreedWithClient'
+  | 'future'
+  | 'agree'
+  | 'keepTime'
+  | 'summary'
+  | 'onBreak';
+
+/**
+ * What the chair is reminded of now, the most pressing first: the break; the welcome (the
+ * convener welcomes everyone and introduces themself), the introductions, then agreeing who
+ * chairs, who writes the memo and how it reaches everyone (000); in the describe phase the client
+ * and the family first (000, 004) and the check with the client; the future in the reflect phase;
+ * the agreements and the check with the client ("are we agreed?") in the agree phase; the summary;
+ * the round running (check-in, check-out); and keeping time for the summary.
+ */
 export function promptsFor(session: Session, now: DateTime): Prompt[] {
+  if (onBreak(session)) return ['onBreak'];
   const prompts: Prompt[] = [];
+  const round = session.round;
+  const roundRunning = !!round && round.current < round.order.length;
+  if (round?.kind === 'checkIn' && roundRunning) prompts.push('checkIn');
+  if (round?.kind === 'checkOut' && roundRunning) prompts.push('checkOut');
   switch (session.phase) {
     case 'welcome':
-      prompts.push(session.round?.kind === 'introductions' ? 'introductions' : 'welcome');
+      if (round?.kind === 'introductions' && roundRunning) prompts.push(round.current === 0 ? 'welcome' : 'introductions');
+      else if (!session.memo) prompts.push('rolesAndMemo');
+      else if (!roundRunning) prompts.push('welcome');
       break;
     case 'describe':
-      prompts.push('checkWithClient');
+      prompts.push('clientFirst', 'checkWithClient');
       break;
     case 'reflect':
       prompts.push('future');
       break;
     case 'agree':
-      prompts.push('agree');
+      prompts.push('agree', 'agreedWithClient');
       break;
     case 'summary':
       prompts.push('summary');
@@ -428,6 +526,20 @@ export function promptsFor(session: Session, now: DateTime): Prompt[] {
   const summaryStart = DateTime.fromISO(clock.plannedEnd, { zone: 'utc' }).minus({ minutes: session.budgets.summary });
   if (session.phase !== 'summary' && (now >= summaryStart.minus({ minutes: 5 }) || clock.behindMinutes >= 10)) prompts.push('keepTime');
   return prompts;
+}
+
+/**
+ * The round the guides offer now, if it was not held yet: check-in at the start (the welcome
+ * phase) and check-out at the end (the summary phase), always the first and last rounds (003).
+ */
+export function suggestedRound(session: Session): 'checkIn' | 'checkOut' | undefined {
+  if (session.state !== 'running' || onBreak(session)) return undefined;
+  const round = session.round;
+  if (round && round.current < round.order.length) return undefined;
+  const held = new Set(session.held ?? []);
+  if (session.phase === 'welcome' && !held.has('checkIn')) return 'checkIn';
+  if (session.phase === 'summary' && !held.has('checkOut')) return 'checkOut';
+  return undefined;
 }
 
 function iso(now: DateTime): string {

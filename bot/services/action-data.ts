@@ -1,5 +1,6 @@
 import { ANSWERS, type Answer, type PlanningStep } from '../domain/meeting';
-import { PHASES, ROUNDS, type Phase, type Session, type SessionStep } from '../domain/session';
+import { MEMO_WAYS, PHASES, ROUNDS, type MemoWay, type Phase, type Session, type SessionStep } from '../domain/session';
+import type { Section } from '../../cards/session';
 import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
 import type { PlainProblemCode } from '../i18n';
 
@@ -77,6 +78,13 @@ export function noData(): Record<string, never> {
 /** A card that only names its meeting (show the status, show the comments). */
 export function parseMeetingRef(raw: ActionData): MeetingRef | BadData {
   return meetingRef(raw);
+}
+
+/** The preparation checklist on the status card: the items ticked (a multi-select). */
+export function parsePreparation(raw: ActionData): (MeetingRef & { prepared: string[] }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  return { ...ref, prepared: (inputField(raw, 'prepared') ?? '').split(',').filter(Boolean).slice(0, 20) };
 }
 
 /** A planning card with no inputs (send, discard). */
@@ -222,17 +230,48 @@ function topicId(value: string | undefined): string | undefined {
  * (given the session as stored), and whether the caseworker confirmed starting far from the
  * planned time.
  */
-export type SessionPress = CardRef & { steps: (session: Session, newId: () => string) => SessionStep[]; confirmed?: boolean };
+export type SessionPress = CardRef & {
+  steps: (session: Session, newId: () => string) => SessionStep[];
+  confirmed?: boolean;
+  /** The part of the card the press came from, kept open on the card that answers it. */
+  section?: Section;
+};
 
-function press(raw: ActionData, steps: SessionPress['steps']): SessionPress | BadData {
+function press(raw: ActionData, steps: SessionPress['steps'], section?: Section): SessionPress | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
-  return { ...ref, steps };
+  return { ...ref, steps, ...(section ? { section } : {}) };
 }
 
 /** Next, Skip, End and undoing the end: no data beyond the card. */
 export function parseSessionSimple(step: 'next' | 'skip' | 'end' | 'reopen'): (raw: ActionData) => SessionPress | BadData {
   return (raw) => press(raw, () => [{ step }]);
+}
+
+/** Start or end a break. */
+export function parseSessionBreak(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  if (raw.change === 'start') return press(raw, () => [{ step: 'breakStart' }]);
+  if (raw.change === 'end') return press(raw, () => [{ step: 'breakEnd' }]);
+  return { bad: 'unknownAction' };
+}
+
+/** How the memo reaches everyone (a multi-select of the ways). */
+export function parseSessionMemo(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const ways = (inputField(raw, 'memoWays') ?? '').split(',').filter(Boolean);
+  const known = ways.map((way) => oneOf(MEMO_WAYS, way));
+  if (known.some((way) => !way)) return { bad: 'unknownAction' };
+  return press(raw, () => [{ step: 'memo', ways: known as MemoWay[] }], 'roles');
+}
+
+/** Whether the big screen shows the agenda (a toggle). */
+export function parseSessionScreen(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  return press(raw, () => [{ step: 'screen', agenda: raw.screenAgenda === 'true' }], 'agenda');
 }
 
 /** Start the meeting; `confirm=yes` when the caseworker confirmed starting far from the planned time. */
@@ -246,7 +285,7 @@ export function parseSessionRound(raw: ActionData): SessionPress | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
   const kind = oneOf(ROUNDS, raw.kind ?? '');
-  return kind ? press(raw, () => [{ step: 'round', kind }]) : { bad: 'unknownAction' };
+  return kind ? press(raw, () => [{ step: 'round', kind }], 'rounds') : { bad: 'unknownAction' };
 }
 
 /** Go to a phase. */
@@ -265,7 +304,7 @@ export function parseSessionMove(raw: ActionData): SessionPress | BadData {
   const by = raw.by === '-1' ? -1 : raw.by === '1' ? 1 : undefined;
   if (!id) return { bad: 'participantUnknown' };
   if (!by) return { bad: 'unknownAction' };
-  return press(raw, () => [{ step: 'move', participantId: id, by }]);
+  return press(raw, () => [{ step: 'move', participantId: id, by }], 'rounds');
 }
 
 /** The agenda: add a topic, or move the chosen one up or down, or drop it. */
@@ -273,11 +312,11 @@ export function parseSessionTopic(raw: ActionData): SessionPress | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
   const change = raw.change;
-  if (change === 'add') return press(raw, (_session, newId) => [{ step: 'topicAdd', text: text(raw, 'topic'), id: newId() }]);
+  if (change === 'add') return press(raw, (_session, newId) => [{ step: 'topicAdd', text: text(raw, 'topic'), id: newId() }], 'agenda');
   const id = topicId(inputField(raw, 'topicId'));
   if (!id) return { bad: 'topicUnknown' };
-  if (change === 'drop') return press(raw, () => [{ step: 'topicDrop', topicId: id }]);
-  if (change === 'up' || change === 'down') return press(raw, () => [{ step: 'topicMove', topicId: id, by: change === 'up' ? -1 : 1 }]);
+  if (change === 'drop') return press(raw, () => [{ step: 'topicDrop', topicId: id }], 'agenda');
+  if (change === 'up' || change === 'down') return press(raw, () => [{ step: 'topicMove', topicId: id, by: change === 'up' ? -1 : 1 }], 'agenda');
   return { bad: 'unknownAction' };
 }
 
@@ -287,7 +326,7 @@ export function parseSessionCovered(raw: ActionData): SessionPress | BadData {
   if ('bad' in ref) return ref;
   const ids = (inputField(raw, 'covered') ?? '').split(',').filter(Boolean);
   if (ids.some((id) => !topicId(id))) return { bad: 'topicUnknown' };
-  return press(raw, () => [{ step: 'coveredSet', topicIds: ids.map((id) => topicId(id)!) }]);
+  return press(raw, () => [{ step: 'coveredSet', topicIds: ids.map((id) => topicId(id)!) }], 'agenda');
 }
 
 /** Who is here (a multi-select of participant ids). */
@@ -296,14 +335,14 @@ export function parseSessionPresence(raw: ActionData): SessionPress | BadData {
   if ('bad' in ref) return ref;
   const ids = (inputField(raw, 'present') ?? '').split(',').filter(Boolean);
   if (ids.some((id) => !isIssuedId(id))) return { bad: 'participantUnknown' };
-  return press(raw, () => [{ step: 'presentSet', participantIds: ids.map((id) => id.toLowerCase()) }]);
+  return press(raw, () => [{ step: 'presentSet', participantIds: ids.map((id) => id.toLowerCase()) }], 'presence');
 }
 
 /** Chair and secretary chosen at the start. */
 export function parseSessionRoles(raw: ActionData): SessionPress | BadData {
   const roles = parseRoles(raw);
   if ('bad' in roles) return roles;
-  return press(raw, () => [{ step: 'roles', chairId: roles.chairId, secretaryId: roles.secretaryId }]);
+  return press(raw, () => [{ step: 'roles', chairId: roles.chairId, secretaryId: roles.secretaryId }], 'roles');
 }
 
 /** The time of each phase, in whole minutes (`budget_<phase>`); anything else is refused by the rules, with the range. */
@@ -315,5 +354,5 @@ export function parseSessionBudgets(raw: ActionData): SessionPress | BadData {
     const value = (raw[`budget_${phase}`] ?? '').trim();
     budgets[phase] = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
   }
-  return press(raw, () => [{ step: 'budgets', budgets }]);
+  return press(raw, () => [{ step: 'budgets', budgets }], 'phases');
 }

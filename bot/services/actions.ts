@@ -10,10 +10,14 @@ import {
   parseGoto,
   parseMeetingRef,
   parsePhoneAnswer,
+  parsePreparation,
   parseRemoveParticipant,
   parseRoles,
   parseSend,
   parseSessionBegin,
+  parseSessionBreak,
+  parseSessionMemo,
+  parseSessionScreen,
   parseSessionBudgets,
   parseSessionCovered,
   parseSessionMove,
@@ -36,7 +40,7 @@ import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft } fr
 import { bringMeetingHere, openMeetingMode, pickMeetingHere, showMeetingMode, stepMeetingMode } from './session';
 import { saveSettings, showSettings } from './settings';
 import type { Actor, CardReply, Deps } from './ports';
-import { showComments, showStatus } from './status';
+import { savePreparation, showComments, showStatus } from './status';
 
 /** One card verb: how its data is read, and the service that answers it. */
 interface Route<D> {
@@ -81,6 +85,7 @@ export const ROUTES = {
   'invite.record': route(parsePhoneAnswer, (deps, actor, d) => recordPhoneAnswer(deps, actor, d)),
   'status.show': route(parseMeetingRef, (deps, actor, d) => showStatus(deps, actor, d)),
   'status.comments': route(parseMeetingRef, (deps, actor, d) => showComments(deps, actor, d)),
+  'status.prepare': route(parsePreparation, (deps, actor, d) => savePreparation(deps, actor, d)),
   'change.start': route(parseCardRef, (deps, actor, d) => beginChange(deps, actor, d)),
   'change.send': route(parseSend, (deps, actor, d, raw) => publishChange(deps, actor, d, raw)),
   'change.discard': route(parseCardRef, (deps, actor, d) => dropChange(deps, actor, d)),
@@ -92,6 +97,9 @@ export const ROUTES = {
   'session.start': route(parseMeetingRef, (deps, actor, d) => openMeetingMode(deps, actor, d)),
   'session.begin': route(parseSessionBegin, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.reopen': route(parseSessionSimple('reopen'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.break': route(parseSessionBreak, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.memo': route(parseSessionMemo, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.screen': route(parseSessionScreen, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.show': route(parseMeetingRef, (deps, actor, d) => showMeetingMode(deps, actor, d)),
   'session.next': route(parseSessionSimple('next'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.skip': route(parseSessionSimple('skip'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),

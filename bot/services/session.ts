@@ -100,6 +100,7 @@ export async function stepMeetingMode(deps: Deps, actor: Actor, ref: SessionPres
     const steps = ref.steps(session.doc, deps.newId);
     const confirm = steps.some((s) => s.step === 'begin') && !ref.confirmed && session.doc.state === 'ready' ? startNeedsConfirmation(plan, now) : undefined;
     if (confirm) return { card: card(deps, plan, session.doc, actor, viewers, [], { confirmStart: confirm }) };
+    const open = ref.section ? { open: ref.section } : {};
     let next = session.doc;
     for (const step of steps) next = applyStep(plan, next, step, actor.userKey, now);
     if (next.rev === session.doc.rev) next = { ...next, rev: next.rev + 1 };
@@ -110,12 +111,12 @@ export async function stepMeetingMode(deps: Deps, actor: Actor, ref: SessionPres
       const view = await readView(deps, plan.id);
       if (view) await syncMeetingRefs(deps, view);
     }
-    return { card: card(deps, plan, saved, actor, viewers) };
+    return { card: card(deps, plan, saved, actor, viewers, [], open) };
   } catch (err) {
     if (err instanceof ConcurrencyError) return moved(deps, actor, plan, viewers);
     if (!(err instanceof Refusal)) throw err;
     const notices = err.problems.map((p): Notice => ({ text: problemText(locale, p), color: 'Attention' }));
-    return { card: card(deps, plan, session.doc, actor, viewers, notices) };
+    return { card: card(deps, plan, session.doc, actor, viewers, notices, ref.section ? { open: ref.section } : {}) };
   }
 }
 
@@ -185,11 +186,13 @@ function card(deps: Deps, plan: Meeting, session: Session, actor: Actor, viewers
   // The live timer's link: read-only, and of no use once the meeting has ended (a few hours after its planned end at the latest).
   const liveUrl = session.state === 'running' && deps.links.liveUrl ? deps.links.liveUrl(plan.id, clockOf(session, now).plannedEnd) : '';
   const runs = mayRun(plan, session, actor.userKey, (key) => participantOf(plan, key));
+  const me = participantOf(plan, actor.userKey);
   return meetingModeCard(plan, session, actor.reader, now, notices, {
     liveUrl,
     controls: runs,
     undoEnd: runs && mayUndoEnd(session, now),
     viewers,
+    secretary: !!me && me.id === session.secretaryId,
     ...extra,
   });
 }

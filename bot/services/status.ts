@@ -1,6 +1,10 @@
 import { organizes } from '../domain/change';
 import { deliveryWork, planOnly } from '../domain/invitation';
+import type { Meeting } from '../domain/meeting';
+import { ticked } from '../domain/preparation';
+import { t } from '../i18n';
 import type { JobKind } from '../jobs/runner';
+import { update } from '../store/port';
 import { commentsCard } from '../../cards/invitations';
 import type { MeetingRef } from './action-data';
 import { enqueueDelivery } from './delivery';
@@ -61,4 +65,21 @@ export function statusCardJob(deps: Deps): JobKind<{ meetingId: string }> {
       await deps.messenger.updateCard({ ...owner.address, conversationId: posted.conversationId }, posted.activityId, card);
     },
   };
+}
+
+/**
+ * Saves the preparation checklist the caseworker ticked on the status card. A reminder only: it
+ * changes nothing the invitations say, so it raises no revision and never stops a card.
+ */
+export async function savePreparation(deps: Deps, actor: Actor, ref: MeetingRef & { prepared: string[] }): Promise<CardReply> {
+  const loaded = await loadOwnMeeting(deps, actor, ref.meetingId);
+  if ('reply' in loaded) return loaded.reply;
+  const saved = await update(deps.stores.meetings, ref.meetingId, ref.meetingId, (doc) => {
+    const plan = doc as Meeting;
+    const prepared = ticked(plan, ref.prepared);
+    return JSON.stringify(prepared) === JSON.stringify(plan.prepared ?? []) ? undefined : { ...plan, prepared };
+  });
+  const plan = (saved?.doc as Meeting | undefined) ?? loaded.meeting;
+  const view = (await readView(deps, ref.meetingId)) ?? planOnly(plan);
+  return { card: statusView(deps, view, actor.reader, actor.address.userId, [{ text: t(actor.reader.locale, 'prep.saved'), color: 'Good' }]) };
 }

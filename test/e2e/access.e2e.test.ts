@@ -128,6 +128,8 @@ describe('who sees what and who may change what: every verb × every role × eve
       'invite.record': { participantId: plan.participants.find((p) => p.isOrganizer)!.id, [`answer_${plan.participants.find((p) => p.isOrganizer)!.id}`]: 'accepted' },
       'status.show': {},
       'status.comments': {},
+      // Nothing to tick: the list stays as stored.
+      'status.prepare': { prepared: '' },
       'change.start': old,
       'change.send': old,
       'change.discard': old,
@@ -147,6 +149,9 @@ describe('who sees what and who may change what: every verb × every role × eve
       'session.covered': { ...oldSession, covered: topic },
       'session.presence': { ...oldSession, present: someone },
       'session.roles': { ...oldSession, chairId: '', secretaryId: '' },
+      'session.break': { ...oldSession, change: 'start' },
+      'session.memo': { ...oldSession, memoWays: 'email' },
+      'session.screen': { ...oldSession, screenAgenda: 'true' },
       'session.budgets': { ...oldSession, budget_welcome: '10', budget_describe: '20', budget_reflect: '20', budget_agree: '20', budget_summary: '10' },
     };
     // Every verb whose card names a meeting is in the matrix.

@@ -25,7 +25,7 @@ describe('meeting mode through the HTTP endpoint', () => {
     assert.ok(text().includes(sv('session.title')));
     assert.ok(text().includes(sv('session.round.introductions')));
     assert.ok(text().includes(sv('session.speaking', { name: 'Alex' })), 'the client speaks first');
-    assert.ok(text().includes(sv('session.prompt.introductions')));
+    assert.ok(text().includes(sv('session.prompt.welcome')), 'the convener welcomes everyone first');
     const press = async (verb: string, where: Record<string, string> = {}, inputs: Record<string, unknown> = {}) =>
       (card = await h.press(CASEWORKER, verb, action(card, verb, where).data, inputs));
 

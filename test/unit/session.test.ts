@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import type { Meeting } from '../../bot/domain/meeting';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
-import { absences, applyStep, budgetsFor, clockOf, currentSpeaker, mayRun, mayUndoEnd, openSession, PHASES, promptsFor, startNeedsConfirmation, type Session, type SessionStep } from '../../bot/domain/session';
+import { absences, applyStep, budgetsFor, clockOf, currentSpeaker, mayRun, mayUndoEnd, openSession, PHASES, promptsFor, startNeedsConfirmation, suggestedRound, type Session, type SessionStep } from '../../bot/domain/session';
 import { refusedWith } from '../support/refusals';
 
 const NOW = DateTime.fromISO('2026-12-07T09:00:00Z', { zone: 'utc' });
@@ -151,11 +151,18 @@ describe('meeting mode (bot/domain/session.ts)', () => {
 
   it('reminds the chair of the guides\' advice for the phase, and to keep time for the summary', () => {
     let s = started();
+    assert.deepEqual(promptsFor(s, NOW), ['welcome'], 'the convener welcomes everyone and introduces themself');
+    s = step(s, { step: 'next' });
     assert.deepEqual(promptsFor(s, NOW), ['introductions']);
+    for (let i = 0; i < 4; i++) s = step(s, { step: 'next' });
+    assert.deepEqual(promptsFor(s, NOW), ['rolesAndMemo'], 'after the introductions: who chairs, who writes the memo, how it reaches everyone');
+    s = step(s, { step: 'memo', ways: ['email', 'teams'] });
+    assert.deepEqual(s.memo, { ways: ['teams', 'email'] });
+    assert.deepEqual(promptsFor(s, NOW), ['welcome']);
     s = step(s, { step: 'phase', phase: 'describe' }, 18);
-    assert.deepEqual(promptsFor(s, NOW.plus({ minutes: 20 })), ['checkWithClient']);
+    assert.deepEqual(promptsFor(s, NOW.plus({ minutes: 20 })), ['clientFirst', 'checkWithClient']);
     s = step(s, { step: 'phase', phase: 'agree' }, 80);
-    assert.deepEqual(promptsFor(s, NOW.plus({ minutes: 104 })), ['agree', 'keepTime']);
+    assert.deepEqual(promptsFor(s, NOW.plus({ minutes: 104 })), ['agree', 'agreedWithClient', 'keepTime']);
   });
 
   it('lets the chair, the secretary and the caseworker run the meeting, and nobody else', () => {
@@ -178,6 +185,48 @@ describe('meeting mode (bot/domain/session.ts)', () => {
     assert.deepEqual(refused(() => step(ended, { step: 'next' })), ['sessionEnded']);
     assert.deepEqual(refused(() => step(next, { step: 'reopen' })), ['notEnded']);
     assert.equal(clockOf(ended, NOW.plus({ minutes: 500 })).behindMinutes, clockOf(ended, NOW.plus({ minutes: 100 })).behindMinutes, 'the clock stops at the end');
+  });
+
+  it('offers a check-in round at the start and a check-out round at the end until one was held (003)', () => {
+    let s = started();
+    assert.equal(suggestedRound(s), undefined, 'not while the introductions run');
+    for (let i = 0; i < 5; i++) s = step(s, { step: 'next' });
+    assert.equal(suggestedRound(s), 'checkIn');
+    s = step(s, { step: 'round', kind: 'checkIn' });
+    assert.deepEqual(promptsFor(s, NOW).slice(0, 1), ['checkIn']);
+    for (let i = 0; i < 5; i++) s = step(s, { step: 'next' });
+    assert.equal(suggestedRound(s), undefined, 'held once');
+    s = step(s, { step: 'phase', phase: 'describe' });
+    assert.equal(suggestedRound(s), undefined);
+    s = step(s, { step: 'phase', phase: 'summary' });
+    assert.equal(suggestedRound(s), 'checkOut');
+    s = step(s, { step: 'round', kind: 'checkOut' });
+    assert.deepEqual(promptsFor(s, NOW).slice(0, 1), ['checkOut']);
+    for (let i = 0; i < 5; i++) s = step(s, { step: 'next' });
+    assert.equal(suggestedRound(s), undefined);
+  });
+
+  it('stops the clock for a break: the phase and the planned end move on by it, and nothing moves the meeting meanwhile', () => {
+    let s = started();
+    s = step(s, { step: 'phase', phase: 'describe' }, 18);
+    s = step(s, { step: 'breakStart' }, 30);
+    assert.deepEqual(promptsFor(s, NOW.plus({ minutes: 45 })), ['onBreak']);
+    const during = clockOf(s, NOW.plus({ minutes: 45 }));
+    assert.equal(during.breakSince, NOW.plus({ minutes: 30 }).toISO());
+    assert.equal(during.behindMinutes, clockOf(s, NOW.plus({ minutes: 31 })).behindMinutes, 'the clock stands still on the break');
+    for (const x of [{ step: 'next' }, { step: 'phase', phase: 'reflect' }, { step: 'round', kind: 'speakers' }, { step: 'end' }, { step: 'breakStart' }] as SessionStep[]) {
+      assert.deepEqual(refused(() => step(s, x, 40)), ['onBreak'], x.step);
+    }
+    s = step(s, { step: 'topicAdd', text: 'Under pausen', id: 'b1' }, 40);
+    s = step(s, { step: 'breakEnd' }, 45);
+    const after = clockOf(s, NOW.plus({ minutes: 50 }));
+    assert.equal(after.breakSince, undefined);
+    assert.equal(after.plannedEnd, NOW.plus({ minutes: 120 + 15 }).toISO(), 'the planned end moved on by the fifteen minutes');
+    assert.equal(after.phaseEnd, NOW.plus({ minutes: 18 + 30 + 15 }).toISO(), 'and so did the phase');
+    assert.equal(after.behindMinutes, 0, 'on time: the describe phase has used 17 of its 30 minutes');
+    assert.deepEqual(refused(() => step(s, { step: 'breakEnd' }, 51)), ['notOnBreak']);
+    s = step(s, { step: 'end' }, 100);
+    assert.equal(clockOf(s, NOW.plus({ minutes: 300 })).plannedEnd, after.plannedEnd);
   });
 
   it('undoes an end for ten minutes, then keeps the meeting ended', () => {
