@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Meeting } from '../bot/domain/meeting';
 import { speakerOrder } from '../bot/domain/planning';
 import { absences, clockOf, currentSpeaker, MEMO_WAYS, PHASES, promptsFor, ROUNDS, suggestedRound, UNDO_END_MINUTES, type Session } from '../bot/domain/session';
-import { t } from '../bot/i18n';
+import { t, type MessageKey } from '../bot/i18n';
 import { choiceId, escapeMarkdown, formatWhen, personLabel, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
 import pickTemplate from './templates/meeting-pick.json';
@@ -87,8 +87,12 @@ export interface SessionData extends CardBase {
   liveUrl: string;
   undoEnd: boolean;
   undoText: string;
-  /** Which toggled part is open. */
+  /** Which part is open (one at a time), and the buttons that open or close each (two rows). */
   open: Record<Section, boolean>;
+  /** The open part, kept open when Teams refreshes the card. */
+  openSection: string;
+  toggles: Toggle[];
+  moreToggles: Toggle[];
   /** Who sees this card (channel ids): Teams asks for each one's own view (`refresh`). */
   viewers: string[];
 }
@@ -109,6 +113,13 @@ export interface SessionView {
   open?: Section;
   /** The reader is the secretary: the agenda is theirs to follow. */
   secretary?: boolean;
+}
+
+/** A button that opens a part of the card (`section`), or closes the open one (`section` empty). */
+interface Toggle {
+  title: string;
+  section: string;
+  style: 'positive' | 'default';
 }
 
 /** At most this many people are named in a card's refresh (Teams' limit). */
@@ -253,8 +264,29 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
     undoEnd: ended && view.undoEnd,
     undoText: ended && view.undoEnd ? t(locale, 'session.undoHint', { minutes: UNDO_END_MINUTES }) : '',
     open: Object.fromEntries(SECTIONS.map((section) => [section, section === opened])) as Record<Section, boolean>,
+    openSection: opened ?? '',
+    ...toggles(locale, opened, running),
     viewers: view.viewers.slice(0, MAX_REFRESH_USERS),
   });
+}
+
+/**
+ * The buttons to the parts of the card. Each asks Samråd for the card with that part open (the
+ * open one's button closes it), so the card works the same in every client, Teams mobile's
+ * Action.Submit included, and a part stays open across presses made in it.
+ */
+function toggles(locale: Reader['locale'], opened: Section | undefined, running: boolean): Pick<SessionData, 'toggles' | 'moreToggles'> {
+  const KEYS = {
+    rounds: 'session.sectionRounds',
+    presence: 'session.sectionPresence',
+    agenda: 'session.sectionAgenda',
+    roles: 'session.sectionRoles',
+    phases: 'session.sectionPhases',
+    guides: 'session.sectionGuides',
+  } as const satisfies Record<Section, MessageKey>;
+  const toggle = (section: Section): Toggle => ({ title: t(locale, KEYS[section]), section: section === opened ? '' : section, style: section === opened ? 'positive' : 'default' });
+  const first: Section[] = running ? ['rounds', 'presence', 'agenda'] : ['presence', 'agenda'];
+  return { toggles: first.map(toggle), moreToggles: (['roles', 'phases', 'guides'] as Section[]).map(toggle) };
 }
 
 /** The text cut to `max` characters, with an ellipsis when cut. */

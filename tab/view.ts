@@ -1,11 +1,13 @@
-import { clockAt, fill, formatDuration } from './clock';
+import { agendaNow, clockAt, fill, formatDuration, type ClockReading } from './clock';
 import type { LiveState, LiveTexts } from './wire';
 
 /**
  * The live timer page, in the browser: a big clock computed from the stored instants (time in
  * the phase, time left to the planned end, ahead or behind), the phase, who speaks now and
- * next. It polls the state every few seconds with If-None-Match (the server answers 304 while
- * nothing changed) and never asks the server to tick. Shared by the signed link and the Teams tab.
+ * next; a break, while one runs (the clock stands still); the agenda and where the meeting is
+ * in it, when the chair has turned it on for the screen. It polls the state every few seconds
+ * with If-None-Match (the server answers 304 while nothing changed) and never asks the server to
+ * tick. Shared by the signed link and the Teams tab.
  */
 
 /** One poll's answer. */
@@ -80,9 +82,21 @@ export function runLive(root: HTMLElement, initialTexts: LiveTexts, initialLocal
     next: el('div', 'next'),
     times: el('div', 'times'),
     notice: el('div', 'notice'),
+    breakBox: el('section', 'break-box'),
+    breakTitle: el('div', 'break-title'),
+    breakSince: el('div', 'sub break-since'),
+    agenda: el('section', 'agenda'),
+    agendaTitle: el('h2', '', texts.agenda),
+    topics: el('ol'),
   };
   ui.notice.hidden = true;
   ui.notice.setAttribute('role', 'status');
+  // A break: said at once to screen readers too; the clock stands still meanwhile.
+  ui.breakBox.setAttribute('role', 'status');
+  ui.breakBox.append(ui.breakTitle, ui.breakSince);
+  ui.breakBox.hidden = true;
+  ui.agenda.append(ui.agendaTitle, ui.topics);
+  ui.agenda.hidden = true;
   const clocks = el('section', 'clocks');
   const phaseClock = el('div', 'clock');
   phaseClock.append(ui.inPhaseLabel, ui.inPhase, ui.budget);
@@ -96,7 +110,7 @@ export function runLive(root: HTMLElement, initialTexts: LiveTexts, initialLocal
   const header = el('header');
   header.append(ui.step, ui.phase);
   const timer = el('div', 'timer');
-  timer.append(header, clocks, speakers, ui.times);
+  timer.append(header, ui.breakBox, clocks, speakers, ui.agenda, ui.times);
   ui.inPhase.setAttribute('aria-live', 'off');
 
   /** The message shown instead of the timer, if one is: shown again in another language. */
@@ -118,6 +132,8 @@ export function runLive(root: HTMLElement, initialTexts: LiveTexts, initialLocal
   let pending: ReturnType<typeof setTimeout> | undefined;
   let clockTime = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
   let timeOf = clockTime;
+  /** The agenda last drawn (its topics and the language), so the list is rebuilt only when it changed. */
+  let agendaDrawn = '';
 
   const stop = (key: keyof LiveTexts) => {
     stopped = true;
@@ -147,8 +163,42 @@ export function runLive(root: HTMLElement, initialTexts: LiveTexts, initialLocal
     ui.speakingLabel.hidden = !s.speaker;
     put(ui.next, s.next ?? '');
     nextBox.hidden = !s.next;
+    // A break: since when, in the meeting's time zone; the clocks stand still (tick) until it ends.
+    ui.breakBox.hidden = !s.break;
+    clocks.classList.toggle('paused', !!s.break);
+    put(ui.breakTitle, s.break ? texts.break : '');
+    put(ui.breakSince, s.break ? fill(texts.breakSince, { time: timeOf.format(new Date(s.break.since)) }) : '');
+    drawAgenda(s.agenda);
+  };
+
+  /** The agenda, when the state has it: covered topics marked, the first one not covered highlighted (where the meeting is). */
+  const drawAgenda = (agenda: LiveState['agenda']) => {
+    ui.agenda.hidden = !agenda || agenda.length === 0;
+    const drawn = agenda ? JSON.stringify([locale, agenda]) : '';
+    if (drawn === agendaDrawn) return;
+    agendaDrawn = drawn;
+    put(ui.agendaTitle, texts.agenda);
+    const now = agenda ? agendaNow(agenda) : -1;
+    ui.topics.replaceChildren(
+      ...(agenda ?? []).map((topic, i) => {
+        const item = el('li', topic.covered ? 'topic covered' : i === now ? 'topic now' : 'topic');
+        const mark = el('span', 'mark', topic.covered ? '✓' : i === now ? '▶' : '○');
+        mark.setAttribute('aria-hidden', 'true');
+        item.append(mark, el('span', 'text', topic.text));
+        if (topic.covered) item.append(el('span', 'sr', `, ${texts.topicCovered}`));
+        if (i === now) {
+          item.setAttribute('aria-current', 'step');
+          item.append(el('span', 'badge', texts.topicNow));
+        }
+        return item;
+      }),
+    );
+  };
+
+  /** The start and the planned end: the end moves on during a break, as the card's does. */
+  const putTimes = (s: LiveState, clock: ClockReading) => {
     const startedAt = s.meeting.startedAt ? timeOf.format(new Date(s.meeting.startedAt)) : '';
-    put(ui.times, fill(texts.time, { start: startedAt, end: timeOf.format(new Date(s.meeting.plannedEnd)) }));
+    put(ui.times, fill(texts.time, { start: startedAt, end: timeOf.format(new Date(clock.plannedEnd)) }));
   };
 
   /** Everything that changes with the clock. */
@@ -161,10 +211,12 @@ export function runLive(root: HTMLElement, initialTexts: LiveTexts, initialLocal
     put(ui.toEndLabel, over ? texts.over : texts.left);
     put(ui.toEnd, formatDuration(Math.abs(clock.toEnd)));
     ui.toEnd.classList.toggle('over', over);
-    ui.inPhase.classList.toggle('over', Date.now() + offset > Date.parse(state.phase!.plannedEnd));
-    const pace = clock.behind > 0 ? fill(texts.behind, { minutes: clock.behind }) : clock.behind < 0 ? fill(texts.ahead, { minutes: -clock.behind }) : texts.onTime;
+    ui.inPhase.classList.toggle('over', clock.inPhase > state.phase!.minutes * 60_000);
+    // On a break the card says nothing of the pace either: the break is what the room needs to know.
+    const pace = clock.breakSince !== undefined ? '' : clock.behind > 0 ? fill(texts.behind, { minutes: clock.behind }) : clock.behind < 0 ? fill(texts.ahead, { minutes: -clock.behind }) : texts.onTime;
     put(ui.pace, pace);
-    ui.pace.classList.toggle('behind', clock.behind > 0);
+    ui.pace.classList.toggle('behind', clock.behind > 0 && clock.breakSince === undefined);
+    putTimes(state, clock);
   };
 
   const next = (ms: number) => {

@@ -17,7 +17,7 @@ export interface LiveState {
   meeting: {
     /** When the meeting was planned to start (from the invitation), until meeting mode starts. */
     plannedStart?: string;
-    /** When it should end: by the invitation before meeting mode starts, then by the phases' time budgets. */
+    /** When it should end: by the invitation before meeting mode starts, then by the phases' time budgets and the breaks taken (as the card says when the server answered). */
     plannedEnd: string;
     startedAt?: string;
     endedAt?: string;
@@ -29,12 +29,29 @@ export interface LiveState {
     number: number;
     count: number;
     startedAt: string;
-    /** When the phase should have started by the plan (the phases before it run to budget). */
+    /** When the phase should have started by the plan (the phases before it run to budget), moved on by the breaks before it. */
     plannedStart: string;
-    /** When the phase should end by its budget, from when it started. */
+    /** When the phase should end by its budget, from when it started, moved on by the breaks in it (as the card says when the server answered). */
     plannedEnd: string;
     minutes: number;
+    /**
+     * Minutes of breaks since the phase started, up to when the server answered (`serverTime`; a
+     * break still running counts until then): the phase's working time is the time since it
+     * started less these.
+     */
+    pausedMinutes: number;
   };
+  /**
+   * The break running now, if any: the clock stands still from its start. What the card moves on
+   * by the break (the phase's end, the planned end) moves on with the time since `serverTime`.
+   */
+  break?: { since: string };
+  /**
+   * The agenda, only when the chair has turned it on for the big screen (`screenAgenda`) and the
+   * meeting runs: each topic's text and whether it is covered, in the agenda's order. Absent
+   * otherwise: nothing of the topics leaves the server.
+   */
+  agenda?: { text: string; covered: boolean }[];
   /** Minutes behind the plan (negative: ahead) when the server answered; the page recomputes it as time passes. */
   behindMinutes: number;
   round?: { kind: string; label: string; heard: number; total: number };
@@ -76,6 +93,11 @@ export const LIVE_TEXT_KEYS = [
   'pickHint',
   'tabName',
   'language',
+  'break',
+  'breakSince',
+  'agenda',
+  'topicCovered',
+  'topicNow',
 ] as const;
 
 /**

@@ -1,6 +1,6 @@
 import { ANSWERS, type Answer, type PlanningStep } from '../domain/meeting';
 import { MEMO_WAYS, PHASES, ROUNDS, type MemoWay, type Phase, type Session, type SessionStep } from '../domain/session';
-import type { Section } from '../../cards/session';
+import { SECTIONS, type Section } from '../../cards/session';
 import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
 import type { PlainProblemCode } from '../i18n';
 
@@ -85,6 +85,14 @@ export function parsePreparation(raw: ActionData): (MeetingRef & { prepared: str
   const ref = meetingRef(raw);
   if ('bad' in ref) return ref;
   return { ...ref, prepared: (inputField(raw, 'prepared') ?? '').split(',').filter(Boolean).slice(0, 20) };
+}
+
+/** Meeting mode shown as it stands, with one of its parts open (or none). */
+export function parseSessionShow(raw: ActionData): (MeetingRef & { section?: Section }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  const section = oneOf(SECTIONS, raw.section ?? '');
+  return section ? { ...ref, section } : ref;
 }
 
 /** A planning card with no inputs (send, discard). */

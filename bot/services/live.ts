@@ -14,10 +14,11 @@ import { readSession } from './session';
 
 /**
  * What the live timer page shows of a meeting: the phase with its times, the meeting's start and
- * planned end, how far ahead or behind it is, who speaks now and next, the round, whether it
- * has ended. No more than the meeting-mode card shows, and less: never the purpose, the
- * topics, comments or anything else of the case. Read with two point reads (the plan and the
- * session), so a page polling every few seconds costs little.
+ * planned end, how far ahead or behind it is, a break running, who speaks now and next, the
+ * round, whether it has ended. No more than the meeting-mode card shows, and less: never the
+ * purpose, comments or anything else of the case, and the topics only when the chair has turned
+ * the agenda on for the big screen (others in the room can see it). Read with two point reads
+ * (the plan and the session), so a page polling every few seconds costs little.
  */
 
 /** The plan and, once meeting mode has started, the session. */
@@ -50,7 +51,12 @@ export function meetingLocale(plan: Meeting): Locale {
   return language && (LOCALES as readonly string[]).includes(language) ? language : 'en';
 }
 
-/** The state's entity tag: the session's revision, the plan's, and the language the labels are in. */
+/**
+ * The state's entity tag: the session's revision, the plan's, and the language the labels are in.
+ * Every step raises the session's revision, a break's start and end and the screen's agenda
+ * turned on or off too. Between steps only the clock moves, and the page computes it: a state
+ * answered earlier (its `serverTime` with it) reads the same as one answered now.
+ */
 export function liveEtag(view: LiveView, locale: Locale): string {
   return `"live-${view.session?.rev ?? 0}-${view.plan.rev}-${locale}"`;
 }
@@ -75,11 +81,19 @@ export function liveStateOf(view: LiveView, locale: Locale, now: DateTime): Live
       behindMinutes: 0,
     };
   }
+  // The card's clock, breaks and all; the page goes on from these values (tab/clock.ts).
   const clock = clockOf(session, now);
   const index = PHASES.indexOf(session.phase);
-  const plannedPhaseStart = DateTime.fromISO(session.startedAt, { zone: 'utc' }).plus({
-    minutes: PHASES.slice(0, index).reduce((sum, p) => sum + session.budgets[p], 0),
-  });
+  const budget = session.budgets[session.phase];
+  const total = PHASES.reduce((sum, p) => sum + session.budgets[p], 0);
+  const before = PHASES.slice(0, index).reduce((sum, p) => sum + session.budgets[p], 0);
+  // The breaks, as clockOf moved the ends by them: in the whole meeting, and since the phase started (a running one until now).
+  const startedAt = millis(session.startedAt);
+  const pausedInMeeting = millis(clock.plannedEnd) - startedAt - total * MINUTE;
+  const pausedInPhase = millis(clock.phaseEnd) - millis(clock.phaseStartedAt) - budget * MINUTE;
+  // When the phase should have started: the phases before it to budget, moved on by the breaks before it.
+  const plannedPhaseStart = DateTime.fromMillis(startedAt + before * MINUTE + (pausedInMeeting - pausedInPhase), { zone: 'utc' });
+  const running = session.state === 'running';
   const byId = new Map(plan.participants.map((p) => [p.id, p]));
   const round = session.round;
   const speaker = currentSpeaker(session);
@@ -102,9 +116,13 @@ export function liveStateOf(view: LiveView, locale: Locale, now: DateTime): Live
       startedAt: session.phaseStartedAt,
       plannedStart: iso(plannedPhaseStart),
       plannedEnd: clock.phaseEnd,
-      minutes: session.budgets[session.phase],
+      minutes: budget,
+      pausedMinutes: pausedInPhase / MINUTE,
     },
     behindMinutes: clock.behindMinutes,
+    ...(running && clock.breakSince ? { break: { since: clock.breakSince } } : {}),
+    // The topics only when the chair turned them on for the screen, and only while the meeting runs.
+    ...(running && session.screenAgenda ? { agenda: session.agenda.map((topic) => ({ text: topic.text, covered: topic.covered })) } : {}),
     ...(round ? { round: { kind: round.kind, label: t(locale, `session.round.${round.kind}`), heard: round.heard.length, total: round.order.length } } : {}),
     // Who speaks now as the card names them (with their relation); who is next by name, as the card's waiting list does.
     ...(speakerOf ? { speaker: personLabel(speakerOf, locale) } : {}),
@@ -142,6 +160,12 @@ export async function meetingChoices(deps: Deps, key: string, locale: Locale): P
     });
 }
 
+const MINUTE = 60_000;
+
 function iso(at: DateTime): string {
   return at.toUTC().toISO()!;
+}
+
+function millis(at: string): number {
+  return DateTime.fromISO(at, { zone: 'utc' }).toMillis();
 }

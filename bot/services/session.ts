@@ -12,7 +12,7 @@ import { problemText, t } from '../i18n';
 import { AlreadyExistsError, ConcurrencyError, update, type Versioned } from '../store/port';
 import { queries } from '../store/queries';
 import type { Notice } from '../../cards/render';
-import { meetingModeCard, meetingPickCard, type SessionView } from '../../cards/session';
+import { meetingModeCard, meetingPickCard, type Section, type SessionView } from '../../cards/session';
 import type { MeetingRef, SessionPress } from './action-data';
 import { syncMeetingRefs } from './meeting-list';
 import { readPlan, readView, refusedCard } from './meetings';
@@ -72,11 +72,11 @@ export async function openMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef)
   return { card: card(deps, plan, session, actor, chat.viewers) };
 }
 
-/** Shows meeting mode as it stands, to a participant of the meeting (the view their role has). */
-export async function showMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef): Promise<CardReply> {
+/** Shows meeting mode as it stands, to a participant of the meeting (the view their role has), with the part asked for open. */
+export async function showMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef & { section?: Section }): Promise<CardReply> {
   const loaded = await load(deps, actor, ref.meetingId);
   if ('reply' in loaded) return loaded.reply;
-  return { card: card(deps, loaded.plan, loaded.session.doc, actor, loaded.viewers) };
+  return { card: card(deps, loaded.plan, loaded.session.doc, actor, loaded.viewers, [], ref.section ? { open: ref.section } : {}) };
 }
 
 /**

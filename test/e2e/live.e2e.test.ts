@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { clockOf, type Session } from '../../bot/domain/session';
 import { t } from '../../bot/i18n';
-import { clockAt } from '../../tab/clock';
+import { readSession } from '../../bot/services/session';
+import { agendaNow, clockAt } from '../../tab/clock';
 import type { LiveState } from '../../tab/wire';
-import { action, cardActions } from '../support/cards';
+import { action, cardActions, cardInput } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
 import { newKey, OpenIdStandIn, unsignedToken } from '../support/openid';
 import { meetingToHold } from '../support/scenarios';
@@ -61,6 +64,20 @@ async function get(url: string, headers: Record<string, string> = {}) {
 
 function assertNoCase(text: string, where: string): void {
   for (const secret of SECRETS) assert.ok(!text.includes(secret), `${where} shows "${secret}"`);
+}
+
+const MINUTE = 60_000;
+
+/** Two instants (ms) the same within the millisecond the stored ISO times round to. */
+function near(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= 2, `${what}: ${actual} is not ${expected}`);
+}
+
+/** The card's clock (clockOf) of the stored session at the moment the state was answered, or at `at` (ms). */
+async function cardClock(h: Harness, meetingId: string, at: number): Promise<{ session: Session; plannedEnd: number; phaseEnd: number; behind: number }> {
+  const session = (await readSession(h.app.deps, meetingId))!.doc;
+  const clock = clockOf(session, DateTime.fromMillis(at, { zone: 'utc' }));
+  return { session, plannedEnd: Date.parse(clock.plannedEnd), phaseEnd: Date.parse(clock.phaseEnd), behind: clock.behindMinutes };
 }
 
 describe('the live timer page through the HTTP endpoint', function () {
@@ -251,6 +268,137 @@ describe('the live timer page through the HTTP endpoint', function () {
     const teams = await get(`${h.app.url}/tab/teams.js`);
     assert.equal(teams.status, 200);
     assert.ok(teams.text.includes('getAuthToken') || teams.text.includes('authentication.getAuthToken'), 'the Teams library is in the tab\'s bundle');
+  });
+
+  it('says when the meeting is on a break, with its clock standing still, and moves the phase end and planned end on by the break afterwards, as the card does', async () => {
+    // Samråd's clock, moved on by the test: a break of ten minutes takes no ten minutes.
+    let shift = 0;
+    await h.restart(undefined, { now: () => DateTime.utc().plus({ milliseconds: shift }) });
+    const { meetingId } = await sentMeeting(h);
+    let card = await startMeeting(h, meetingId);
+    const stateUrl = `${liveLink(card)}/state`;
+    const before = await get(stateUrl);
+    const working = before.json();
+    assert.equal(working.break, undefined, 'no break yet');
+    assert.equal(working.phase?.pausedMinutes, 0);
+
+    // Three minutes in, the chair starts a break on the card.
+    shift += 3 * MINUTE;
+    card = await h.press(CASEWORKER, 'session.break', action(card, 'session.break', { change: 'start' }).data);
+    const during = await get(stateUrl, { 'If-None-Match': before.headers.get('etag')! });
+    assert.equal(during.status, 200, 'a break changes the state (and its ETag)');
+    const paused = during.json();
+    const atBreak = await cardClock(h, meetingId, paused.serverTime);
+    const since = atBreak.session.breaks![0].startedAt;
+    assert.deepEqual(paused.break, { since }, 'the state says since when the meeting is on a break');
+    assert.equal(paused.started, true);
+    assert.equal(paused.phase?.key, 'welcome');
+    // The state's times are the card's (clockOf) when it answered…
+    near(Date.parse(paused.meeting.plannedEnd), atBreak.plannedEnd, 'planned end');
+    near(Date.parse(paused.phase!.plannedEnd), atBreak.phaseEnd, 'phase end');
+    assert.equal(paused.behindMinutes, atBreak.behind);
+    // …and the page's clock stands still through the break: the time in the phase (up to the break) and the time left.
+    const stood = clockAt(paused, paused.serverTime)!;
+    near(stood.inPhase, Date.parse(since) - Date.parse(atBreak.session.phaseStartedAt), 'time in the phase stops at the break');
+    assert.ok(stood.inPhase >= 3 * MINUTE && stood.inPhase < 3 * MINUTE + 30_000, `${stood.inPhase}`);
+    assert.equal(stood.breakSince, Date.parse(since));
+    const later = clockAt(paused, paused.serverTime + 7 * MINUTE)!;
+    near(later.inPhase, stood.inPhase, 'time in the phase, seven minutes into the break');
+    near(later.toEnd, stood.toEnd, 'time left, seven minutes into the break');
+    assert.equal(later.behind, stood.behind);
+    // What the card moves on by a running break, the page moves on too, minute by minute, agreeing with the card at that moment.
+    const cardLater = await cardClock(h, meetingId, paused.serverTime + 7 * MINUTE);
+    near(later.plannedEnd, cardLater.plannedEnd, 'planned end seven minutes into the break');
+    near(later.phaseEnd, cardLater.phaseEnd, 'phase end seven minutes into the break');
+    near(later.plannedEnd - stood.plannedEnd, 7 * MINUTE, 'the planned end moves on with the break');
+
+    // Seven minutes later nothing has changed for the ETag (the page keeps computing); asked afresh, the state reads the same.
+    shift += 7 * MINUTE;
+    assert.equal((await get(stateUrl, { 'If-None-Match': during.headers.get('etag')! })).status, 304);
+    const still = (await get(stateUrl)).json();
+    const stillClock = clockAt(still, still.serverTime)!;
+    near(stillClock.inPhase, stood.inPhase, 'time in the phase asked again during the break');
+    near(stillClock.toEnd, stood.toEnd, 'time left asked again during the break');
+    near(Date.parse(still.meeting.plannedEnd), clockAt(paused, still.serverTime)!.plannedEnd, 'the earlier state computes the planned end the server now says');
+
+    // Three more minutes, and the chair ends the break: the clock runs again, the ends moved on by the break's length.
+    shift += 3 * MINUTE;
+    card = await h.press(CASEWORKER, 'session.break', action(card, 'session.break', { change: 'end' }).data);
+    const afterAnswer = await get(stateUrl, { 'If-None-Match': during.headers.get('etag')! });
+    assert.equal(afterAnswer.status, 200, 'the end of a break changes the state');
+    const after = afterAnswer.json();
+    assert.equal(after.break, undefined, 'no break any more');
+    const ended = await cardClock(h, meetingId, after.serverTime);
+    const taken = ended.session.breaks![0];
+    const length = Date.parse(taken.endedAt!) - Date.parse(taken.startedAt);
+    assert.ok(length >= 10 * MINUTE && length < 10 * MINUTE + 30_000, `the break took ${length} ms`);
+    near(Date.parse(after.meeting.plannedEnd) - Date.parse(working.meeting.plannedEnd), length, 'the planned end moved on by the break');
+    near(Date.parse(after.phase!.plannedEnd) - Date.parse(working.phase!.plannedEnd), length, 'the phase end moved on by the break');
+    near(Date.parse(after.meeting.plannedEnd), ended.plannedEnd, 'planned end as the card says');
+    near(Date.parse(after.phase!.plannedEnd), ended.phaseEnd, 'phase end as the card says');
+    near(after.phase!.pausedMinutes * MINUTE, length, 'the break counted in the phase');
+    const running = clockAt(after, after.serverTime)!;
+    near(running.inPhase, after.serverTime - Date.parse(ended.session.phaseStartedAt) - length, 'time in the phase: working time only');
+    assert.equal(running.behind, ended.behind);
+    const minuteOn = clockAt(after, after.serverTime + MINUTE)!;
+    near(minuteOn.inPhase - running.inPhase, MINUTE, 'the clock runs again');
+    near(running.toEnd - minuteOn.toEnd, MINUTE, 'the time left runs again');
+    near(minuteOn.plannedEnd, running.plannedEnd, 'the planned end stays where the break moved it');
+
+    // The next phase: its planned start moved on by the break before it, so the break does not count as time lost.
+    shift += MINUTE;
+    card = await h.press(CASEWORKER, 'session.phase', action(card, 'session.phase', { phase: 'describe' }).data);
+    const next = (await get(stateUrl)).json();
+    const nextCard = await cardClock(h, meetingId, next.serverTime);
+    assert.equal(next.phase?.key, 'describe');
+    assert.equal(next.phase?.pausedMinutes, 0);
+    near(Date.parse(next.meeting.plannedEnd), nextCard.plannedEnd, 'planned end in the next phase');
+    assert.equal(next.behindMinutes, nextCard.behind);
+    assert.equal(clockAt(next, next.serverTime)!.behind, nextCard.behind, 'the page is as far ahead as the card says, the break not counted');
+    assert.equal(clockAt(next, next.serverTime + 30 * MINUTE)!.behind, (await cardClock(h, meetingId, next.serverTime + 30 * MINUTE)).behind, 'and half an hour on');
+  });
+
+  it('puts the agenda in the state only while the chair has it on the big screen, with what is covered, through the link and the Teams tab alike; never the purpose', async () => {
+    const { meetingId } = await sentMeeting(h);
+    let card = await startMeeting(h, meetingId);
+    const stateUrl = `${liveLink(card)}/state`;
+    const off = await get(stateUrl);
+    assert.equal(off.json().agenda, undefined, 'no agenda by default');
+    assertNoCase(off.text, 'the state by default');
+    const tabOff = await api(meetingId, await sso(NURSE));
+    assert.equal(tabOff.json().agenda, undefined);
+    assertNoCase(tabOff.text, 'the tab\'s state by default');
+
+    // The chair turns it on from the meeting-mode card.
+    card = await h.press(CASEWORKER, 'session.screen', action(card, 'session.screen').data, { screenAgenda: 'true' });
+    const on = await get(stateUrl, { 'If-None-Match': off.headers.get('etag')! });
+    assert.equal(on.status, 200, 'turning it on changes the state');
+    assert.deepEqual(on.json().agenda, [
+      { text: SECRETS[1], covered: false },
+      { text: SECRETS[2], covered: false },
+    ]);
+    assert.equal(agendaNow(on.json().agenda!), 0, 'where we are: the first topic');
+    assert.ok(!on.text.includes(SECRETS[0]), 'never the purpose');
+    const tabOn = await api(meetingId, await sso(NURSE));
+    assert.deepEqual(tabOn.json().agenda, on.json().agenda, 'the Teams tab shows it too');
+    assert.ok(!tabOn.text.includes(SECRETS[0]));
+
+    // The first topic covered on the card: the state says so, and where we are moves to the next one.
+    const sleep = cardInput(card, 'covered').choices.find((c: { title: string }) => c.title === SECRETS[1]).value;
+    card = await h.press(CASEWORKER, 'session.covered', action(card, 'session.covered').data, { [cardInput(card, 'covered').id]: sleep });
+    const covered = (await get(stateUrl)).json();
+    assert.deepEqual(covered.agenda, [
+      { text: SECRETS[1], covered: true },
+      { text: SECRETS[2], covered: false },
+    ]);
+    assert.equal(agendaNow(covered.agenda!), 1);
+
+    // Turned off again: nothing of the topics leaves the server.
+    card = await h.press(CASEWORKER, 'session.screen', action(card, 'session.screen').data, { screenAgenda: 'false' });
+    const offAgain = await get(stateUrl);
+    assert.equal(offAgain.json().agenda, undefined, 'turned off, no agenda');
+    assertNoCase(offAgain.text, 'the state turned off again');
+    assertNoCase((await api(meetingId, await sso(NURSE))).text, 'the tab\'s state turned off again');
   });
 
   it('no longer shows the meeting once it has ended', async () => {

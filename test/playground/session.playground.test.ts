@@ -41,12 +41,12 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
   const run = usePlayground('sv-SE', 'Europe/Stockholm', { now: () => DateTime.utc().plus({ milliseconds: clock.shiftMs }) });
 
   /** Plans and sends a meeting as Anna over HTTP: the client Alex in person, and these colleagues in Teams. */
-  async function planned(colleagues: readonly (readonly [string, string])[], purpose: string, days: number): Promise<string> {
+  async function planned(colleagues: readonly (readonly [string, string])[], purpose: string, days: number, client = 'Alex'): Promise<string> {
     const { h } = run;
     let card = await h.press(ANNA, 'plan.start', { verb: 'plan.start' });
     const meetingId = String(action(card, 'plan.when').data.meetingId);
     card = await h.press(ANNA, 'plan.when', action(card, 'plan.when').data, whenInputs({ date: new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10), time: '10:00' }));
-    card = await h.press(ANNA, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'client', name: 'Alex', contactKind: 'hand', relation: '' }));
+    card = await h.press(ANNA, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'client', name: client, contactKind: 'hand', relation: '' }));
     for (const [id, name] of colleagues) {
       card = await h.press(ANNA, 'plan.who.add', action(card, 'plan.who.add').data, personInputs({ group: 'professional', name, relation: 'kollega', contactKind: 'teams', teamsUser: id }));
     }
@@ -104,6 +104,91 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     }
   });
 
+  it('days before: the caseworker ticks the preparation list; on the day Anna chairs a meeting with check-in, a break that stops the clock, and check-out', async () => {
+    const meetingId = await planned(COLLEAGUES.slice(0, 1), 'Ett möte med paus', 14, 'Robin');
+    const { page } = run.browser;
+    const { h } = run;
+    await openPlayground(page, run.playground.url);
+    try {
+      // Days before: the status card's checklist, a reminder only.
+      await sendMessage(page, 'möten');
+      let card = await waitForCardContaining(page, sv('meetings.with', { client: 'Robin' }));
+      await clickCardAction(page, card.locator('.ac-container').filter({ hasText: 'Robin', has: page.getByRole('button', { name: sv('meetings.open') }) }).last(), sv('meetings.open'));
+      card = await waitForCardContaining(page, sv('prep.title'));
+      await clickCardAction(page, card, `${sv('prep.title')} (${sv('prep.done', { done: 0, total: 4 })})`, { expect: 'none' });
+      await fillInput(page, card, sv('prep.title'), [sv('prep.client'), sv('prep.room')]);
+      await clickCardAction(page, card, sv('prep.save'));
+      card = await waitForCardContaining(page, sv('prep.saved'));
+      assert.ok((await card.innerText()).includes(sv('prep.done', { done: 2, total: 4 })));
+      assert.deepEqual((await h.meeting(meetingId))!.prepared, ['client', 'room']);
+
+      // The day: two minutes before the start, Anna opens meeting mode and starts it, and chairs.
+      clock.shiftMs = Date.parse((await h.meeting(meetingId))!.when!.start) - Date.now() - 2 * 60_000;
+      await clickCardAction(page, card, sv('session.open'));
+      card = await waitForCardContaining(page, sv('session.readyTitle'));
+      await clickCardAction(page, card, sv('session.begin'));
+      card = await waitForCardContaining(page, sv('session.speaking', { name: 'Robin' }));
+      assert.ok((await card.innerText()).includes(sv('session.prompt.welcome')));
+      await clickCardAction(page, card, sv('session.sectionRoles'));
+      card = await waitForCardContaining(page, sv('session.saveRoles'));
+      await fillInput(page, card, sv('field.chair'), 'Anna Lindqvist');
+      await clickCardAction(page, card, sv('session.saveRoles'));
+      card = await waitForCardContaining(page, sv('session.saveRoles'));
+
+      // The introductions; then who writes the memo and how it reaches everyone.
+      for (let i = 0; i < 3; i++) {
+        await clickCardAction(page, card, sv('session.next'));
+        card = await waitForCardContaining(page, sv('session.heard', { heard: i + 1, total: 3 }));
+      }
+      assert.ok((await card.innerText()).includes(sv('session.prompt.rolesAndMemo')));
+      await clickCardAction(page, card, sv('session.sectionRoles'));
+      card = await waitForCardContaining(page, sv('session.saveMemo'));
+      await fillInput(page, card, sv('session.memoTitle'), [sv('session.memoWay.email')]);
+      await clickCardAction(page, card, sv('session.saveMemo'));
+      card = await waitForCardContaining(page, sv('session.startRound', { round: sv('session.round.checkIn') }));
+      assert.deepEqual((await h.view(meetingId))!.session!.memo, { ways: ['email'] });
+
+      // Check-in, offered at the start.
+      await clickCardAction(page, card, sv('session.startRound', { round: sv('session.round.checkIn') }));
+      card = await waitForCardContaining(page, sv('session.prompt.checkIn'));
+      for (let i = 0; i < 3; i++) {
+        await clickCardAction(page, card, sv('session.next'));
+        card = await waitForCardContaining(page, sv('session.heard', { heard: i + 1, total: 3 }));
+      }
+
+      // A break of twenty minutes: the clock stands still, and the planned end moves on by it.
+      await clickCardAction(page, card, sv('session.breakStart'));
+      card = await waitForCardContaining(page, sv('session.breakEnd'));
+      assert.ok((await card.innerText()).includes(sv('session.prompt.onBreak')));
+      clock.shiftMs += 20 * 60_000;
+      await clickCardAction(page, card, sv('session.breakEnd'));
+      card = await waitForCardContaining(page, sv('session.breakStart'));
+      const session = (await h.view(meetingId))!.session!;
+      const startedAt = DateTime.fromISO(session.startedAt!).setZone('Europe/Stockholm');
+      const end = startedAt.plus({ minutes: 90 + 20 }).toFormat('HH:mm');
+      assert.ok((await card.innerText()).includes(sv('session.time', { start: startedAt.toFormat('HH:mm'), end })), `planned end ${end} after the break`);
+      assert.ok((await card.innerText()).includes(sv('session.onTime')), 'the break did not put the meeting behind');
+
+      // Through the phases to the summary, where check-out is offered; then the end.
+      for (const phase of ['describe', 'reflect', 'agree', 'summary'] as const) {
+        await clickCardAction(page, card, sv('session.nextPhase', { phase: sv(`session.phaseShort.${phase}`) }));
+        card = await waitForCardContaining(page, sv('session.phaseNow', { phase: sv(`session.phaseShort.${phase}`), time: '' }).split('{')[0].trim().replace(/\s*\S*$/, ''));
+      }
+      await clickCardAction(page, card, sv('session.startRound', { round: sv('session.round.checkOut') }));
+      card = await waitForCardContaining(page, sv('session.prompt.checkOut'));
+      for (let i = 0; i < 3; i++) {
+        await clickCardAction(page, card, sv('session.next'));
+        card = await waitForCardContaining(page, sv('session.heard', { heard: i + 1, total: 3 }));
+      }
+      await clickCardAction(page, card, sv('session.end'), { expect: 'none' });
+      await clickCardAction(page, card, sv('session.endYes'));
+      await waitForCardContaining(page, sv('session.endedTitle'));
+      assert.deepEqual((await h.view(meetingId))!.session!.held, ['introductions', 'checkIn', 'checkOut']);
+    } finally {
+      clock.shiftMs = 0;
+    }
+  });
+
   it('in the personal chat: who is here, chair and secretary, the introductions, a round of speakers, a topic added, every phase to the summary', async () => {
     await planned(COLLEAGUES.slice(0, 2), 'En plan för hösten', 10);
     const { page } = run.browser;
@@ -115,12 +200,16 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     await clickCardAction(page, card, sv('session.open'));
     card = await beginMeeting(page);
 
-    // Who is here: Aino could not come.
+    // Who is here (behind its toggle): Aino could not come.
+    await clickCardAction(page, card, sv('session.sectionPresence'));
+    card = await waitForCardContaining(page, sv('session.savePresence'));
     await fillInput(page, card, sv('session.present'), ['Alex', `Anna Lindqvist (${sv('who.convener')})`, 'Mette Sørensen (kollega)']);
     await clickCardAction(page, card, sv('session.savePresence'));
     card = await waitForCardContaining(page, sv('session.heard', { heard: 0, total: 3 }));
 
     // Chair and secretary.
+    await clickCardAction(page, card, sv('session.sectionRoles'));
+    card = await waitForCardContaining(page, sv('session.saveRoles'));
     await fillInput(page, card, sv('field.chair'), 'Mette Sørensen');
     await fillInput(page, card, sv('field.secretary'), 'Anna Lindqvist');
     await clickCardAction(page, card, sv('session.saveRoles'));
@@ -136,7 +225,9 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
 
     // The describing phase, with a full round of speakers.
     await clickCardAction(page, card, sv('session.nextPhase', { phase: sv('session.phaseShort.describe') }));
-    card = await waitForCardContaining(page, sv('session.prompt.checkWithClient'));
+    card = await waitForCardContaining(page, sv('session.prompt.clientFirst'));
+    await clickCardAction(page, card, sv('session.sectionRounds'));
+    card = await waitForCardContaining(page, sv('session.startRound', { round: sv('session.round.speakers') }));
     await clickCardAction(page, card, sv('session.startRound', { round: sv('session.round.speakers') }));
     card = await waitForCardContaining(page, sv('session.round.speakers'));
     for (let i = 0; i < 3; i++) {
@@ -145,6 +236,8 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     }
 
     // A topic added at the meeting.
+    await clickCardAction(page, card, sv('session.sectionAgenda'));
+    card = await waitForCardContaining(page, sv('session.addTopic'));
     await fillInput(page, card, sv('session.topicLabel'), 'Fritiden');
     await clickCardAction(page, card, sv('session.addTopic'));
     card = await waitForCardContaining(page, 'Fritiden');
@@ -154,7 +247,7 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
       await clickCardAction(page, card, sv('session.nextPhase', { phase: sv(`session.phaseShort.${phase}`) }));
       card = await waitForCardContaining(page, sv(`session.prompt.${phase === 'reflect' ? 'future' : phase}`));
     }
-    assert.ok((await card.innerText()).includes(sv('session.phase.summary')));
+    assert.ok((await card.innerText()).includes(sv('session.phaseShort.summary')));
   });
 
   it('in the group chat: refused while someone in it is not invited, shown for the meeting everyone in it is invited to', async () => {
