@@ -7,6 +7,7 @@ import type { TokenSource } from './graph/token';
 import { httpServer } from './http/server';
 import { TabSso } from './http/sso';
 import { JobRunner } from './jobs/runner';
+import { feedbackFanout, minutesFanout } from './services/after-delivery';
 import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
 import type { Deps, Logger, Stores } from './services/ports';
@@ -78,7 +79,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   listeningAt = `http://${host}:${port}`;
-  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps)]);
+  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps), feedbackFanout(deps).job, minutesFanout(deps).job]);
   log.info('samrad.listening', { url: listeningAt, local: config.local, authenticated: !!config.bot.appId, instance: instanceId });
 
   return {

@@ -1,5 +1,6 @@
 import { LOCALES, type Locale } from './domain/meeting';
 import { isKnownZone } from './domain/time';
+import { signingSecrets } from './domain/page-link';
 
 /** Everything Samråd reads from its environment, parsed once at start. */
 export interface Config {
@@ -42,7 +43,11 @@ export interface Config {
   dataDir: string;
   /** The https address people reach the bot at; in local mode, the address it listens on when unset. */
   publicBaseUrl?: string;
-  /** Signs the links to printable letters and calendar files. */
+  /**
+   * LINK_SIGNING_SECRET as set: one secret, or several separated by commas, the newest first.
+   * The newest signs the links (a person's page, letters, calendar files, the live timer); every
+   * one still verifies, so the secret can be rotated without breaking links already sent.
+   */
   linkSecret: string;
   defaultTimeZone: string;
   defaultLocale: Locale;
@@ -123,7 +128,13 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   if (!publicBaseUrl && !local) problems.push('PUBLIC_BASE_URL is required outside local mode (the https address of the bot)');
   let linkSecret = env.LINK_SIGNING_SECRET ?? '';
   if (!linkSecret && local) linkSecret = generatedSecret();
-  if (linkSecret.length < 32 && !isKeyVaultReference(linkSecret)) problems.push('LINK_SIGNING_SECRET must be at least 32 characters');
+  // One secret, or several separated by commas, the newest first (it signs; every one verifies): see bot/domain/page-link.ts.
+  const linkSecrets = signingSecrets(linkSecret);
+  if (!isKeyVaultReference(linkSecret)) {
+    if (linkSecrets.length <= 1 && linkSecret.trim().length < 32) problems.push('LINK_SIGNING_SECRET must be at least 32 characters');
+    else if (linkSecrets.some((s) => s.length < 32)) problems.push('LINK_SIGNING_SECRET: each of its comma-separated secrets must be at least 32 characters');
+    else if (new Set(linkSecrets).size !== linkSecrets.length) problems.push('LINK_SIGNING_SECRET names the same secret twice');
+  }
 
   const defaultTimeZone = env.DEFAULT_TIME_ZONE?.trim() || 'Europe/Stockholm';
   if (!isKnownZone(defaultTimeZone)) problems.push(`DEFAULT_TIME_ZONE "${defaultTimeZone}" is not an IANA time zone`);

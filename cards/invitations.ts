@@ -70,6 +70,8 @@ export interface StatusData extends CardBase {
   prepId: string;
   prepValue: string;
   showPrep: boolean;
+  /** People outside Teams have their own pages: the button to the card of their links. */
+  hasPages: boolean;
 }
 
 /** The data of the card with every invitee's comment. */
@@ -168,7 +170,7 @@ export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks
         label: `${t(locale, `group.${p.group}`)}: ${personLabel(p, locale)}`,
         delivery: t(locale, 'status.how', { how: howReached(p, delivery, locale), language: t(locale, `language.${p.language}`) }),
         reason: reason ? t(locale, `status.reason.${reason}`) : '',
-        answer: reply?.via === 'phone' ? `${answer} (${t(locale, 'status.byPhone')})` : answer,
+        answer: reply?.via === 'phone' ? `${answer} (${t(locale, 'status.byPhone')})` : reply?.via === 'page' ? `${answer} (${t(locale, 'status.byPage')})` : answer,
         answerColor: !reply ? 'Default' : reply.answer === 'accepted' ? 'Good' : reply.answer === 'declined' ? 'Attention' : 'Warning',
         hasComment: !!reply?.comment,
         needsLetter,
@@ -209,6 +211,7 @@ export function statusCard(view: MeetingView, reader: Reader, links: LetterLinks
       .map((r) => ({ text: escapeMarkdown(t(locale, 'status.removedPerson', { name: personLabel(r.participant, locale) })) })),
     viewers,
     ...prepData(meeting, locale),
+    hasPages: meeting.status !== 'draft' && meeting.participants.some((p) => !p.isOrganizer && p.contact.kind !== 'teams'),
   });
 }
 

@@ -30,7 +30,7 @@ export function meetingsCard(upcoming: MeetingRef[], recent: MeetingRef[], reade
 
 function line(ref: MeetingRef, reader: Reader): MeetingLine {
   const { locale } = reader;
-  const start = DateTime.fromISO(ref.start!, { zone: 'utc' }).setZone(reader.timeZone ?? ref.timeZone ?? 'UTC').setLocale(locale);
+  const start = DateTime.fromISO(ref.start ?? new Date(0).toISOString(), { zone: 'utc' }).setZone(reader.timeZone ?? ref.timeZone ?? 'UTC').setLocale(locale);
   const end = start.plus({ minutes: ref.durationMinutes ?? 0 });
   const when = t(locale, 'format.timeRange', { date: start.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }), start: start.toFormat('HH:mm'), end: end.toFormat('HH:mm') });
   const details = [ref.client ? t(locale, 'meetings.with', { client: escapeMarkdown(ref.client) }) : '', ref.place ? escapeMarkdown(formatPlace(ref.place, locale)) : '', ref.role === 'coOrganizer' ? t(locale, 'meetings.coOrganizer') : '']
@@ -40,5 +40,5 @@ function line(ref: MeetingRef, reader: Reader): MeetingLine {
   if (state === 'cancelled') return { meetingId: ref.meetingId, when, details, answers: t(locale, 'meetings.cancelled'), color: 'Attention' };
   // Each meeting says where it stands: planned (with the answers so far), running or ended.
   const answers = state === 'planned' ? `${t(locale, 'meetings.planned')} · ${t(locale, 'status.answers', ref.counts)}` : t(locale, `meetings.${state}`);
-  return { meetingId: ref.meetingId, when, details, answers, color: state === 'running' ? 'Accent' : 'Default' };
+  return { meetingId: ref.meetingId, when, details, answers, color: state === 'running' || state === 'draft' ? 'Accent' : 'Default' };
 }

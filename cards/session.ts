@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Meeting } from '../bot/domain/meeting';
+import { LIMITS, type Meeting } from '../bot/domain/meeting';
+import { actionId, type ActionItem } from '../bot/domain/plan';
 import { speakerOrder } from '../bot/domain/planning';
 import { absences, clockOf, currentSpeaker, MEMO_WAYS, PHASES, promptsFor, ROUNDS, suggestedRound, UNDO_END_MINUTES, type Session } from '../bot/domain/session';
 import { t, type MessageKey } from '../bot/i18n';
@@ -14,7 +15,7 @@ interface Choice {
 }
 
 /** The parts of the meeting-mode card behind a toggle; the one a press came from stays open. */
-export const SECTIONS = ['presence', 'roles', 'agenda', 'phases', 'rounds', 'guides'] as const;
+export const SECTIONS = ['plan', 'presence', 'roles', 'agenda', 'phases', 'rounds', 'guides'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The data of the meeting-mode card. */
@@ -89,6 +90,34 @@ export interface SessionData extends CardBase {
   undoText: string;
   /** Which part is open (one at a time), and the buttons that open or close each (two rows). */
   open: Record<Section, boolean>;
+  /** The action items, each with its line, its details and the button that marks it done or not. */
+  items: { itemId: string; text: string; detail: string; done: boolean; doneTitle: string; doneValue: string }[];
+  itemsMax: boolean;
+  /** The item form: adding one, or changing the one chosen. */
+  itemChange: 'add' | 'edit';
+  itemEditId: string;
+  itemText: string;
+  itemOwner: string;
+  itemDue: string;
+  itemWith: string;
+  itemSave: string;
+  ownerChoices: Choice[];
+  ownerId: string;
+  withId: string;
+  itemTextId: string;
+  itemDueId: string;
+  /** The responsible worker and the follow-up date (asked for in the summary phase). */
+  showOutcome: boolean;
+  responsibleChoices: Choice[];
+  responsibleId: string;
+  responsible: string;
+  followUp: string;
+  followUpUndecided: string;
+  outcomeFacts: Fact[];
+  /** After the end, for the caseworker: feedback on this screen, the feedback overview, the minutes. */
+  afterwards: boolean;
+  /** After the end, for the secretary (and the caseworker): the minutes. */
+  writesMinutes: boolean;
   /** The open part, kept open when Teams refreshes the card. */
   openSection: string;
   toggles: Toggle[];
@@ -113,6 +142,12 @@ export interface SessionView {
   open?: Section;
   /** The reader is the secretary: the agenda is theirs to follow. */
   secretary?: boolean;
+  /** The reader convenes the meeting (or co-organizes it): after the end, the action items and the outcome are still theirs. */
+  organizer?: boolean;
+  /** The action items of the meeting. */
+  items?: readonly ActionItem[];
+  /** The item whose form is open for changing it (its id without `action.`). */
+  editItem?: string;
 }
 
 /** A button that opens a part of the card (`section`), or closes the open one (`section` empty). */
@@ -191,7 +226,12 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
   const prompts = running ? promptsFor(session, now).map((prompt) => t(locale, `session.prompt.${prompt}`)) : [];
   const suggested = controls ? suggestedRound(session) : undefined;
   // The part the press came from stays open; otherwise before the start who is expected, and for the secretary the agenda.
-  const opened: Section | undefined = view.open ?? (ready ? 'presence' : running && view.secretary ? 'agenda' : undefined);
+  const opened = openSection(session, view);
+  const items = view.items ?? [];
+  const editing = view.editItem ? items.find((i) => i.id === actionId(view.editItem!)) : undefined;
+  const date = (day: string) => DateTime.fromISO(day).setLocale(locale).toLocaleString(DateTime.DATE_MED);
+  const professionals = ordered.filter((p) => p.group === 'professional');
+  const outcome = session.outcome;
   return render<SessionData>(sessionTemplate, {
     ...base(locale, notices),
     meetingId: meeting.id,
@@ -265,7 +305,42 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
     undoText: ended && view.undoEnd ? t(locale, 'session.undoHint', { minutes: UNDO_END_MINUTES }) : '',
     open: Object.fromEntries(SECTIONS.map((section) => [section, section === opened])) as Record<Section, boolean>,
     openSection: opened ?? '',
-    ...toggles(locale, opened, running),
+    ...toggles(locale, opened, running, !ready),
+    items: items.map((item) => ({
+      itemId: item.id.slice('action.'.length),
+      text: `${item.done ? '✓' : '○'} ${escapeMarkdown(item.text)}`,
+      detail: [
+        t(locale, 'agreements.who', { name: label(item.ownerId) }),
+        t(locale, 'agreements.by', { date: date(item.due) }),
+        ...(item.withIds.length ? [t(locale, 'agreements.with', { names: item.withIds.map(label).filter(Boolean).join(', ') })] : []),
+      ].join(' · '),
+      done: !!item.done,
+      doneTitle: t(locale, item.done ? 'agreements.undo' : 'agreements.markDone'),
+      doneValue: item.done ? 'no' : 'yes',
+    })),
+    itemsMax: items.length >= LIMITS.actions,
+    itemChange: editing ? 'edit' : 'add',
+    itemEditId: editing ? editing.id.slice('action.'.length) : '',
+    itemText: editing?.text ?? '',
+    itemOwner: editing?.ownerId ?? '',
+    itemDue: editing?.due ?? '',
+    itemWith: editing?.withIds.join(',') ?? '',
+    itemSave: t(locale, editing ? 'agreements.save' : 'agreements.add'),
+    ownerChoices: people,
+    // The form's inputs get ids that change with each item added or opened for changing, so no client keeps the last one's values.
+    ...itemFormIds(people, editing?.id ?? `new-${items.length}`),
+    showOutcome: !ready,
+    responsibleChoices: [...professionals.map((p) => ({ title: personLabel(p, locale), value: p.id })), { title: t(locale, 'agreements.undecided'), value: 'undecided' }],
+    responsibleId: choiceId('responsible', professionals.map((p) => ({ title: p.name, value: p.id }))),
+    responsible: outcome?.responsible ?? '',
+    followUp: outcome?.followUp && outcome.followUp !== 'undecided' ? outcome.followUp : '',
+    followUpUndecided: outcome?.followUp === 'undecided' ? 'true' : 'false',
+    outcomeFacts: [
+      ...(outcome?.responsible ? [{ title: t(locale, 'agreements.responsible'), value: outcome.responsible === 'undecided' ? t(locale, 'agreements.undecided') : label(outcome.responsible) }] : []),
+      ...(outcome?.followUp ? [{ title: t(locale, 'agreements.followUp'), value: outcome.followUp === 'undecided' ? t(locale, 'agreements.undecided') : date(outcome.followUp) }] : []),
+    ],
+    afterwards: ended && !!view.organizer,
+    writesMinutes: ended && (!!view.organizer || !!view.secretary),
     viewers: view.viewers.slice(0, MAX_REFRESH_USERS),
   });
 }
@@ -275,8 +350,9 @@ export function meetingModeCard(meeting: Meeting, session: Session, reader: Read
  * open one's button closes it), so the card works the same in every client, Teams mobile's
  * Action.Submit included, and a part stays open across presses made in it.
  */
-function toggles(locale: Reader['locale'], opened: Section | undefined, running: boolean): Pick<SessionData, 'toggles' | 'moreToggles'> {
+function toggles(locale: Reader['locale'], opened: Section | undefined, running: boolean, started: boolean): Pick<SessionData, 'toggles' | 'moreToggles'> {
   const KEYS = {
+    plan: 'session.sectionPlan',
     rounds: 'session.sectionRounds',
     presence: 'session.sectionPresence',
     agenda: 'session.sectionAgenda',
@@ -285,8 +361,27 @@ function toggles(locale: Reader['locale'], opened: Section | undefined, running:
     guides: 'session.sectionGuides',
   } as const satisfies Record<Section, MessageKey>;
   const toggle = (section: Section): Toggle => ({ title: t(locale, KEYS[section]), section: section === opened ? '' : section, style: section === opened ? 'positive' : 'default' });
-  const first: Section[] = running ? ['rounds', 'presence', 'agenda'] : ['presence', 'agenda'];
-  return { toggles: first.map(toggle), moreToggles: (['roles', 'phases', 'guides'] as Section[]).map(toggle) };
+  const first: Section[] = [...(started ? (['plan'] as Section[]) : []), ...(running ? (['rounds'] as Section[]) : []), 'agenda'];
+  return { toggles: first.map(toggle), moreToggles: (['presence', 'roles', 'phases', 'guides'] as Section[]).map(toggle) };
+}
+
+/**
+ * The part of the card that is open: the one the press came from; otherwise before the start who
+ * is expected, in the agree and summary phases the action items (for those who run the meeting),
+ * and for the secretary the agenda.
+ */
+export function openSection(session: Session, view: Pick<SessionView, 'open' | 'controls' | 'secretary'>): Section | undefined {
+  if (view.open) return view.open;
+  if (session.state === 'ready') return 'presence';
+  if (session.state !== 'running') return undefined;
+  if ((session.phase === 'agree' || session.phase === 'summary') && view.controls) return 'plan';
+  return view.secretary ? 'agenda' : undefined;
+}
+
+/** The ids of the action item form's inputs, for the people to choose from and the item in the form. */
+function itemFormIds(people: Choice[], formKey: string): Pick<SessionData, 'ownerId' | 'withId' | 'itemTextId' | 'itemDueId'> {
+  const key = [...people, { title: formKey, value: formKey }];
+  return { ownerId: choiceId('itemOwner', key), withId: choiceId('itemWith', key), itemTextId: choiceId('itemText', key), itemDueId: choiceId('itemDue', key) };
 }
 
 /** The text cut to `max` characters, with an ellipsis when cut. */

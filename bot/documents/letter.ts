@@ -4,6 +4,7 @@ import type { CaseworkerContact } from '../domain/user';
 import { isFirstInvitation } from '../domain/change';
 import { speakerOrder } from '../domain/planning';
 import { t, type MessageKey, type ParamsOf } from '../i18n';
+import { esc, PAGE_MARGIN_MM, printableHead } from './print';
 import { clientName, formatPlace, formatWhen, meetingFacts, personLabel, type Fact } from '../../cards/format';
 
 /**
@@ -14,7 +15,6 @@ import { clientName, formatPlace, formatWhen, meetingFacts, personLabel, type Fa
  * the text clear of the window's edges when the sheet shifts in the envelope.
  */
 export const ENVELOPE_WINDOW = { leftMm: 20, topMm: 45, widthMm: 90, heightMm: 45 } as const;
-export const PAGE_MARGIN_MM = 20;
 
 /** What a mail program reliably accepts in a `mailto:` body, in characters of plain text. */
 export const MAILTO_BODY_MAX = 1800;
@@ -31,28 +31,23 @@ export const MAILTO_BODY_MAX = 1800;
  * recipient by post the address is printed where a window envelope shows it; for a recipient
  * by e-mail the page offers the same text as a `mailto:` link for the caseworker's own mail
  * program. Every value is HTML-escaped; the print button's script carries the page's nonce.
+ *
+ * `pageUrl` is the person's own page (`services/pages.ts`): an invitation (the client's too)
+ * prints it where it says how to answer, and the e-mail text carries it there; a cancellation
+ * has no answer and never prints it.
  */
-export function invitationLetter(meeting: Meeting, invitee: Participant, contact: CaseworkerContact | undefined, now: DateTime, nonce: string): string {
+export function invitationLetter(meeting: Meeting, invitee: Participant, contact: CaseworkerContact | undefined, now: DateTime, nonce: string, pageUrl?: string): string {
   const locale = invitee.language;
-  const letter = compose(meeting, invitee, contact, now);
+  const letter = compose(meeting, invitee, contact, now, pageUrl);
   const windowed = invitee.contact.kind === 'post';
   const w = ENVELOPE_WINDOW;
-  return `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="robots" content="noindex">
-<meta name="viewport" content="width=device-width">
-<title>${esc(letter.title)}</title>
-<style>
-@page{size:A4;margin:${PAGE_MARGIN_MM}mm}
-body{font-family:Georgia,'Times New Roman',serif;max-width:42em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}
+  return `${printableHead(locale, letter.title, 42, `body{line-height:1.5}
 h1{font-size:1.6em}h2{font-size:1.2em}th{text-align:left;padding-right:1em;vertical-align:top}td,th{padding-bottom:.4em}
-.tools{font-family:system-ui,sans-serif;background:#f3f3f3;border:1px solid #ccc;padding:.6em 1em;margin-bottom:1.5em}
 .tools p{margin:.4em 0}.warn{color:#8a1c00;font-weight:bold}
 .letterhead{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:flex-start;gap:1em}
 .window{margin:0;font-style:normal}.dated{margin:0 0 0 auto}
 .changed{border-left:4px solid #111;padding-left:.8em}
+.page-link a{color:#111;font-family:'Courier New',monospace;overflow-wrap:anywhere;word-break:break-all}
 aside{border-top:1px solid #999;margin-top:2em;padding-top:1em;font-size:.95em}
 .slip{border-top:2px dashed #444;margin-top:2.5em;padding-top:.8em;break-inside:avoid;page-break-inside:avoid}
 .cut{font-size:.85em;color:#444;margin:0 0 .8em}
@@ -60,14 +55,11 @@ aside{border-top:1px solid #999;margin-top:2em;padding-top:1em;font-size:.95em}
 .box{display:inline-block;width:1em;height:1em;border:1px solid #111;margin-right:.6em;vertical-align:-.15em}
 .fill{display:block;border-bottom:1px solid #111;height:1.8em}
 @media print{
-.tools{display:none}
-body{max-width:none;margin:0;padding:0;font-size:11pt}
+body{font-size:11pt}
 .letterhead.windowed{display:block;position:relative;height:${w.topMm + w.heightMm - PAGE_MARGIN_MM}mm;margin-bottom:8mm}
 .window{position:absolute;left:${w.leftMm - PAGE_MARGIN_MM}mm;top:${w.topMm - PAGE_MARGIN_MM}mm;width:${w.widthMm}mm;height:${w.heightMm}mm;padding:5mm 5mm 0;box-sizing:border-box;overflow:hidden;font-family:Arial,Helvetica,sans-serif;font-size:10pt;line-height:1.3}
 .letterhead.windowed .dated{position:absolute;right:0;top:${w.topMm - PAGE_MARGIN_MM}mm}
-}
-</style>
-</head>
+}`)}
 <body>
 <div class="tools">
 <button id="print">${esc(t(locale, 'letter.print'))}</button>
@@ -86,7 +78,7 @@ ${letter.paragraphs.map((p) => `<p>${esc(p)}</p>`).join('\n')}
 <table>${letter.facts.map((f) => `<tr><th>${esc(f.title)}</th><td>${esc(f.value)}</td></tr>`).join('')}</table>
 ${letter.lists.map((l) => `<h2>${esc(l.title)}</h2><ul>${l.items.map((i) => `<li>${i.lead ? `<strong>${esc(i.lead)}:</strong> ` : ''}${esc(i.text)}</li>`).join('')}</ul>`).join('\n')}
 ${letter.closing.map((p) => `<p>${esc(p)}</p>`).join('\n')}
-${letter.answer ? `<h2>${esc(letter.answer.title)}</h2><p>${esc(letter.answer.onPaper)}</p>` : ''}
+${letter.answer ? `<h2>${esc(letter.answer.title)}</h2><p>${esc(letter.answer.onPaper)}</p>${letter.answer.page ? `<p class="page-link">${esc(letter.answer.page.label)} <a href="${esc(letter.answer.page.url)}">${esc(letter.answer.page.url)}</a></p>` : ''}` : ''}
 <p class="contact-title"><strong>${esc(letter.contact.title)}</strong></p>
 ${contactHtml(letter.contact)}
 <p>${esc(letter.regards)}<br>${esc(letter.signer)}</p>
@@ -101,11 +93,6 @@ ${letter.slip ? slipHtml(letter.slip, locale) : ''}
 /** The page shown instead of a letter: an expired or altered link, or a letter that cannot be read now. */
 export function letterMissing(locale: Locale, reason: 'expired' | 'unavailable'): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Samråd</title></head><body><p>${esc(t(locale, `letter.${reason}`))}</p></body></html>\n`;
-}
-
-/** Escapes text for HTML content and attribute values. */
-export function esc(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /**
@@ -160,7 +147,8 @@ export interface Letter {
   lists: List[];
   /** After the lists: why everyone's presence matters, or the reason of a cancellation. */
   closing: string[];
-  answer?: { title: string; onPaper: string; byEmail: string };
+  /** How to answer: on paper, by e-mail, and on the person's own page when they have a link (`page`). */
+  answer?: { title: string; onPaper: string; byEmail: string; page?: { label: string; url: string } };
   contact: ContactBlock;
   contactKnown: boolean;
   regards: string;
@@ -169,8 +157,8 @@ export interface Letter {
   slip?: Slip;
 }
 
-/** The content of one person's letter, in their language. */
-export function compose(meeting: Meeting, invitee: Participant, contact: CaseworkerContact | undefined, now: DateTime): Letter {
+/** The content of one person's letter, in their language; `pageUrl` is their own page, printed with how to answer (never on a cancellation). */
+export function compose(meeting: Meeting, invitee: Participant, contact: CaseworkerContact | undefined, now: DateTime, pageUrl?: string): Letter {
   const locale = invitee.language;
   const tr = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t(locale, key, ...params);
   const forClient = invitee.group === 'client';
@@ -240,7 +228,13 @@ export function compose(meeting: Meeting, invitee: Participant, contact: Casewor
     facts: meetingFacts(meeting, { locale }),
     lists,
     closing: forClient ? [] : [tr('letter.important')],
-    answer: { title: tr('letter.answerTitle'), onPaper: tr('letter.answer', { organizer }), byEmail: tr('letter.answerByEmail', { organizer }) },
+    answer: {
+      title: tr('letter.answerTitle'),
+      onPaper: tr('letter.answer', { organizer }),
+      byEmail: tr('letter.answerByEmail', { organizer }),
+      // Only a web address is printed as the person's page: nothing else becomes a link.
+      ...(pageUrl && /^https?:\/\/[^\s]+$/.test(pageUrl) ? { page: { label: tr('letter.pageLink'), url: pageUrl } } : {}),
+    },
     contact: { title: tr('letter.contactTitle'), facts: details, ...(contactKnown ? {} : { missing: tr('letter.contactMissing') }) },
     leaflet: { title: tr('invitation.leafletTitle'), text: tr('invitation.leaflet') },
     slip: {
@@ -299,7 +293,7 @@ function render(letter: Letter, lists: List[], leaflet: boolean): string {
   if (letter.facts.length) blocks.push(letter.facts.map((f) => `${f.title}: ${f.value}`).join('\r\n'));
   for (const list of lists) blocks.push([`${list.title}:`, ...list.items.map((i) => `- ${i.lead ? `${i.lead}: ` : ''}${i.text}`)].join('\r\n'));
   blocks.push(...letter.closing);
-  if (letter.answer) blocks.push(letter.answer.byEmail);
+  if (letter.answer) blocks.push(letter.answer.page ? `${letter.answer.byEmail}\r\n${letter.answer.page.label} ${letter.answer.page.url}` : letter.answer.byEmail);
   const contact = letter.contact.facts.length ? letter.contact.facts.map((f) => `${f.title}: ${f.value}`) : [letter.contact.missing ?? ''];
   blocks.push([letter.contact.title, ...contact].join('\r\n'));
   blocks.push(`${letter.regards}\r\n${letter.signer}`);

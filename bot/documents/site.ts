@@ -1,6 +1,6 @@
 import type { Locale } from '../domain/meeting';
 import { t } from '../i18n';
-import { esc } from './letter';
+import { esc } from './print';
 
 /** The pages the Teams app manifest links to: about, privacy and terms of use, in the reader's language. */
 export function sitePage(page: 'about' | 'privacy' | 'terms', locale: Locale): string {

@@ -14,6 +14,9 @@ import {
   type UnreachableReason,
 } from './meeting';
 import { Refusal } from './problems';
+import type { Feedback } from './feedback';
+import type { MinutesDoc } from './minutes';
+import { inOrder, type ActionItem } from './plan';
 import type { Session } from './session';
 import { clean } from './planning';
 
@@ -56,7 +59,7 @@ export function assertCurrentInvitation(meeting: Meeting, planRev: number | unde
 }
 
 /** An invitee's answer as its own document; a proposed topic goes with it. */
-export function replyDoc(meeting: Meeting, participantId: string, input: ReplyInput, via: 'teams' | 'phone', by: string, now: DateTime): ReplyDoc {
+export function replyDoc(meeting: Meeting, participantId: string, input: ReplyInput, via: Reply['via'], by: string, now: DateTime): ReplyDoc {
   const participant = meeting.participants.find((p) => p.id === participantId);
   if (meeting.status !== 'invited' || !participant || participant.isOrganizer) throw new Refusal({ code: 'participantUnknown' });
   const comment = clean(input.comment, true);
@@ -106,12 +109,15 @@ export function viewOf(docs: readonly MeetingDoc[]): MeetingView | undefined {
   const replies = new Map<string, ReplyDoc>();
   const deliveries = new Map<string, DeliveryDoc>();
   const session = docs.find((d): d is Session => d.kind === 'session');
+  const actions = inOrder(docs.filter((d): d is ActionItem => d.kind === 'action'));
+  const feedback = new Map(docs.filter((d): d is Feedback => d.kind === 'feedback' && known.has(d.participantId)).map((f) => [f.participantId, f]));
+  const minutes = docs.find((d): d is MinutesDoc => d.kind === 'minutes');
   for (const doc of docs) {
     if (doc.kind === 'reply' && known.has(doc.participantId) && holds(plan, doc)) replies.set(doc.participantId, doc);
     // People a change removed keep theirs: the card in their chat is told so.
     if (doc.kind === 'delivery') deliveries.set(doc.participantId, doc);
   }
-  return { plan, replies, deliveries, ...(session ? { session } : {}) };
+  return { plan, replies, deliveries, actions, feedback, ...(session ? { session } : {}), ...(minutes ? { minutes } : {}) };
 }
 
 /** True while an answer still holds: it was given after the last change of time. */
@@ -121,7 +127,7 @@ export function holds(plan: Meeting, reply: ReplyDoc): boolean {
 
 /** A plan alone, as a view with no answers or deliveries yet (a draft, or a meeting just sent). */
 export function planOnly(plan: Meeting): MeetingView {
-  return { plan, replies: new Map(), deliveries: new Map() };
+  return { plan, replies: new Map(), deliveries: new Map(), actions: [], feedback: new Map() };
 }
 
 /** A person's answer: the caseworker who convenes is coming from the moment the invitations are sent. */

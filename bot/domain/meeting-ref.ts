@@ -25,6 +25,8 @@ export interface MeetingRef {
   place?: Place;
   client: string;
   counts: Record<Answer | 'waiting', number>;
+  /** The revisions of the plan and of meeting mode (0 before it was opened) this entry was drawn from. */
+  drawnAt: { plan: number; session: number };
 }
 
 /** The list entries of a meeting: one for the caseworker who convenes it and one for its co-organizer. */
@@ -40,6 +42,7 @@ export function meetingRefsOf(view: MeetingView): MeetingRef[] {
     ...(plan.place ? { place: plan.place } : {}),
     client: plan.participants.find((p) => p.group === 'client')?.name ?? '',
     counts: tally(view),
+    drawnAt: { plan: plan.rev, session: view.session?.rev ?? 0 },
   };
   const refs: MeetingRef[] = [{ ...base, userKey: plan.organizer.userKey, role: 'organizer' }];
   const co = coOrganizerKey(plan);
@@ -47,14 +50,39 @@ export function meetingRefsOf(view: MeetingView): MeetingRef[] {
   return refs;
 }
 
+/**
+ * The entry to store when `next` was drawn from a view that may be older than what `current`
+ * (the stored entry) was drawn from: a job reading the meeting before a press changed it must not
+ * put the old state back. The plan's part (status, time, place, client) comes from the newer plan
+ * revision, meeting mode's state from the newer session revision, the answers from `next`.
+ */
+export function mergedRef(current: MeetingRef | undefined, next: MeetingRef): MeetingRef {
+  if (!current?.drawnAt) return next;
+  const plan = current.drawnAt.plan > next.drawnAt.plan ? current : next;
+  const session = current.drawnAt.session > next.drawnAt.session ? current : next;
+  const { held: _held, start: _start, timeZone: _zone, durationMinutes: _minutes, place: _place, ...rest } = next;
+  return {
+    ...rest,
+    status: plan.status,
+    client: plan.client,
+    ...(plan.start ? { start: plan.start } : {}),
+    ...(plan.timeZone ? { timeZone: plan.timeZone } : {}),
+    ...(plan.durationMinutes !== undefined ? { durationMinutes: plan.durationMinutes } : {}),
+    ...(plan.place ? { place: plan.place } : {}),
+    ...(session.held ? { held: session.held } : {}),
+    drawnAt: { plan: plan.drawnAt.plan, session: session.drawnAt.session },
+  };
+}
+
 /** How many meetings the list shows: the next ones first, then the latest that have been. */
 export const LIST_SIZE = { upcoming: 10, recent: 5 };
 
 /** Where a meeting stands in the caseworker's list: planned, running, ended or cancelled. */
-export type ListState = 'planned' | 'running' | 'ended' | 'cancelled';
+export type ListState = 'draft' | 'planned' | 'running' | 'ended' | 'cancelled';
 
 export function listState(ref: MeetingRef): ListState {
   if (ref.status === 'cancelled') return 'cancelled';
+  if (ref.status === 'draft') return 'draft';
   return ref.held ?? 'planned';
 }
 

@@ -1,3 +1,7 @@
+import type { Feedback } from './feedback';
+import type { MinutesDoc } from './minutes';
+import type { PageLinkDoc } from './page-link';
+import type { ActionItem } from './plan';
 import type { Session } from './session';
 
 /**
@@ -30,12 +34,12 @@ export type Contact =
 export const ANSWERS = ['accepted', 'declined', 'maybe'] as const;
 export type Answer = (typeof ANSWERS)[number];
 
-/** An invitee's answer, given on the card in Teams or told to the caseworker by phone. */
+/** An invitee's answer, given on the card in Teams, told to the caseworker by phone, or on the person's own page. */
 export interface Reply {
   answer: Answer;
   comment?: string;
   at: string;
-  via: 'teams' | 'phone';
+  via: 'teams' | 'phone' | 'page';
 }
 
 /** Where a card Samråd posted sits in a chat, so it can be updated later. */
@@ -173,6 +177,8 @@ export interface Meeting {
   prepared?: string[];
   /** Set when the caseworker cancelled the meeting. */
   cancelled?: { at: string; by: string; reason?: string };
+  /** The meeting this one follows up (its draft was made from that meeting's plan). */
+  followUpOf?: string;
   audit: AuditEntry[];
   /**
    * Seconds the store keeps the document after its last write (Cosmos DB `ttl`): a draft left
@@ -230,8 +236,30 @@ export interface DeliveryDoc {
  */
 export type UnreachableReason = 'permissionMissing' | 'installRefused' | 'unreachable';
 
-/** Every kind of document in a meeting's partition (the meeting being held: see `session.ts`). */
-export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc | Session;
+/**
+ * How a card that follows the meeting reached one person (the feedback card, the minutes),
+ * written by its fan-out: in Teams, or a printed copy (or page) from the caseworker.
+ */
+export interface SentDoc {
+  kind: 'sent';
+  /** `sent.<what>.<participant id>` */
+  id: string;
+  meetingId: string;
+  participantId: string;
+  what: 'feedback' | 'minutes';
+  via: 'teams' | 'letter';
+  card?: PostedCard;
+  reason?: UnreachableReason;
+  at: string;
+}
+
+/**
+ * Every kind of document in a meeting's partition: the plan, each person's answer and delivery,
+ * the meeting being held (`session.ts`), each action item (`plan.ts`), each person's feedback
+ * (`feedback.ts`), the minutes (`minutes.ts`), how the cards after the meeting reached each person,
+ * and each person's page link (`page-link.ts`).
+ */
+export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc | Session | ActionItem | Feedback | MinutesDoc | SentDoc | PageLinkDoc;
 
 /**
  * Where an invitation stands for the caseworker: `pending` until the bot has tried Teams,
@@ -247,6 +275,12 @@ export interface MeetingView {
   deliveries: ReadonlyMap<string, DeliveryDoc>;
   /** Meeting mode, once it was opened. */
   session?: Session;
+  /** The action items agreed, in the order they were agreed. */
+  actions: readonly ActionItem[];
+  /** Each person's feedback, by participant id. */
+  feedback: ReadonlyMap<string, Feedback>;
+  /** The minutes, once the secretary began them. */
+  minutes?: MinutesDoc;
 }
 
 /** Limits that keep cards small and input sane. */
@@ -276,5 +310,11 @@ export const LIMITS = {
   sessionTopics: 40,
   /** Breaks kept in a meeting's record (more are taken, the oldest forgotten). */
   breaks: 20,
+  /** An action item's text. */
+  actionText: 300,
+  /** Action items of one meeting. */
+  actions: 60,
+  /** The secretary's free text in the minutes. */
+  minutesNote: 3000,
   organisation: 120,
 } as const;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { organizes } from './change';
 import { LIMITS, type Meeting, type Participant } from './meeting';
+import { checkedOutcome, outcomeComplete, type Outcome } from './plan';
 import { clean, speakerOrder } from './planning';
 import { Refusal } from './problems';
 
@@ -110,6 +111,8 @@ export interface Session {
   memo?: { ways: MemoWay[] };
   /** The big screen shows the agenda and where the meeting is in it (off unless turned on: others may see the screen). */
   screenAgenda?: boolean;
+  /** The client's responsible worker and the follow-up date, as agreed before closing (see `plan.ts`). */
+  outcome?: Outcome;
   /** The last few steps, for an audit of who changed what (user keys, never names). */
   log: { at: string; by: string; step: string }[];
 }
@@ -136,7 +139,8 @@ export type SessionStep =
   | { step: 'breakStart' }
   | { step: 'breakEnd' }
   | { step: 'memo'; ways: MemoWay[] }
-  | { step: 'screen'; agenda: boolean };
+  | { step: 'screen'; agenda: boolean }
+  | { step: 'outcome'; responsible: string; followUp: string };
 
 /** The steps that prepare the meeting and may be taken before it starts; every other step needs it running. */
 const PREPARING: ReadonlySet<SessionStep['step']> = new Set(['presence', 'presentSet', 'coveredSet', 'budgets', 'roles', 'topicAdd', 'topicCovered', 'topicDrop', 'topicMove', 'memo', 'screen', 'begin']);
@@ -300,6 +304,9 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
     case 'screen':
       next = { ...session, screenAgenda: step.agenda };
       break;
+    case 'outcome':
+      next = { ...session, outcome: checkedOutcome(meeting, step) };
+      break;
     case 'next':
     case 'skip': {
       const round = session.round;
@@ -355,6 +362,8 @@ export function applyStep(meeting: Meeting, session: Session, step: SessionStep,
       break;
     }
     case 'end':
+      // The responsible worker and the follow-up date are agreed before the meeting closes (000, 004), "not decided" included.
+      if (!outcomeComplete(session.outcome)) throw new Refusal({ code: 'outcomeMissing' });
       next = { ...session, state: 'ended', endedAt: at };
       break;
     case 'reopen': {

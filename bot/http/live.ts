@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { LOCALES, type Locale } from '../domain/meeting';
-import { esc } from '../documents/letter';
+import { esc } from '../documents/print';
 import { resolveLocale, t } from '../i18n';
 import type { LetterLinks } from '../services/links';
 import { liveEtag, liveStateOf, liveTexts, mayWatch, meetingChoices, meetingLocale, readLive, type LiveView } from '../services/live';

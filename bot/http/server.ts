@@ -6,14 +6,16 @@ import type { MessagesEndpoint } from '../teams/endpoint';
 import { letterMissing } from '../documents/letter';
 import { sitePage } from '../documents/site';
 import { resolveLocale } from '../i18n';
+import { exportRoutes } from './exports';
 import { serveLetter, type HttpAnswer } from './letters';
 import { liveRoutes } from './live';
+import { pageRoutes } from './pages';
 import type { TabSso } from './sso';
 
 /** The largest request body accepted; Teams activities are far smaller. */
 const MAX_BODY = 256 * 1024;
 
-/** The HTTP server: the Bot Framework endpoint, the letter links, the live timer page and a health check. */
+/** The HTTP server: the Bot Framework endpoint, the letter, export and minutes links, the personal pages, the live timer page and a health check. */
 export function httpServer(
   messages: MessagesEndpoint,
   deps: Deps,
@@ -51,6 +53,10 @@ export function httpServer(
   };
   server.get('/letters/:token', letter('letter'));
   server.get('/letters/:token/invitation.ics', letter('ics'));
+  // After the meeting: the caseworker's journal text and JSON export, and each participant's printable minutes.
+  exportRoutes(server, deps, { export: (t) => links.verifyExport(t), minutes: (t) => links.verifyMinutes(t) });
+  // Each person's own page (/p/:token): answering the invitation, feedback, the minutes, their action items.
+  pageRoutes(server, deps, links);
   const page = (name: 'about' | 'privacy' | 'terms') => async (req: Request, res: Response) => {
     send(res, { status: 200, type: 'text/html; charset=utf-8', body: sitePage(name, readerLocale(req)), headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } });
   };

@@ -28,9 +28,11 @@ import { advanceHead, readHead, StoredJobQueue, type JobQueue, type JobRequest }
  * instance that stopped renewing) another takes it over once the claim expires (LEASE_MS) and
  * resumes from the progress written under the claim. Work that is not idempotent on its own (a
  * Teams message has no idempotency key) is therefore done at least once; a kind that writes its
- * intent before each send (see `JobContext.save`) repeats at most the one send in flight when
- * an instance died. Two live instances never both do the same step: a step starts only after
- * a write under the claim succeeded, and a claim is renewed every RENEW_MS while it runs.
+ * intent before each send (see `JobContext.save`) repeats at most the sends in flight when an
+ * instance died: the one send, for a kind that sends one at a time; at most its concurrency for a
+ * fan-out (`services/fanout.ts`: eight people at once, each to their own chat). Two live
+ * instances never both do the same step: a step starts only after a write under the claim
+ * succeeded, and a claim is renewed every RENEW_MS while it runs.
  */
 
 /** Thrown by a write under a claim that is no longer this instance's: stop at once. */
@@ -48,7 +50,8 @@ export interface JobContext<P, R> {
   readonly progress: R | undefined;
   /**
    * Records progress while the claim is held and renews it; throws LostClaimError otherwise.
-   * Write the intent of a send before the send, and its outcome after it.
+   * Write the intent of a send before the send, and its outcome after it. Saves are written one
+   * after another, in the order they were called, each with the whole progress given.
    */
   save(progress: R): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import { ANSWERS, type Answer, type PlanningStep } from '../domain/meeting';
 import { MEMO_WAYS, PHASES, ROUNDS, type MemoWay, type Phase, type Session, type SessionStep } from '../domain/session';
 import { SECTIONS, type Section } from '../../cards/session';
+import { SCALES, type FeedbackInput } from '../domain/feedback';
+import type { ActionInput } from '../domain/plan';
 import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
 import type { PlainProblemCode } from '../i18n';
 
@@ -80,6 +82,14 @@ export function parseMeetingRef(raw: ActionData): MeetingRef | BadData {
   return meetingRef(raw);
 }
 
+/** A person's page link, replaced by a new one (the old stops at once). */
+export function parsePageLink(raw: ActionData): (MeetingRef & { participantId: string }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  const id = participantId(raw);
+  return id ? { ...ref, participantId: id } : { bad: 'participantUnknown' };
+}
+
 /** The preparation checklist on the status card: the items ticked (a multi-select). */
 export function parsePreparation(raw: ActionData): (MeetingRef & { prepared: string[] }) | BadData {
   const ref = meetingRef(raw);
@@ -88,11 +98,12 @@ export function parsePreparation(raw: ActionData): (MeetingRef & { prepared: str
 }
 
 /** Meeting mode shown as it stands, with one of its parts open (or none). */
-export function parseSessionShow(raw: ActionData): (MeetingRef & { section?: Section }) | BadData {
+export function parseSessionShow(raw: ActionData): (MeetingRef & { section?: Section; editItem?: string }) | BadData {
   const ref = meetingRef(raw);
   if ('bad' in ref) return ref;
   const section = oneOf(SECTIONS, raw.section ?? '');
-  return section ? { ...ref, section } : ref;
+  const editItem = isIssuedId(raw.editItem) ? raw.editItem.toLowerCase() : undefined;
+  return { ...ref, ...(section ? { section } : {}), ...(editItem ? { editItem } : {}) };
 }
 
 /** A planning card with no inputs (send, discard). */
@@ -280,6 +291,71 @@ export function parseSessionScreen(raw: ActionData): SessionPress | BadData {
   const ref = cardRef(raw);
   if ('bad' in ref) return ref;
   return press(raw, () => [{ step: 'screen', agenda: raw.screenAgenda === 'true' }], 'agenda');
+}
+
+/** The responsible worker and the follow-up date, each possibly "not decided". */
+export function parseSessionOutcome(raw: ActionData): SessionPress | BadData {
+  const ref = cardRef(raw);
+  if ('bad' in ref) return ref;
+  const responsible = inputField(raw, 'responsible') ?? '';
+  if (responsible !== '' && responsible !== 'undecided' && !isIssuedId(responsible)) return { bad: 'participantUnknown' };
+  const followUp = raw.followUpUndecided === 'true' ? 'undecided' : text(raw, 'followUp').slice(0, 20);
+  return press(raw, () => [{ step: 'outcome', responsible: responsible.toLowerCase(), followUp }], 'plan');
+}
+
+/** An action item added or changed on the meeting-mode card: what, who, by when, with whom. */
+export function parseItem(raw: ActionData): (MeetingRef & { itemId?: string; input: ActionInput }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  let itemId: string | undefined;
+  if (raw.change === 'edit') {
+    if (!isIssuedId(raw.itemId)) return { bad: 'itemUnknown' };
+    itemId = raw.itemId.toLowerCase();
+  } else if (raw.change !== 'add') return { bad: 'unknownAction' };
+  const owner = inputField(raw, 'itemOwner') ?? '';
+  if (owner !== '' && !isIssuedId(owner)) return { bad: 'participantUnknown' };
+  const withIds = (inputField(raw, 'itemWith') ?? '').split(',').filter(Boolean);
+  if (withIds.some((id) => !isIssuedId(id))) return { bad: 'participantUnknown' };
+  return {
+    ...ref,
+    ...(itemId ? { itemId } : {}),
+    input: { text: text(raw, 'itemText'), ownerId: owner.toLowerCase(), due: text(raw, 'itemDue').slice(0, 20), withIds: withIds.map((id) => id.toLowerCase()) },
+  };
+}
+
+/** An action item marked done (or not done again), from the meeting-mode card or the owner's own card. */
+export function parseItemDone(raw: ActionData): (MeetingRef & { itemId: string; done: boolean; from: 'session' | 'minutes' }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  if (!isIssuedId(raw.itemId)) return { bad: 'itemUnknown' };
+  return { ...ref, itemId: raw.itemId.toLowerCase(), done: raw.done !== 'no', from: raw.from === 'minutes' ? 'minutes' : 'session' };
+}
+
+/** Feedback from a card: the four scales and the comment, for the person the card is for (on the caseworker's screen, named). */
+export function parseFeedback(raw: ActionData): (MeetingRef & { participantId?: string; via: 'teams' | 'screen'; input: FeedbackInput }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  const via = raw.via === 'screen' ? 'screen' : 'teams';
+  const participantId = via === 'screen' ? (isIssuedId(raw.participantId) ? raw.participantId.toLowerCase() : undefined) : undefined;
+  if (via === 'screen' && !participantId) return { bad: 'participantUnknown' };
+  const input = Object.fromEntries(SCALES.map((scale) => [scale, (inputField(raw, scale) ?? '').slice(0, 10)])) as Record<(typeof SCALES)[number], string>;
+  return { ...ref, via, ...(participantId ? { participantId } : {}), input: { ...input, comment: text(raw, 'comment') } };
+}
+
+/** The caseworker's screen for feedback: the person chosen (or none: the list). */
+export function parseFeedbackScreen(raw: ActionData): (MeetingRef & { participantId?: string }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  const chosen = raw.participantId ?? inputField(raw, 'participantId');
+  if (chosen === undefined || chosen === '') return ref;
+  return isIssuedId(chosen) ? { ...ref, participantId: chosen.toLowerCase() } : { bad: 'participantUnknown' };
+}
+
+/** The minutes' note (typed on the review card, with Save or Send). */
+export function parseMinutesNote(raw: ActionData): (MeetingRef & { note: string }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  return { ...ref, note: text(raw, 'note') };
 }
 
 /** Start the meeting; `confirm=yes` when the caseworker confirmed starting far from the planned time. */

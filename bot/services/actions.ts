@@ -10,6 +10,7 @@ import {
   parseGoto,
   parseMeetingRef,
   parsePhoneAnswer,
+  parsePageLink,
   parsePreparation,
   parseRemoveParticipant,
   parseRoles,
@@ -18,6 +19,12 @@ import {
   parseSessionBreak,
   parseSessionMemo,
   parseSessionScreen,
+  parseSessionOutcome,
+  parseItem,
+  parseItemDone,
+  parseFeedback,
+  parseFeedbackScreen,
+  parseMinutesNote,
   parseSessionShow,
   parseSessionBudgets,
   parseSessionCovered,
@@ -39,6 +46,10 @@ import { beginChange, cancel, dropChange, publishChange } from './changes';
 import { showMeetings } from './meeting-list';
 import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft } from './planning';
 import { bringMeetingHere, openMeetingMode, pickMeetingHere, showMeetingMode, stepMeetingMode } from './session';
+import { feedbackOnScreen, feedbackOverview, giveFeedback } from './feedback';
+import { markItemDone, saveItem } from './items';
+import { revokeAndReissue, showPageLinks } from './pages';
+import { reviewMinutes, saveMinutesNote, sendMinutes } from './minutes';
 import { saveSettings, showSettings } from './settings';
 import type { Actor, CardReply, Deps } from './ports';
 import { savePreparation, showComments, showStatus } from './status';
@@ -87,6 +98,8 @@ export const ROUTES = {
   'status.show': route(parseMeetingRef, (deps, actor, d) => showStatus(deps, actor, d)),
   'status.comments': route(parseMeetingRef, (deps, actor, d) => showComments(deps, actor, d)),
   'status.prepare': route(parsePreparation, (deps, actor, d) => savePreparation(deps, actor, d)),
+  'status.pages': route(parseMeetingRef, (deps, actor, d) => showPageLinks(deps, actor, d)),
+  'status.pageLink': route(parsePageLink, (deps, actor, d) => revokeAndReissue(deps, actor, d)),
   'change.start': route(parseCardRef, (deps, actor, d) => beginChange(deps, actor, d)),
   'change.send': route(parseSend, (deps, actor, d, raw) => publishChange(deps, actor, d, raw)),
   'change.discard': route(parseCardRef, (deps, actor, d) => dropChange(deps, actor, d)),
@@ -101,6 +114,15 @@ export const ROUTES = {
   'session.break': route(parseSessionBreak, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.memo': route(parseSessionMemo, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.screen': route(parseSessionScreen, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.outcome': route(parseSessionOutcome, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
+  'session.item': route(parseItem, (deps, actor, d) => saveItem(deps, actor, d)),
+  'session.itemDone': route(parseItemDone, (deps, actor, d) => markItemDone(deps, actor, d)),
+  'feedback.give': route(parseFeedback, (deps, actor, d) => giveFeedback(deps, actor, d)),
+  'feedback.screen': route(parseFeedbackScreen, (deps, actor, d) => feedbackOnScreen(deps, actor, d)),
+  'feedback.overview': route(parseMeetingRef, (deps, actor, d) => feedbackOverview(deps, actor, d)),
+  'minutes.show': route(parseMeetingRef, (deps, actor, d) => reviewMinutes(deps, actor, d)),
+  'minutes.note': route(parseMinutesNote, (deps, actor, d) => saveMinutesNote(deps, actor, d)),
+  'minutes.send': route(parseMinutesNote, (deps, actor, d) => sendMinutes(deps, actor, d)),
   'session.show': route(parseSessionShow, (deps, actor, d) => showMeetingMode(deps, actor, d)),
   'session.next': route(parseSessionSimple('next'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.skip': route(parseSessionSimple('skip'), (deps, actor, d) => stepMeetingMode(deps, actor, d)),

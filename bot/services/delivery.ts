@@ -1,31 +1,34 @@
 import { DateTime } from 'luxon';
-import type { DeliveryDoc, Locale, Meeting, MeetingDoc, MeetingView, Participant, PostedCard, UnreachableReason } from '../domain/meeting';
+import type { DeliveryDoc, Locale, Meeting, MeetingDoc, MeetingView } from '../domain/meeting';
 import { awaitingDelivery, deliveryDoc, deliveryId, deliveryWork, replyOf, type DeliveryStep } from '../domain/invitation';
 import { speakerOrder } from '../domain/planning';
 import { userKey, type UserRecord } from '../domain/user';
 import { t } from '../i18n';
 import type { JobRef } from '../jobs/job';
-import type { JobContext, JobKind } from '../jobs/runner';
-import { AlreadyExistsError, update, upsert } from '../store/port';
+import type { JobKind } from '../jobs/runner';
+import { upsert } from '../store/port';
 import { cancelledInvitationCard, invitationCard, noLongerInvitedCard } from '../../cards/invitations';
 import type { Notice } from '../../cards/render';
+import { defineFanout, sendToPersonalChat, type Fanout, type FanoutProgress, type Outcome } from './fanout';
 import { readView } from './meetings';
 import { UnreachableError, type Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
 import { readUser } from './users';
 
 /**
- * Delivery of a meeting's invitations in Teams, as a job: one per plan revision sent (the first
- * invitations, each change, the cancellation). It brings every card in Teams up to date with
- * the plan: invites whoever is not reached yet, updates the cards already out (in place, with a
- * short message saying what changed), tells people a change removed, and marks every card of a
- * cancelled meeting as cancelled.
+ * Delivery of a meeting's invitations in Teams: the `invitations` kind of the fan-out
+ * (`fanout.ts`), one job per plan revision sent (the first invitations, each change, the
+ * cancellation). It brings every card in Teams up to date with the plan: invites whoever is not
+ * reached yet (installing Samråd through Microsoft Graph for a colleague who has not, where the
+ * tenant allows it), updates the cards already out (in place, with a short message saying what
+ * changed), tells people a change removed, and marks every card of a cancelled meeting as
+ * cancelled; then it tells the caseworker, and has the status card brought up to date.
  *
- * Guarantee: at least once per invitee and plan revision, and at most the one message in flight
- * when an instance died is sent twice (the job records each step's intent under its claim
- * before it, and its outcome after). Two live instances never both send: each step starts only
- * after a write under the claim succeeded. People Teams cannot reach (403/404) are recorded as
- * needing a letter, never skipped.
+ * Guarantee (the fan-out's): at least once per invitee and plan revision; after an instance
+ * dies, at most the invitations in flight then are sent twice (at most FANOUT_CONCURRENCY, 8,
+ * each to a different person). Two live instances never both send: each send starts only after
+ * a write under the job's claim succeeded. People Teams cannot reach (403/404) are recorded as
+ * needing a letter, never skipped; so is everyone still waiting when the job runs out of attempts.
  */
 
 const KIND = 'invitations';
@@ -35,33 +38,73 @@ interface DeliveryPayload {
   planRev: number;
 }
 
-/** How one invitation went out. */
-type Outcome = { via: 'teams' | 'letter'; card?: PostedCard; reason?: UnreachableReason };
-
-/** An outcome per participant id; `sending` names the one whose send may be in flight. */
-interface DeliveryProgress {
-  sending?: string;
-  done: Record<string, Outcome>;
-  /** The caseworker was told how the delivery went. */
-  told?: boolean;
+/** What one run reads: the meeting and the caseworker whose chat the proactive messages go through. */
+interface DeliveryContext {
+  view: MeetingView;
+  organizer: UserRecord | undefined;
 }
+
+/** One person's step: the participant and what their card needs. */
+type InvitationStep = DeliveryStep & { id: string };
 
 /** How many times a delivery is tried (with growing pauses, about 8 minutes in all) before it is reported. */
 const MAX_ATTEMPTS = 8;
-/** The step that stands for the caseworker's notice in `sending`. */
-const NOTICE = 'notice';
+
+/** The invitations fan-out. */
+function invitations(deps: Deps): Fanout<DeliveryPayload> {
+  return defineFanout<DeliveryPayload, DeliveryContext, InvitationStep>(deps, {
+    kind: KIND,
+    maxAttempts: MAX_ATTEMPTS,
+    load: async ({ meetingId, planRev }) => {
+      const view = await readView(deps, meetingId);
+      // A meeting that is gone, or whose plan changed since (a newer delivery carries on), needs nothing more from this one.
+      if (!view || view.plan.status === 'draft' || view.plan.planRev !== planRev) return undefined;
+      return { view, organizer: await readUser(deps, view.plan.organizer.userKey) };
+    },
+    steps: ({ view }) => {
+      const order = new Map(speakerOrder([...view.plan.participants, ...(view.plan.removed ?? []).map((r) => r.participant)]).map((p, i) => [p.id, i]));
+      return deliveryWork(view)
+        .sort((a, b) => order.get(a.participant.id)! - order.get(b.participant.id)!)
+        .map((step) => ({ ...step, id: step.participant.id }));
+    },
+    send: ({ view, organizer }, step) =>
+      step.action === 'invite'
+        ? sendToPersonalChat(deps, { meeting: view.plan, participant: step.participant, organizer }, (reader) => ({
+            card: invitationCard(view.plan, step.participant, undefined, reader),
+            summary: t(reader.locale, 'invitation.summary'),
+          }))
+        : updateOne(deps, view, step),
+    project: ({ view }, step, outcome) => project(deps, view.plan, step.participant.id, outcome),
+    finish: async ({ view }) => {
+      const after = await readView(deps, view.plan.id);
+      if (after) await tellCaseworker(deps, after);
+    },
+    after: async ({ view }, outcomes) => {
+      const all = Object.values(outcomes);
+      deps.log.info('invitations.delivered', { meeting: view.plan.id, teams: all.filter((o) => o.via === 'teams').length, letters: all.filter((o) => o.via === 'letter').length });
+      deps.jobs.runSoon(await requestStatusRefresh(deps, view.plan.id));
+    },
+    onDead: async (job) => {
+      // Out of attempts: whoever is still waiting needs a letter, and the caseworker is told so.
+      const view = await readView(deps, job.payload.meetingId);
+      if (!view || view.plan.planRev !== job.payload.planRev) return;
+      for (const p of awaitingDelivery(view)) await project(deps, view.plan, p.id, { via: 'letter' });
+      const after = await readView(deps, job.payload.meetingId);
+      if (after) await tellCaseworker(deps, after);
+      await requestStatusRefresh(deps, view.plan.id);
+    },
+  });
+}
 
 /**
  * Enqueues the delivery of the invitations of a sent plan. Its key and due time come from the
  * stored plan (its id, revision and the moment it was sent), so asking again is a no-op.
  */
 export function enqueueDelivery(deps: Deps, plan: Meeting): Promise<JobRef> {
-  return deps.jobs.enqueue<DeliveryPayload>({
-    kind: KIND,
+  return invitations(deps).enqueue({
     key: `${plan.id}.${plan.planRev}`,
     payload: { meetingId: plan.id, planRev: plan.planRev! },
     dueAt: DateTime.fromISO(revisionSentAt(plan), { zone: 'utc' }),
-    maxAttempts: MAX_ATTEMPTS,
   });
 }
 
@@ -73,99 +116,8 @@ function revisionSentAt(plan: Meeting): string {
 }
 
 /** The job kind that delivers invitations. */
-export function deliveryJob(deps: Deps): JobKind<DeliveryPayload, DeliveryProgress> {
-  return {
-    kind: KIND,
-    run: (context) => deliver(deps, context),
-    onDead: async (job) => {
-      // Out of attempts: whoever is still waiting needs a letter, and the caseworker is told so.
-      const view = await readView(deps, job.payload.meetingId);
-      if (!view || view.plan.planRev !== job.payload.planRev) return;
-      for (const p of awaitingDelivery(view)) await project(deps, view.plan, p.id, { via: 'letter' });
-      const after = await readView(deps, job.payload.meetingId);
-      if (after) await tellCaseworker(deps, after);
-      await requestStatusRefresh(deps, view.plan.id);
-    },
-  };
-}
-
-async function deliver(deps: Deps, context: JobContext<DeliveryPayload, DeliveryProgress>): Promise<void> {
-  const { meetingId, planRev } = context.job.payload;
-  const view = await readView(deps, meetingId);
-  // A meeting that is gone, or whose plan changed since (a newer delivery carries on), needs nothing more from this one.
-  if (!view || view.plan.status === 'draft' || view.plan.planRev !== planRev) return;
-  const organizer = await readUser(deps, view.plan.organizer.userKey);
-  let progress: DeliveryProgress = context.progress ?? { done: {} };
-  const order = new Map(speakerOrder([...view.plan.participants, ...(view.plan.removed ?? []).map((r) => r.participant)]).map((p, i) => [p.id, i]));
-  const steps = deliveryWork(view).sort((a, b) => order.get(a.participant.id)! - order.get(b.participant.id)!);
-  for (const step of steps) {
-    const { participant } = step;
-    let outcome = progress.done[participant.id];
-    if (!outcome) {
-      if (progress.sending === participant.id) deps.log.warn('invitation.resend', { meeting: meetingId, participant: participant.id, action: step.action });
-      progress = { ...progress, sending: participant.id };
-      await context.save(progress);
-      outcome = step.action === 'invite' ? await sendOne(deps, view.plan, participant, organizer) : await updateOne(deps, view, step);
-      progress = { ...progress, sending: undefined, done: { ...progress.done, [participant.id]: outcome } };
-      await context.save(progress);
-    }
-    await project(deps, view.plan, participant.id, outcome);
-  }
-  if (!progress.told) {
-    progress = { ...progress, sending: NOTICE };
-    await context.save(progress);
-    const after = await readView(deps, meetingId);
-    if (after) await tellCaseworker(deps, after);
-    await context.save({ ...progress, sending: undefined, told: true });
-  }
-  const counts = Object.values(progress.done);
-  deps.log.info('invitations.delivered', { meeting: meetingId, teams: counts.filter((o) => o.via === 'teams').length, letters: counts.filter((o) => o.via === 'letter').length });
-  deps.jobs.runSoon(await requestStatusRefresh(deps, meetingId));
-}
-
-/**
- * Sends one invitation. A colleague who has not installed Samråd gets it installed through
- * Microsoft Graph first, where the tenant allows it; whoever Teams still cannot reach needs a
- * letter, with the reason. Other failures are thrown (the job tries again).
- */
-async function sendOne(deps: Deps, meeting: Meeting, participant: Participant, organizer: UserRecord | undefined): Promise<Outcome> {
-  if (participant.contact.kind !== 'teams') return { via: 'letter' };
-  const userId = participant.contact.userId;
-  const key = userKey(userId, userId);
-  // Proactive messages go through the service and tenant the caseworker's own chat uses.
-  if (!organizer?.address) return unreachable(deps, meeting, participant, 'unreachable', 0);
-  let invitee = await readUser(deps, key);
-  if (!invitee?.address) {
-    let address: UserRecord['address'];
-    try {
-      address = await deps.messenger.openPersonalChat(organizer.address, userId);
-    } catch (err) {
-      if (!(err instanceof UnreachableError)) throw err;
-      const installed = await deps.installer.installFor(meeting.tenantId, userId);
-      if (installed === 'permissionMissing') return unreachable(deps, meeting, participant, 'permissionMissing', err.status);
-      if (installed === 'refused') return unreachable(deps, meeting, participant, 'installRefused', err.status);
-      try {
-        address = await deps.messenger.openPersonalChat(organizer.address, userId);
-      } catch (again) {
-        if (!(again instanceof UnreachableError)) throw again;
-        return unreachable(deps, meeting, participant, 'unreachable', again.status);
-      }
-    }
-    invitee = await rememberInvitee(deps, key, meeting.tenantId, participant, address);
-  }
-  const reader = { locale: invitee.locale, timeZone: invitee.timeZone };
-  try {
-    const card = await deps.messenger.sendCard(invitee.address!, invitationCard(meeting, participant, undefined, reader), t(invitee.locale, 'invitation.summary'));
-    return { via: 'teams', card };
-  } catch (err) {
-    if (!(err instanceof UnreachableError)) throw err;
-    return unreachable(deps, meeting, participant, 'unreachable', err.status);
-  }
-}
-
-function unreachable(deps: Deps, meeting: Meeting, participant: Participant, reason: UnreachableReason, status: number): Outcome {
-  deps.log.info('invitation.unreachable', { meeting: meeting.id, participant: participant.id, status, reason });
-  return { via: 'letter', reason };
+export function deliveryJob(deps: Deps): JobKind<DeliveryPayload, FanoutProgress> {
+  return invitations(deps).job;
 }
 
 /**
@@ -234,14 +186,4 @@ async function tellCaseworker(deps: Deps, view: MeetingView): Promise<void> {
   const lines = [unreached > 0 ? t(locale, `delivered.${kind}NotReached`, { count: unreached }) : t(locale, `delivered.${kind}`)];
   if (outside > 0) lines.push(t(locale, 'delivered.letters', { count: outside }));
   await deps.messenger.sendText(organizer.address, lines.join(' ')).catch((err: Error) => deps.log.warn('notice.failed', { meeting: plan.id, error: err.name }));
-}
-
-async function rememberInvitee(deps: Deps, key: string, tenantId: string, participant: Participant, address: UserRecord['address']): Promise<UserRecord> {
-  const record: UserRecord = { id: key, userKey: key, tenantId, locale: participant.language, address, updatedAt: deps.now().toUTC().toISO()! };
-  try {
-    return (await deps.stores.users.create(record)).doc;
-  } catch (err) {
-    if (!(err instanceof AlreadyExistsError)) throw err;
-    return (await update(deps.stores.users, key, key, (doc) => ({ ...doc, address })))?.doc ?? record;
-  }
 }

@@ -1,4 +1,4 @@
-import { listed, meetingRefsOf, type MeetingRef } from '../domain/meeting-ref';
+import { listed, meetingRefsOf, mergedRef, type MeetingRef } from '../domain/meeting-ref';
 import type { MeetingView } from '../domain/meeting';
 import { upsert } from '../store/port';
 import { queries } from '../store/queries';
@@ -16,7 +16,11 @@ const READ_LIMIT = 100;
 export async function syncMeetingRefs(deps: Deps, view: MeetingView): Promise<void> {
   const refs = meetingRefsOf(view);
   for (const ref of refs) {
-    await upsert(deps.stores.meetingIndex, ref.userKey, ref.id, (current) => (current && same(current, ref) ? undefined : ref));
+    // Merged with what is stored: a view read before a newer change never puts the older state back.
+    await upsert(deps.stores.meetingIndex, ref.userKey, ref.id, (current) => {
+      const merged = mergedRef(current, ref);
+      return current && same(current, merged) ? undefined : merged;
+    });
   }
   // A colleague who is no longer co-organizer loses the meeting from their list (and from the live timer's choices) at once.
   const kept = new Set(refs.map((r) => r.userKey));
@@ -39,6 +43,8 @@ export async function forgetMeetingRef(deps: Deps, userKey: string, meetingId: s
   if (found) await deps.stores.meetingIndex.delete(userKey, found.doc.id, found.etag).catch(() => undefined);
 }
 
+/** The same entry as far as the list shows it (which revisions it was drawn from aside), whatever the order of its fields. */
 function same(a: MeetingRef, b: MeetingRef): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const shown = ({ drawnAt: _drawnAt, ...rest }: MeetingRef) => JSON.stringify(rest, (_key, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y))) : value));
+  return shown(a) === shown(b);
 }

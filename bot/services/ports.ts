@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { MeetingDoc, PostedCard } from '../domain/meeting';
 import type { MeetingRef } from '../domain/meeting-ref';
+import type { LinkPurpose, TokenCheck } from '../domain/page-link';
 import type { ConversationAddress, UserRecord } from '../domain/user';
 import type { JobRef, JobsDoc } from '../jobs/job';
 import type { JobQueue } from '../jobs/queue';
@@ -94,10 +95,20 @@ export interface Deps {
   now: () => DateTime;
   newId: () => string;
   messenger: Messenger;
+  /** The signed links the services draw and check (`LetterLinks` of `services/links.ts`; see `domain/page-link.ts`). */
   links: {
+    /** A participant's printable letter and calendar file, for the caseworker's status card (14 days). */
     letterUrls(meetingId: string, participantId: string): { letterUrl: string; icsUrl: string };
     /** The read-only link to a meeting's live timer page, valid until a while after `plannedEnd`; absent where the page is not served. */
     liveUrl?(meetingId: string, plannedEnd: string): string;
+    /** A person's own page, for this version of their link, until `expires`. */
+    pageUrl(meetingId: string, participantId: string, version: number, expires: DateTime): string;
+    /** Checks a token for one purpose: its claims, or why it is refused. */
+    check(token: string, purpose: LinkPurpose): TokenCheck;
+    /** The caseworker's journal text and JSON export of a meeting (24 hours). */
+    exportUrls(meetingId: string): { journalUrl: string; jsonUrl: string };
+    /** A participant's printable minutes (14 days). */
+    minutesUrl(meetingId: string, participantId: string): string;
   };
   log: Logger;
   /** Work to do after answering; stored before the answer is sent, so a crash loses none of it. */

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { organizes } from '../domain/change';
 import { proposedTopics, viewOf } from '../domain/invitation';
 import type { Locale, Meeting, MeetingDoc } from '../domain/meeting';
 import type { ConversationAddress } from '../domain/user';
 import type { JobRef } from '../jobs/job';
 import type { JobKind } from '../jobs/runner';
+import { inOrder, type ActionItem } from '../domain/plan';
 import { Refusal } from '../domain/problems';
 import { applyStep, chatMayShow, clockOf, mayRun, mayUndoEnd, openSession, startNeedsConfirmation, type Session } from '../domain/session';
 import { userKey } from '../domain/user';
@@ -12,8 +14,10 @@ import { problemText, t } from '../i18n';
 import { AlreadyExistsError, ConcurrencyError, update, type Versioned } from '../store/port';
 import { queries } from '../store/queries';
 import type { Notice } from '../../cards/render';
-import { meetingModeCard, meetingPickCard, type Section, type SessionView } from '../../cards/session';
+import { meetingModeCard, meetingPickCard, openSection, type Section, type SessionView } from '../../cards/session';
 import type { MeetingRef, SessionPress } from './action-data';
+import { feedbackFanout } from './after-delivery';
+import { createFollowUp } from './follow-up';
 import { syncMeetingRefs } from './meeting-list';
 import { readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, ChatMember, Deps } from './ports';
@@ -69,14 +73,15 @@ export async function openMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef)
       return current.statusCard?.activityId === actor.cardActivityId ? { ...current, statusCard: undefined } : undefined;
     });
   }
-  return { card: card(deps, plan, session, actor, chat.viewers) };
+  return { card: await card(deps, plan, session, actor, chat.viewers) };
 }
 
 /** Shows meeting mode as it stands, to a participant of the meeting (the view their role has), with the part asked for open. */
-export async function showMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef & { section?: Section }): Promise<CardReply> {
+export async function showMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef & { section?: Section; editItem?: string }): Promise<CardReply> {
   const loaded = await load(deps, actor, ref.meetingId);
   if ('reply' in loaded) return loaded.reply;
-  return { card: card(deps, loaded.plan, loaded.session.doc, actor, loaded.viewers, [], ref.section ? { open: ref.section } : {}) };
+  const extra = { ...(ref.section ? { open: ref.section } : {}), ...(ref.editItem ? { editItem: ref.editItem } : {}) };
+  return { card: await card(deps, loaded.plan, loaded.session.doc, actor, loaded.viewers, [], extra) };
 }
 
 /**
@@ -93,41 +98,50 @@ export async function stepMeetingMode(deps: Deps, actor: Actor, ref: SessionPres
   const now = deps.now();
   if (!mayRun(plan, session.doc, actor.userKey, (key) => participantOf(plan, key))) {
     deps.log.warn('session.notRunner', { meeting: plan.id });
-    return { card: card(deps, plan, session.doc, actor, viewers, [{ text: problemText(locale, { code: 'notRunner' }), color: 'Attention' }]) };
+    return { card: await card(deps, plan, session.doc, actor, viewers, [{ text: problemText(locale, { code: 'notRunner' }), color: 'Attention' }]) };
   }
   if (ref.rev !== session.doc.rev) return moved(deps, actor, plan, viewers);
   try {
     const steps = ref.steps(session.doc, deps.newId);
     const confirm = steps.some((s) => s.step === 'begin') && !ref.confirmed && session.doc.state === 'ready' ? startNeedsConfirmation(plan, now) : undefined;
-    if (confirm) return { card: card(deps, plan, session.doc, actor, viewers, [], { confirmStart: confirm }) };
+    if (confirm) return { card: await card(deps, plan, session.doc, actor, viewers, [], { confirmStart: confirm }) };
     const open = ref.section ? { open: ref.section } : {};
     let next = session.doc;
     for (const step of steps) next = applyStep(plan, next, step, actor.userKey, now);
     if (next.rev === session.doc.rev) next = { ...next, rev: next.rev + 1 };
     const saved = (await deps.stores.meetings.replace(next, session.etag)).doc as Session;
+    let jobs: CardReply['jobs'];
     if (saved.state !== session.doc.state) {
       deps.log.info(`session.${saved.state === 'running' ? (session.doc.state === 'ended' ? 'reopened' : 'started') : saved.state}`, { meeting: plan.id });
       // "My meetings" shows whether the meeting is planned, running or ended.
       const view = await readView(deps, plan.id);
       if (view) await syncMeetingRefs(deps, view);
+      // The meeting ended: the follow-up waits as a draft, and everyone in Teams gets the feedback card.
+      if (saved.state === 'ended') jobs = await afterEnd(deps, plan, saved);
     }
-    return { card: card(deps, plan, saved, actor, viewers, [], open) };
+    return { card: await card(deps, plan, saved, actor, viewers, [], open), ...(jobs ? { jobs } : {}) };
   } catch (err) {
     if (err instanceof ConcurrencyError) return moved(deps, actor, plan, viewers);
     if (!(err instanceof Refusal)) throw err;
     const notices = err.problems.map((p): Notice => ({ text: problemText(locale, p), color: 'Attention' }));
-    return { card: card(deps, plan, session.doc, actor, viewers, notices, ref.section ? { open: ref.section } : {}) };
+    return { card: await card(deps, plan, session.doc, actor, viewers, notices, ref.section ? { open: ref.section } : {}) };
   }
+}
+
+/** What follows the end of a meeting: the follow-up draft, and the feedback cards to everyone in Teams (after the answer). */
+async function afterEnd(deps: Deps, plan: Meeting, session: Session): Promise<CardReply['jobs']> {
+  await createFollowUp(deps, plan, session);
+  return [await feedbackFanout(deps).enqueue({ key: plan.id, payload: { meetingId: plan.id }, dueAt: DateTime.fromISO(session.endedAt!, { zone: 'utc' }) })];
 }
 
 /** Another press got there first: the fresh state, with a note. */
 async function moved(deps: Deps, actor: Actor, plan: Meeting, viewers: string[]): Promise<CardReply> {
   const fresh = (await readSession(deps, plan.id))!.doc;
-  return { card: card(deps, plan, fresh, actor, viewers, [{ text: t(actor.reader.locale, 'session.moved'), color: 'Warning' }]) };
+  return { card: await card(deps, plan, fresh, actor, viewers, [{ text: t(actor.reader.locale, 'session.moved'), color: 'Warning' }]) };
 }
 
 /** The plan and the session, for someone who takes part in the meeting (or convenes it), in a chat where it may be shown. */
-async function load(
+export async function load(
   deps: Deps,
   actor: Actor,
   meetingId: string,
@@ -172,7 +186,7 @@ function chatRefusal(actor: Actor, key: 'session.membersUnknown' | 'session.notP
 }
 
 /** The Teams participant who is this user. */
-function participantOf(plan: Meeting, key: string) {
+export function participantOf(plan: Meeting, key: string) {
   return plan.participants.find((p) => p.contact.kind === 'teams' && userKey(p.contact.userId, p.contact.userId) === key);
 }
 
@@ -181,20 +195,30 @@ function participantOf(plan: Meeting, key: string) {
  * caseworker, a read-only view for everyone else. Its refresh names the people who see it, so
  * Teams asks for each one's own view whenever they look at it.
  */
-function card(deps: Deps, plan: Meeting, session: Session, actor: Actor, viewers: string[], notices: Notice[] = [], extra: Partial<SessionView> = {}): CardReply['card'] {
+export async function card(deps: Deps, plan: Meeting, session: Session, actor: Actor, viewers: string[], notices: Notice[] = [], extra: Partial<SessionView> = {}): Promise<CardReply['card']> {
   const now = deps.now();
   // The live timer's link: read-only, and of no use once the meeting has ended (a few hours after its planned end at the latest).
   const liveUrl = session.state === 'running' && deps.links.liveUrl ? deps.links.liveUrl(plan.id, clockOf(session, now).plannedEnd) : '';
   const runs = mayRun(plan, session, actor.userKey, (key) => participantOf(plan, key));
   const me = participantOf(plan, actor.userKey);
-  return meetingModeCard(plan, session, actor.reader, now, notices, {
+  const view: SessionView = {
     liveUrl,
     controls: runs,
+    organizer: organizes(plan, actor.userKey),
     undoEnd: runs && mayUndoEnd(session, now),
     viewers,
     secretary: !!me && me.id === session.secretaryId,
     ...extra,
-  });
+  };
+  // The action items are read only when their part of the card is open: a press on Next costs no query.
+  const items = openSection(session, view) === 'plan' ? await readItems(deps, plan.id) : [];
+  return meetingModeCard(plan, session, actor.reader, now, notices, { ...view, items });
+}
+
+/** The action items of a meeting, in the order they were agreed (one query in its partition). */
+export async function readItems(deps: Deps, meetingId: string): Promise<ActionItem[]> {
+  const rows = await deps.stores.meetings.query(queries.meetingActions(meetingId));
+  return inOrder(rows.map((r) => r.doc).filter((d): d is ActionItem => d.kind === 'action'));
 }
 
 /**

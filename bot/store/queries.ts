@@ -13,6 +13,11 @@ export const queries = {
     return { name: 'meeting.all', partition: meetingId, sql: 'SELECT * FROM c', parameters: {} };
   },
 
+  /** The action items of one meeting. One partition. */
+  meetingActions(meetingId: string): NamedQuery<MeetingDoc> {
+    return { name: 'meeting.actions', partition: meetingId, sql: "SELECT * FROM c WHERE c.kind = 'action'", parameters: {} };
+  },
+
   /** The meetings in one caseworker's list, latest first. One partition: the caseworker's own. */
   meetingsOf(userKey: string, limit: number): NamedQuery<MeetingRef> {
     return {

@@ -22,7 +22,10 @@ export class TeamsMessenger implements Messenger {
 
   async openPersonalChat(via: ConversationAddress, userId: string): Promise<ConversationAddress> {
     let address: ConversationAddress | undefined;
-    await this.call('create', via.tenantId, () =>
+    // Teams counts a "create conversation" against the thread it opens (the bot's 1:1 chat with this
+    // user), like the messages in it, and every request against the app's limit in the tenant (the
+    // Pacer's spacing): a fan-out opening forty chats is not held to one conversation's 7 a second.
+    await this.call('create', `personal:${via.tenantId}:${userId}`, () =>
       this.adapter.createConversationAsync(
         this.appId,
         via.channelId,

@@ -2,6 +2,14 @@
  * Teams' rate limits for a bot: per conversation 7 messages a second and 60 in 30 seconds,
  * per app and tenant 50 requests a second. The Pacer spaces sends to stay inside them; what
  * the service still refuses with 429 the connector client retries after its Retry-After.
+ *
+ * Per conversation it keeps Teams' windows (opening a 1:1 chat counts against that chat's own
+ * thread, keyed by the user: see `messenger.ts`); across conversations it spaces every request
+ * of this instance by `globalSpacingMs` (25 ms: at most 40 a second, under the 50 per app and
+ * tenant), however many are waiting at once: a fan-out sending to eight people at once is held
+ * by this spacing, not by the per-conversation limits. The spacing is per instance: several
+ * instances sending at full speed at the same moment could together pass 50 a second, and then
+ * the connector client's 429 retries take over.
  */
 export class Pacer {
   private readonly last = new Map<string, number[]>();

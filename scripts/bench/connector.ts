@@ -11,9 +11,11 @@
  * 60 / 30 s and 1,800 / hour; per bot per tenant 50 requests / s. Mode `off` checks nothing
  * and does not even parse bodies (the cheapest connector for throughput runs); `observe` counts
  * what Teams would have refused but answers 200; `enforce` answers 429 with Retry-After. Only
- * accepted requests count towards the windows.
+ * accepted requests count towards the windows. `delayMs` makes every answer to the bot (a 1:1
+ * chat created, an activity posted or updated, a 429) leave that long after the request arrived,
+ * as over a slow link to Teams; captures keep the arrival time.
  *
- * Control, for the bench: POST /_bench/config { mode, capture } (also resets every counter),
+ * Control, for the bench: POST /_bench/config { mode, capture, delayMs? } (also resets every counter; delayMs defaults to 0),
  * GET /_bench/stats[?conversation=id], GET /_bench/captures?since=seq&conversation=id&waitMs=n
  * (long poll: answers as soon as something newer than `since` was captured).
  *
@@ -64,6 +66,8 @@ const MAX_CAPTURES = 100_000;
 
 let mode: Mode = 'off';
 let capture = false;
+/** How long every answer to the bot waits (ms). */
+let delayMs = 0;
 let seq = 0;
 let counter = 0;
 let counts = zero();
@@ -234,8 +238,9 @@ function serveBench(req: IncomingMessage, res: ServerResponse, url: URL): void {
     readBody(req, true, (body) => {
       if (body?.mode === 'off' || body?.mode === 'observe' || body?.mode === 'enforce') mode = body.mode;
       if (typeof body?.capture === 'boolean') capture = body.capture;
+      delayMs = typeof body?.delayMs === 'number' && body.delayMs >= 0 ? body.delayMs : 0;
       reset();
-      json(res, 200, { mode, capture });
+      json(res, 200, { mode, capture, delayMs });
     });
     return;
   }
@@ -275,19 +280,22 @@ const server = createServer((req, res) => {
   readBody(req, parse, (body) => {
     const now = Date.now();
     counts.requests += 1;
+    // Every answer to the bot, after the configured delay (a slow link to Teams).
+    const reply = (r: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) =>
+      delayMs > 0 ? void setTimeout(() => json(r, status, value, headers), delayMs) : json(r, status, value, headers);
     if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {
       const retryAfter = admit(String(body?.bot?.id ?? 'bot'), tenantOf(body), undefined, now);
-      if (retryAfter !== undefined) return json(res, 429, { error: { code: 'Throttled' } }, { 'retry-after': String(retryAfter) });
+      if (retryAfter !== undefined) return reply(res, 429, { error: { code: 'Throttled' } }, { 'retry-after': String(retryAfter) });
       counts.creates += 1;
       // A user's 1:1 chat has one id, whether the user or the bot opened it.
       const member = String(body?.members?.[0]?.id ?? `member-${++counter}`).replace(/^29:/, '');
-      return json(res, 201, { id: `a:personal-${member}`, activityId: '' });
+      return reply(res, 201, { id: `a:personal-${member}`, activityId: '' });
     }
     const activity = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/.exec(path);
     if (activity && (req.method === 'POST' || req.method === 'PUT')) {
       const conversationId = activity[1];
       const retryAfter = admit(String(body?.from?.id ?? 'bot'), tenantOf(body), conversationId, now);
-      if (retryAfter !== undefined) return json(res, 429, { error: { code: 'Throttled' } }, { 'retry-after': String(retryAfter) });
+      if (retryAfter !== undefined) return reply(res, 429, { error: { code: 'Throttled' } }, { 'retry-after': String(retryAfter) });
       const perConv = countsFor(conversationId);
       const field = req.method === 'POST' ? 'posts' : 'puts';
       counts[field] += 1;
@@ -306,9 +314,9 @@ const server = createServer((req, res) => {
           now,
         );
       }
-      return json(res, 200, { id: activityId });
+      return reply(res, 200, { id: activityId });
     }
-    return json(res, 404, { error: { code: 'NotFound' } });
+    return reply(res, 404, { error: { code: 'NotFound' } });
   });
 });
 server.keepAliveTimeout = 60_000;

@@ -154,9 +154,9 @@ export interface ConnectorStats {
 export class ConnectorControl {
   constructor(readonly url: string) {}
 
-  /** Sets the rate-limit mode and whether activities are captured; resets every counter and capture. */
-  async configure(mode: 'off' | 'observe' | 'enforce', capture: boolean): Promise<void> {
-    const answer = await http('POST', `${this.url}/_bench/config`, { mode, capture });
+  /** Sets the rate-limit mode, whether activities are captured and how long each answer to the bot waits; resets every counter and capture. */
+  async configure(mode: 'off' | 'observe' | 'enforce', capture: boolean, delayMs = 0): Promise<void> {
+    const answer = await http('POST', `${this.url}/_bench/config`, { mode, capture, delayMs });
     if (answer.status !== 200) throw new Error(`connector config answered ${answer.status}`);
   }
 
@@ -222,6 +222,8 @@ export interface Judge {
   added(card: unknown, caseworker: Person, name: string): boolean;
   /** The invitee's card after invite.answer confirms the answer (Samråd's thanks, in the invitee's language). */
   confirmed(card: unknown, invitee: Person, organizer: string): boolean;
+  /** The participant's card after feedback.give thanks them (in their language). */
+  thanked(card: unknown, person: Person): boolean;
   /** A notice's catalog key and its English text, when it can be found, so one reason reads the same in every language. */
   explain(notice: string): string;
 }
@@ -250,6 +252,7 @@ export function judgeByCatalog(
   return {
     added: (card, caseworker, name) => cardText(card).includes(t(languageOf(caseworker.locale), 'notice.added', { name })),
     confirmed: (card, invitee, organizer) => cardText(card).includes(t(languageOf(invitee.locale), 'invitation.thanks', { organizer })),
+    thanked: (card, person) => cardText(card).includes(t(languageOf(person.locale), 'feedback.thanks')),
     explain: (notice) => {
       const key = templates.find((tpl) => tpl.pattern.test(notice))?.key;
       return key ? `${key} ("${t('en', key)}")` : `"${notice}"`;
@@ -261,6 +264,7 @@ export function judgeByCatalog(
 export const judgeByColour: Judge = {
   added: (card) => goodOnly(card),
   confirmed: (card) => goodOnly(card),
+  thanked: (card) => goodOnly(card),
   explain: (notice) => `"${notice}"`,
 };
 
@@ -338,7 +342,8 @@ export async function planAndSend(
   card = await press(card, 'plan.why', { purpose: 'A plan for school', topics: 'Mornings', form: '' });
   await beforeSend();
   const sendAt = Date.now();
-  const statusCard = await press(card, 'plan.send');
+  // The client gets a letter, and letters need the caseworker's contact details: given with the send (kept for the next letters).
+  const statusCard = await press(card, 'plan.send', { contactName: caseworker.name, organisation: 'Socialtjänsten', phone: '+46 8 123 456', email: '' });
   return { meetingId, invitees: accepted, sendAt, statusCard };
 }
 

@@ -13,7 +13,10 @@
  *
  * Figures: 1 plain message turns, closed loop; 2 invitees' answers (Action.Execute) at a fixed
  * rate; 3 a burst of answers on one meeting; 4 invitations with Teams' rate limits enforced;
- * 5 store requests per meeting; 6 memory after many meetings, and start-up time. A Markdown
+ * 5 store requests per meeting; 6 memory after many meetings, and start-up time; 7 invitations
+ * through a slow connector (every call answered after 300 ms), to see them sent to several people
+ * at once; 8 a burst of feedback at the end of a meeting (every participant in Teams answers the
+ * feedback card within one second). A Markdown
  * table goes to stdout (measured value and goal side by side; a missed goal is printed as
  * such and does not fail the run); progress and details go to stderr.
  *
@@ -24,7 +27,7 @@
  *                      per store mode; at the 5–6 meetings/s measured on 2 shared cores,
  *                      10,000 take about 30 min per store mode)
  *   --parallel N       caseworkers planning at once in figure 6 (default 50)
- *   --figures 1,2,6    only these figures (3 and 4 run together)
+ *   --figures 1,2,6    only these figures (3 and 4 run together); --figures 7 runs figure 7 alone
  *   --root DIR         the Samråd checkout to build and measure (default: this one)
  *   --keep             keep the work folder (logs of every process, data) and print where
  *
@@ -45,8 +48,10 @@ import {
   cardText,
   ConnectorControl,
   invitationFor,
+  invokeCard,
   judgeByCatalog,
   judgeByColour,
+  noticeOf,
   personalConversation,
   planAndSend,
   type AnswerOutcome,
@@ -102,8 +107,8 @@ function parseOptions(argv: string[]): Options {
     if (!known.has(argv[i])) throw new Error(`unknown flag ${argv[i]} (see --help)`);
   }
   const quick = flag('--quick');
-  const figures = value('--figures')?.split(',').map((f) => Number(f.trim())) ?? [1, 2, 3, 4, 5, 6];
-  if (figures.some((f) => !Number.isInteger(f) || f < 1 || f > 6)) throw new Error('--figures takes numbers from 1 to 6, e.g. --figures 1,2');
+  const figures = value('--figures')?.split(',').map((f) => Number(f.trim())) ?? [1, 2, 3, 4, 5, 6, 7, 8];
+  if (figures.some((f) => !Number.isInteger(f) || f < 1 || f > 8)) throw new Error('--figures takes numbers from 1 to 8, e.g. --figures 1,2');
   return {
     root: resolve(value('--root') ?? join(__dirname, '..', '..')),
     quick,
@@ -155,7 +160,7 @@ interface StoreRun {
 /** A running Samråd. */
 interface SamradRun {
   mode: StoreMode;
-  /** Which figure it serves: fig1, fig2, fig34, fig5, fig6. */
+  /** Which figure it serves: fig1, fig2, fig34, fig5, fig6, fig7, fig8. */
   name: string;
   child: Child;
   bot: BotEndpoint;
@@ -821,6 +826,147 @@ async function figure6(ctx: Context): Promise<Row[]> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Figure 7: invitations through a slow connector
+
+/** How long the connector of figure 7 takes to answer each call. */
+const SLOW_MS = 300;
+
+/**
+ * Invitations to 40 Teams invitees (none has written to Samråd before, so each needs a 1:1 chat
+ * opened and a card posted) through a connector that answers every call after 300 ms, Teams'
+ * limits enforced: the seconds from `plan.send` to the last invitation card at the connector.
+ */
+async function figure7(ctx: Context): Promise<Row[]> {
+  const { opts } = ctx;
+  const row = rowFor(
+    `7. invitations to ${opts.invitees} Teams invitees through a connector answering each call in ${SLOW_MS} ms, Teams' limits enforced: seconds from \`plan.send\` to the last invitation card at the connector`,
+    '< 5 s, 0 429s',
+  );
+  await perMode(ctx, [row], async (mode) => {
+    const samrad = await startSamrad(ctx, mode, 'fig7');
+    try {
+      const organizer = caseworker(`cw-slow-${mode}`);
+      progress(`figure 7, Samråd ${mode}: planning a meeting with ${opts.invitees} Teams invitees, then sending through a connector answering in ${SLOW_MS} ms`);
+      const sent = await sendAndDeliver(ctx, samrad, organizer, people(`slow-${mode}`, opts.invitees), () => ctx.connector.configure('enforce', true, SLOW_MS), 120_000);
+      const stats = await ctx.connector.stats();
+      const used = sent.invitees.length;
+      const seconds = (sent.lastCardAt - sent.sendAt) / 1000;
+      row.cells[mode] = sent.complete
+        ? `${seconds.toFixed(1)} s for ${used} cards; ${stats.throttled} 429s${rules(stats.byRule)}${sent.toldAt ? `; caseworker told after ${((sent.toldAt - sent.sendAt) / 1000).toFixed(1)} s` : ''}`
+        : `only ${sent.delivered} of ${used} cards arrived`;
+      row.met[mode] = sent.complete && used === opts.invitees && seconds < 5 && stats.throttled === 0;
+      progress(`figure 7, Samråd ${mode}: ${sent.delivered}/${used} invitation cards, last after ${seconds.toFixed(2)} s; ${stats.throttled} 429s`);
+    } finally {
+      await ctx.connector.configure('off', false);
+      await stopSamrad(ctx, samrad);
+    }
+  });
+  return [row];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figure 8: feedback at the end of a meeting
+
+/**
+ * A meeting with 40 Teams invitees is opened in meeting mode, its outcome agreed and ended; every
+ * invitee gets the feedback card, and all of them answer it within one second (Teams' limits
+ * enforced): how many were refused, and the p99 latency of the answers.
+ */
+async function figure8(ctx: Context): Promise<Row[]> {
+  const { opts } = ctx;
+  const refused = rowFor(`8a. ${opts.burst} feedback answers within 1 s at the end of one meeting (${opts.burst} participants in Teams): refused`, '0');
+  const p99 = rowFor('8b. same: p99 latency', '—');
+  await perMode(ctx, [refused, p99], async (mode) => {
+    const samrad = await startSamrad(ctx, mode, 'fig8');
+    try {
+      const organizer = caseworker(`cw-feedback-${mode}`);
+      progress(`figure 8, Samråd ${mode}: a meeting with ${opts.burst} Teams invitees, sent, opened in meeting mode and ended`);
+      const sent = await sendAndDeliver(ctx, samrad, organizer, people(`feedback-${mode}`, opts.burst), () => ctx.connector.configure('enforce', true), opts.quick ? 90_000 : 180_000);
+      const press = (card: unknown, verb: string, where: Record<string, string> = {}, inputs: Record<string, unknown> = {}) =>
+        samrad.bot.press(organizer, verb, action(card, verb, where).data, inputs);
+      let card = await press(await press(sent.statusCard, 'status.show'), 'session.start');
+      card = await press(card, 'session.begin');
+      // The meeting is days ahead: Samråd asks whether to start it today all the same.
+      if (findAction(card, 'session.begin', { confirm: 'yes' })) card = await press(card, 'session.begin', { confirm: 'yes' });
+      // The outcome (responsible worker, follow-up date) is asked in the summary phase; agreed here as "not decided", on the card drawn.
+      card = await samrad.bot.press(organizer, 'session.outcome', drawnFrom(card), { responsible: 'undecided', followUpUndecided: 'true' });
+      const since = (await ctx.connector.stats()).lastSeq ?? 0;
+      card = await press(card, 'session.end');
+      const forms = new Map<string, { data: Record<string, unknown>; activityId: string }>();
+      const formIn = (c: Captured) => {
+        if (c.method !== 'POST') return undefined;
+        const give = c.actions?.find((a) => a.verb === 'feedback.give' && a.data.meetingId === sent.meetingId);
+        return give ? { data: give.data, activityId: c.activityId } : undefined;
+      };
+      const arrived = await ctx.connector.collect(
+        (all) => {
+          for (const c of all) {
+            const form = formIn(c);
+            if (form && !forms.has(c.conversationId)) forms.set(c.conversationId, form);
+          }
+          return sent.invitees.every((p) => forms.has(personalConversation(p.aadObjectId)));
+        },
+        { since, timeoutMs: opts.quick ? 90_000 : 180_000 },
+      );
+      const answering = sent.invitees.filter((p) => forms.has(personalConversation(p.aadObjectId)));
+      if (!arrived.complete) ctx.seen.push(`Figure 8 (${mode}): only ${answering.length} of ${sent.invitees.length} feedback cards arrived.`);
+      progress(`figure 8, Samråd ${mode}: ${answering.length} feedback cards arrived; ${answering.length} answers within 1 s`);
+      const reasons = new Map<string, number>();
+      const r = await openLoop(answering.length, 1000, async (i) => {
+        const person = answering[i];
+        const form = forms.get(personalConversation(person.aadObjectId))!;
+        const scores = { relation: String(1 + (i % 10)), goals: '8', approach: '7', overall: '9', comment: '' };
+        const result = await samrad.bot.post(samrad.bot.invoke(person, 'feedback.give', form.data, scores, form.activityId));
+        const answered = invokeCard(result);
+        if (!answered) {
+          reasons.set(`HTTP ${result.status}`, (reasons.get(`HTTP ${result.status}`) ?? 0) + 1);
+          return false;
+        }
+        if (ctx.judge.thanked(answered, person)) return true;
+        const notice = noticeOf(answered);
+        const reason = notice ? ctx.judge.explain(notice) : 'a card without the thanks and without a notice';
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+        return false;
+      });
+      if (reasons.size) ctx.seen.push(`Figure 8 (${mode}): feedback not confirmed, by what the card said: ${describe(reasons)}.`);
+      const wrong = r.wrong + r.errors + (sent.invitees.length - answering.length);
+      refused.cells[mode] = `${wrong}${answering.length < opts.burst ? ` (${answering.length} cards arrived)` : ''}`;
+      refused.met[mode] = wrong === 0 && answering.length === opts.burst;
+      p99.cells[mode] = ms(percentile(r.latencies, 99));
+      progress(`figure 8, Samråd ${mode}: ${wrong} of ${sent.invitees.length} not confirmed; p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}`);
+    } finally {
+      await ctx.connector.configure('off', false);
+      await stopSamrad(ctx, samrad);
+    }
+  });
+  return [refused, p99];
+}
+
+/** The meeting and revision a card was drawn at, from the first of its actions that carries both. */
+function drawnFrom(card: unknown): { meetingId: unknown; rev: unknown } {
+  let found: { meetingId: unknown; rev: unknown } | undefined;
+  const visit = (node: unknown): void => {
+    if (found || typeof node !== 'object' || node === null) return;
+    const data = (node as { type?: string; data?: Record<string, unknown> }).data;
+    if ((node as { type?: string }).type === 'Action.Execute' && data?.meetingId && data.rev !== undefined) found = { meetingId: data.meetingId, rev: data.rev };
+    Object.values(node).forEach(visit);
+  };
+  visit(card);
+  if (!found) throw new Error(`no action with a revision on the card: ${cardText(card).slice(0, 200)}`);
+  return found;
+}
+
+/** The action, if the card has it (see `action`, which throws). */
+function findAction(card: unknown, verb: string, where: Record<string, string> = {}): boolean {
+  try {
+    action(card, verb, where);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
@@ -884,6 +1030,8 @@ async function main(): Promise<void> {
   if (want(3) || want(4)) rows.push(...(await figures3and4(ctx)));
   if (want(5)) rows.push(...(await figure5(ctx)));
   if (want(6)) rows.push(...(await figure6(ctx)));
+  if (want(7)) rows.push(...(await figure7(ctx)));
+  if (want(8)) rows.push(...(await figure8(ctx)));
 
   const loadAfter = os.loadavg()[0];
   await stopAll();
@@ -903,6 +1051,8 @@ async function main(): Promise<void> {
     '- Figure 1 is a closed loop (each connection sends its next request when the last is answered), after a warm-up, with 200 distinct users; × is Samråd\'s rate over the echo bot\'s. Both answer "hello" with one activity posted to the connector before the HTTP answer.',
     `- Figures 2 and 3 are open loops: requests leave at their scheduled times whether or not earlier ones were answered, and latency counts from the scheduled time, so a stalled server shows as latency, not as a lower rate. An answer counts as confirmed only when its card shows Samråd's thanks (invitation.thanks) in the invitee's language.`,
     '- Figure 4 holds Samråd to Teams\' documented limits (per conversation 7/1 s, 8/2 s, 60/30 s, 1,800/h; per tenant 50/s), answering 429 with Retry-After; figure 3 runs right after it on the same meeting with the limits still enforced.',
+    `- Figure 7 is figure 4 over a slow link: the connector answers every call (opening a 1:1 chat, posting a card) ${SLOW_MS} ms after it arrives, Teams' limits enforced. One invitee after another that is ${SLOW_MS * 2} ms each (${((opts.invitees * SLOW_MS * 2) / 1000).toFixed(0)} s for ${opts.invitees}); Samråd sends to several at once. A card counts when it reaches the connector (its answer leaves ${SLOW_MS} ms later).`,
+    '- Figure 8 opens a meeting with 40 Teams invitees in meeting mode, agrees its outcome and ends it; every invitee gets the feedback card, and all answer it within one second (an open loop, Teams\' limits enforced). An answer counts only when the card thanks the person (feedback.thanks) in their language; each feedback is its own document, so the answers do not wait on one another.',
     '- Figure 6 plans each meeting through the cards with minimal inputs (when, the client, one Teams invitee, consent, purpose), sends it, waits for the invitation card at the connector and answers it, with many caseworkers at once. "separate store" RSS is Samråd\'s alone; the store\'s is given beside it.',
     '- A goal marked **no** is a miss; the bench never fails on one.',
   ];

@@ -5,52 +5,23 @@
  * runs here as three real processes over one store process; one is killed with SIGKILL.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JobDoc } from '../../bot/jobs/job';
 import { cosmosClient } from '../../bot/store/cosmos-store';
 import { t } from '../../bot/i18n';
 import { attachedCard, cardText } from '../support/cards';
-import { Harness } from '../support/harness';
-import { freePort, samradProcess, storeProcess, type ChildProgram } from '../support/processes';
+import { SharedStore } from '../support/shared-store';
 import { CASEWORKER } from '../support/scenarios';
 
 describe('the meeting-mode offer in a Teams meeting\'s chat, with three Samråd processes on one store', function () {
   this.timeout(120_000);
-  let dataDir: string;
-  let store: ChildProgram;
-  let client: Harness;
-  const running: ChildProgram[] = [];
 
-  beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'samrad-offer-'));
-    store = storeProcess(join(dataDir, 'store'));
-    await store.start();
-    client = new Harness();
-    await client.startConnector();
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((p) => p.stop()));
-    await store.stop();
-    await client.connector.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  async function instances(n: number): Promise<(ChildProgram & { url: string })[]> {
-    const env = { COSMOS_ENDPOINT: String(store.ready.endpoint), COSMOS_KEY: String(store.ready.key), SAMRAD_DATA_DIR: join(dataDir, 'unused') };
-    const started = await Promise.all(Array.from({ length: n }, async () => samradProcess(await freePort(), env)));
-    await Promise.all(started.map((p) => p.start()));
-    running.push(...started);
-    return started;
-  }
+  const shared = new SharedStore('samrad-offer-');
 
   /** Twenty meeting-start events for one chat, with twenty start times and three meeting ids, spread over the instances at once. */
   async function startEvents(to: { url: string }[], chatId: string): Promise<void> {
     await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
-        const activity = client.activity(CASEWORKER, {
+        const activity = shared.client.activity(CASEWORKER, {
           type: 'event',
           name: 'application/vnd.microsoft.meetingStart',
           value: { Id: `MCMxOTptZWV0aW5n-${i % 3}`, StartTime: new Date(Date.UTC(2026, 11, 7, 8, i)).toISOString() },
@@ -58,18 +29,18 @@ describe('the meeting-mode offer in a Teams meeting\'s chat, with three Samråd 
         const res = await fetch(`${to[i % to.length].url}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ ...activity, conversation: { id: chatId, conversationType: 'groupChat', tenantId: client.tenantId } }),
+          body: JSON.stringify({ ...activity, conversation: { id: chatId, conversationType: 'groupChat', tenantId: shared.client.tenantId } }),
         });
         assert.equal(res.status, 200);
       }),
     );
   }
 
-  const offers = (chatId: string) => client.connector.posted().filter((r) => r.path.includes(chatId) && cardText(attachedCard(r.body)).includes(t('sv', 'session.offer')));
+  const offers = (chatId: string) => shared.client.connector.posted().filter((r) => r.path.includes(chatId) && cardText(attachedCard(r.body)).includes(t('sv', 'session.offer')));
 
   /** The offer job of the day, as stored. */
   async function offerJob(): Promise<JobDoc | undefined> {
-    const container = cosmosClient({ endpoint: String(store.ready.endpoint), key: String(store.ready.key), database: 'samrad' }).database('samrad').container('jobs');
+    const container = cosmosClient({ endpoint: String(shared.store.ready.endpoint), key: String(shared.store.ready.key), database: 'samrad' }).database('samrad').container('jobs');
     const { resources } = await container.items.query<JobDoc>({ query: "SELECT * FROM c WHERE c.kind = 'meeting-offer'", parameters: [] }).fetchAll();
     assert.ok(resources.length <= 1, `${resources.length} offer jobs for one chat and day`);
     return resources[0];
@@ -84,16 +55,16 @@ describe('the meeting-mode offer in a Teams meeting\'s chat, with three Samråd 
   }
 
   it('posts one offer however many events arrive at the three instances', async () => {
-    const three = await instances(3);
+    const three = await shared.instances(3);
     await startEvents(three, 'a:meeting-chat');
     await until(async () => (await offerJob())?.state === 'done', 'the offer job done');
     assert.equal(offers('a:meeting-chat').length, 1);
   });
 
   it('posts the offer after the instance holding it is killed, at most once more than once (the post in flight)', async () => {
-    const three = await instances(3);
+    const three = await shared.instances(3);
     // A slow link to Teams: the post is in flight for two seconds.
-    client.connector.delayMs = 2000;
+    shared.client.connector.delayMs = 2000;
     await startEvents(three, 'a:meeting-chat-2');
     await until(() => offers('a:meeting-chat-2').length === 1, 'the offer posted');
     const owner = (await offerJob())?.claim?.owner;
@@ -101,7 +72,7 @@ describe('the meeting-mode offer in a Teams meeting\'s chat, with three Samråd 
     assert.ok(victim, 'one of the three holds the offer job');
     await victim.kill();
     const killedAt = Date.now();
-    client.connector.delayMs = 0;
+    shared.client.connector.delayMs = 0;
     await until(async () => (await offerJob())?.state === 'done', 'the offer job done by another instance');
     const posted = offers('a:meeting-chat-2');
     assert.ok(posted.length >= 1 && posted.length <= 2, `${posted.length} offers`);

@@ -5,7 +5,7 @@ import { resolveLocale, t } from '../../bot/i18n';
 import { CHAT_VERBS, ROUTES, VERBS } from '../../bot/services/actions';
 import { action, cardActions, cardText } from '../support/cards';
 import { Harness, useHarness, type Person } from '../support/harness';
-import { CASEWORKER_CONTACT, deliveryDone, personInputs, startMeeting, whenInputs } from '../support/scenarios';
+import { CASEWORKER_CONTACT, deliveryDone, openPart, personInputs, startMeeting, whenInputs } from '../support/scenarios';
 
 /**
  * Who sees what and who may change what: every verb that shows or changes a meeting, pressed by
@@ -51,10 +51,13 @@ function expected(verb: string, role: Role, place: Place): Outcome {
     }
     if (!INVITED.has(role)) return 'notInvited';
     if (place === 'groupWithOutsider') return 'notParticipants';
-    if (verb === 'session.show') return 'allowed';
+    if (verb === 'session.show' || verb === 'session.itemDone') return 'allowed';
     return RUNS.has(role) ? 'allowed' : 'notRunner';
   }
   if (verb === 'invite.answer' || verb === 'invite.change') return INVITED.has(role) && role !== 'caseworker' ? 'allowed' : 'notInvited';
+  // Everyone who took part gives feedback, the caseworker too.
+  if (verb === 'feedback.give') return INVITED.has(role) ? 'allowed' : 'notInvited';
+  if (verb.startsWith('minutes.')) return ORGANIZES.has(role) || role === 'secretary' ? 'allowed' : INVITED.has(role) ? 'notRunner' : 'notInvited';
   return ORGANIZES.has(role) ? 'allowed' : 'notOrganizer';
 }
 
@@ -103,6 +106,7 @@ describe('who sees what and who may change what: every verb × every role × eve
     await h.settled();
     // Meeting mode runs, with its chair and secretary.
     card = await startMeeting(h, meetingId, caseworker);
+    card = await openPart(h, card, 'roles', caseworker);
     card = await h.press(caseworker, 'session.roles', action(card, 'session.roles').data, { chairId: await idOf('chair'), secretaryId: await idOf('secretary') });
     await h.settled();
 
@@ -128,6 +132,9 @@ describe('who sees what and who may change what: every verb × every role × eve
       'invite.record': { participantId: plan.participants.find((p) => p.isOrganizer)!.id, [`answer_${plan.participants.find((p) => p.isOrganizer)!.id}`]: 'accepted' },
       'status.show': {},
       'status.comments': {},
+      'status.pages': {},
+      // The client's link replaced: a change, so here with a person who is not in the meeting (refused by the rules after the rights are checked).
+      'status.pageLink': { participantId: randomUUID() },
       // Nothing to tick: the list stays as stored.
       'status.prepare': { prepared: '' },
       'change.start': old,
@@ -152,6 +159,19 @@ describe('who sees what and who may change what: every verb × every role × eve
       'session.break': { ...oldSession, change: 'start' },
       'session.memo': { ...oldSession, memoWays: 'email' },
       'session.screen': { ...oldSession, screenAgenda: 'true' },
+      'session.outcome': { ...oldSession, responsible: 'undecided', followUpUndecided: 'true' },
+      // No text: refused by the rules after the rights are checked.
+      'session.item': { change: 'add', itemText: '', itemOwner: someone, itemDue: '2026-12-31', itemWith: '' },
+      // An item that is not there: the same.
+      'session.itemDone': { itemId: randomUUID(), done: 'yes' },
+      // The meeting has not ended: refused by the rules, nothing stored.
+      'feedback.give': { via: 'teams', relation: '5', goals: '5', approach: '5', overall: '5', comment: '' },
+      'feedback.screen': {},
+      'feedback.overview': {},
+      'minutes.show': {},
+      // Too long a note, and minutes before the end: refused by the rules.
+      'minutes.note': { note: 'x'.repeat(3001) },
+      'minutes.send': { note: '' },
       'session.budgets': { ...oldSession, budget_welcome: '10', budget_describe: '20', budget_reflect: '20', budget_agree: '20', budget_summary: '10' },
     };
     // Every verb whose card names a meeting is in the matrix.
@@ -198,7 +218,7 @@ describe('who sees what and who may change what: every verb × every role × eve
           } else {
             assert.deepEqual(refusals, [want], `${where} should be refused with ${want}: ${text.slice(0, 160)}`);
             // A refusal shows nothing of the case, except the read-only view of someone invited who may not run the meeting.
-            if (want === 'notRunner') {
+            if (want === 'notRunner' && verb.startsWith('session.')) {
               assert.deepEqual(cardActions(answer.body.value).map((a) => a.verb).filter((v) => v && v !== 'session.show'), [], `${where}: read-only`);
             } else {
               for (const detail of details) assert.ok(!text.includes(detail), `${where} shows "${detail}"`);

@@ -9,7 +9,7 @@ import type { LiveState } from '../../tab/wire';
 import { action, cardActions, cardInput } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
 import { newKey, OpenIdStandIn, unsignedToken } from '../support/openid';
-import { meetingToHold } from '../support/scenarios';
+import { agreeOutcome, meetingToHold, openPart } from '../support/scenarios';
 
 const CASEWORKER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000000c001', name: 'Karin Caseworker', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 const NURSE: Person = { aadObjectId: '7A1C0D2E-0000-4000-8000-00000000C002', name: 'Noor Nurse', locale: 'en-GB' };
@@ -370,6 +370,7 @@ describe('the live timer page through the HTTP endpoint', function () {
     assertNoCase(tabOff.text, 'the tab\'s state by default');
 
     // The chair turns it on from the meeting-mode card.
+    card = await openPart(h, card, 'agenda', CASEWORKER);
     card = await h.press(CASEWORKER, 'session.screen', action(card, 'session.screen').data, { screenAgenda: 'true' });
     const on = await get(stateUrl, { 'If-None-Match': off.headers.get('etag')! });
     assert.equal(on.status, 200, 'turning it on changes the state');
@@ -406,7 +407,8 @@ describe('the live timer page through the HTTP endpoint', function () {
     const card = await startMeeting(h, meetingId);
     const url = liveLink(card);
     assert.equal((await get(`${url}/state`)).status, 200);
-    const ended = await h.press(CASEWORKER, 'session.end', action(card, 'session.end').data);
+    const agreed = await agreeOutcome(h, card, CASEWORKER);
+    const ended = await h.press(CASEWORKER, 'session.end', action(agreed, 'session.end').data);
     assert.ok(!cardActions(ended).some((a) => a.url?.includes('/live/')), 'the ended card offers no timer');
     const state = await get(`${url}/state`);
     assert.equal(state.status, 410);

@@ -4,7 +4,7 @@ import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { jsonLogger } from '../../bot/services/log';
 import { action, attachedCard, cardActions, cardInput, cardText } from '../support/cards';
 import { Harness, useHarness, type Person } from '../support/harness';
-import { CASEWORKER, meetingToHold, startMeeting } from '../support/scenarios';
+import { agreeOutcome, CASEWORKER, meetingToHold, openPart, startMeeting } from '../support/scenarios';
 
 const NURSE: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b001', name: 'Noor Nurse', locale: 'en-GB' };
 const TEACHER: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b002', name: 'Tove Teacher', locale: 'da-DK' };
@@ -36,13 +36,15 @@ describe('meeting mode through the HTTP endpoint', () => {
     assert.ok(text().includes(sv('session.speaking', { name: CASEWORKER.name })));
     // Everyone but the teacher is marked present; then Eva leaves early.
     const ids = Object.fromEntries((await h.meeting(meetingId))!.participants.map((p) => [p.name, p.id]));
+    await press('session.show', { section: 'presence' });
     await press('session.presence', {}, { [cardInput(card, 'present').id]: [ids.Alex, ids.Eva, ids[CASEWORKER.name], ids[NURSE.name]].join(',') });
     assert.ok(text().includes(sv('session.didNotCome', { name: `${TEACHER.name} (teacher)` })), 'the teacher did not come');
     await press('session.presence', {}, { [cardInput(card, 'present').id]: [ids.Alex, ids[CASEWORKER.name], ids[NURSE.name]].join(',') });
     assert.match(text(), new RegExp(sv('session.left', { name: 'Eva \\(grandmother\\)', time: '\\d{2}:\\d{2}' })));
     // The describing phase, with a round of speakers among those present.
     await press('session.phase', { phase: 'describe' });
-    assert.ok(text().includes(sv('session.prompt.checkWithClient')));
+    assert.ok(text().includes(sv('session.prompt.clientFirst')));
+    await press('session.show', { section: 'rounds' });
     await press('session.round', { kind: 'speakers' });
     assert.ok(text().includes(sv('session.speaking', { name: 'Alex' })));
     assert.ok(text().includes(sv('session.heard', { heard: 0, total: 3 })), 'three are here');
@@ -50,6 +52,7 @@ describe('meeting mode through the HTTP endpoint', () => {
     await press('session.next');
     assert.ok(text().includes(sv('session.speaking', { name: NURSE.name })), 'moved up before the caseworker');
     // The agenda is renegotiated.
+    await press('session.show', { section: 'agenda' });
     const coveredBefore = cardInput(card, 'covered').id;
     await press('session.topic', { change: 'add' }, { topic: 'Fritiden' });
     assert.deepEqual(
@@ -66,6 +69,10 @@ describe('meeting mode through the HTTP endpoint', () => {
     await press('session.phase', { phase: 'summary' });
     assert.ok(text().includes(sv('session.prompt.summary')));
     assert.throws(() => action(card, 'session.phase'), 'no phase after the summary');
+    // Closing needs the responsible worker and the follow-up date agreed ("not decided" is an answer).
+    await press('session.end');
+    assert.ok(text().includes(sv('problem.outcomeMissing')));
+    card = await agreeOutcome(h, card);
     await press('session.end');
     assert.ok(text().includes(sv('session.endedTitle')));
     assert.throws(() => action(card, 'session.next'));
@@ -91,18 +98,20 @@ describe('meeting mode through the HTTP endpoint', () => {
     assert.ok(cardText(card).includes(sv('session.title')));
     assert.ok((await listed()).includes(sv('meetings.running')));
     // Ending is asked about on the card (a ShowCard), and can be undone for a while.
+    card = await agreeOutcome(h, card);
     card = await h.press(CASEWORKER, 'session.end', action(card, 'session.end').data);
     assert.ok(cardText(card).includes(sv('session.endedTitle')));
     assert.ok((await listed()).includes(sv('meetings.ended')));
     card = await h.press(CASEWORKER, 'session.reopen', action(card, 'session.reopen').data);
     assert.ok(cardText(card).includes(sv('session.title')));
-    assert.ok((await listed()).includes(sv('meetings.running')));
+    const reopened = await listed();
+    assert.ok(reopened.includes(sv('meetings.running')), reopened);
     assert.equal((await h.view(meetingId))!.session!.endedAt, undefined);
   });
 
   it('refuses phase times that are not whole minutes, naming the allowed range, and changes nothing', async () => {
     const meetingId = await sentMeeting(h);
-    const card = await startMeeting(h, meetingId);
+    const card = await openPart(h, await startMeeting(h, meetingId), 'phases');
     const before = JSON.stringify((await h.view(meetingId))!.session);
     const budgets = { budget_welcome: '15', budget_describe: 'abc', budget_reflect: '20', budget_agree: '20', budget_summary: '10' };
     for (const bad of ['abc', '0', '481', '12.5', '']) {
@@ -154,7 +163,8 @@ describe('meeting mode through the HTTP endpoint', () => {
     const after = await h.press(CASEWORKER, 'session.show', { meetingId });
     assert.equal(cardText(after), before, 'the same state and the same times');
     // Teams mobile sends the button as a message with the data as value.
-    const submitted = await h.postRaw(h.activity(CASEWORKER, { type: 'message', value: { ...action(after, 'session.round', { kind: 'checkIn' }).data } }));
+    const rounds = await openPart(h, after, 'rounds');
+    const submitted = await h.postRaw(h.activity(CASEWORKER, { type: 'message', value: { ...action(rounds, 'session.round', { kind: 'checkIn' }).data } }));
     assert.equal(submitted.status, 200);
     assert.ok(cardText(attachedCard(h.connector.posted().at(-1)!.body)).includes(sv('session.round.checkIn')));
   });
@@ -166,7 +176,7 @@ describe('meeting mode through the HTTP endpoint', () => {
       const viewer: Person = { ...NURSE, locale: { sv: 'sv-SE', da: 'da-DK', fi: 'fi-FI', en: 'en-GB' }[locale] };
       const card = await h.press(viewer, 'session.show', { meetingId });
       assert.ok(cardText(card).includes(t(locale, 'session.title')));
-      assert.ok(cardText(card).includes(t(locale, 'session.phase.welcome')));
+      assert.ok(cardText(card).includes(t(locale, 'session.phaseShort.welcome')));
       assert.ok(cardText(card).includes(t(locale, 'session.speaking', { name: 'Alex' })));
     });
   }

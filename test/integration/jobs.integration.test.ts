@@ -6,6 +6,7 @@ import type { Logger } from '../../bot/services/ports';
 import { CosmosDocumentStore, cosmosClient, openContainers } from '../../bot/store/cosmos-store';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../bot/store/embedded';
 import type { DocumentStore } from '../../bot/store/port';
+import { defineFanout, type FanoutProgress } from '../../bot/services/fanout';
 
 /** A clock the test moves by hand. */
 class Clock {
@@ -250,5 +251,69 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     await until(() => seen.length === 2, 'a second run');
     await r.idle();
     assert.deepEqual(seen, [1, 2], 'the last run saw the last change');
+  });
+
+  it('a fan-out runs eight sends at once under one claim, each intent stored before its send; a takeover sends again only to those in flight', async () => {
+    const clock = new Clock();
+    const people = Array.from({ length: 24 }, (_, i) => `p${i + 1}`);
+    const inFlightAtCut = ['p13', 'p14', 'p15', 'p16', 'p17', 'p18', 'p19', 'p20'];
+    const sent: string[] = [];
+    const projected = new Set<string>();
+    let inFlight = 0;
+    let widest = 0;
+    const stalled = gate();
+    let stall = true;
+    // The enqueueing half of the fan-out is not used here: the test enqueues through the runner.
+    const fanout = (log: Logger) =>
+      defineFanout<{ meetingId: string }, string[], { id: string }>({ jobs: undefined as never, log }, {
+        kind: 'fan',
+        maxAttempts: 3,
+        load: async () => people,
+        steps: (ids) => ids.map((id) => ({ id })),
+        send: async (_ids, step) => {
+          sent.push(step.id);
+          inFlight += 1;
+          widest = Math.max(widest, inFlight);
+          if (stall && sent.length > 12) await stalled.wait;
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight -= 1;
+          return { via: 'teams' };
+        },
+        project: async (_ids, step) => void projected.add(step.id),
+      });
+
+    // The first instance stops answering with eight sends in flight (as if it had died).
+    const a = await runner(clock, 'a', [fanout(memoryLog()).job]);
+    const ref = await a.enqueue({ kind: 'fan', key: 'm-1.1', payload: { meetingId: 'm-1' }, dueAt: clock.at, maxAttempts: 3 });
+    a.poll();
+    await until(() => sent.length === 20, 'twenty sends started');
+    const cut = (await stored(ref.bucket, ref.id)) as JobDoc<unknown, FanoutProgress>;
+    assert.equal(Object.keys(cut.progress!.done).length, 12, 'the first twelve outcomes stored');
+    assert.deepEqual([...cut.progress!.sending].sort(), [...inFlightAtCut].sort(), 'eight intents stored, each before its send');
+    assert.equal(widest, 8, 'eight at once, never more');
+
+    // The second takes the job over once the claim has expired, and finishes it.
+    stall = false;
+    const log = memoryLog();
+    const b = await runner(clock, 'b', [fanout(log).job]);
+    clock.advance(11);
+    b.poll();
+    await until(async () => (await stored(ref.bucket, ref.id)).state === 'done', 'the fan-out done by the second instance');
+    const copies = new Map<string, number>();
+    for (const id of sent) copies.set(id, (copies.get(id) ?? 0) + 1);
+    assert.deepEqual([...copies].filter(([, n]) => n > 1).map(([id]) => id).sort(), [...inFlightAtCut].sort(), 'only the sends in flight are made again');
+    assert.equal(log.events.filter((e) => e === 'fanout.resend').length, 8);
+    assert.equal(projected.size, 24);
+    const done = (await stored(ref.bucket, ref.id)) as JobDoc<unknown, FanoutProgress>;
+    assert.equal(Object.keys(done.progress!.done).length, 24);
+    assert.deepEqual(done.progress!.sending, []);
+
+    // The first instance comes back: its claim is gone, so it records nothing and sends to no one more.
+    const before = sent.length;
+    stalled.open();
+    await a.idle();
+    assert.equal(sent.length, before);
+    assert.equal((await stored(ref.bucket, ref.id)).claim, undefined);
+    assert.equal((await stored(ref.bucket, ref.id)).state, 'done');
   });
 });

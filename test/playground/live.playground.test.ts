@@ -5,7 +5,7 @@ import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { readSession } from '../../bot/services/session';
 import { action, cardActions, cardInput } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
-import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { agreeOutcome, CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
 import { chromiumPath, launchBrowser, type BrowserSession } from './driver';
 
 const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
@@ -111,6 +111,7 @@ describe('the live timer page in Chromium: the signed link on a big screen', fun
     assert.equal(await page.locator('.agenda').isVisible(), false, 'no agenda unless the chair turns it on');
 
     // The chair puts the agenda on the screen: the topics, where the meeting is (the first not covered), and never the purpose.
+    card = await h.press(CASEWORKER, 'session.show', action(card, 'session.show', { section: 'agenda' }).data);
     card = await h.press(CASEWORKER, 'session.screen', action(card, 'session.screen').data, { screenAgenda: 'true' });
     await page.locator('.agenda').waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await page.locator('.agenda h2').textContent(), sv('live.agenda'));
@@ -186,7 +187,8 @@ describe('the live timer page in Chromium: the signed link on a big screen', fun
     assert.notEqual(await page.locator('.pace').textContent(), '', 'ahead, behind or on time again');
 
     // The meeting ends: the page says so and stops asking.
-    await h.press(CASEWORKER, 'session.end', action(card, 'session.end').data);
+    const agreed = await agreeOutcome(h, card, CASEWORKER);
+    await h.press(CASEWORKER, 'session.end', action(agreed, 'session.end').data);
     await page.getByText(sv('live.ended')).waitFor({ timeout: 10_000 });
     const asked = polls.length;
     await page.waitForTimeout(3500);

@@ -34,6 +34,16 @@ async function beginMeeting(page: Page): Promise<Locator> {
   return waitForCardContaining(page, sv('session.speaking', { name: 'Alex' }));
 }
 
+/** Opens the action items and answers the responsible worker and the follow-up with "not decided". */
+async function settleOutcome(page: Page, card: Locator): Promise<Locator> {
+  await clickCardAction(page, card, sv('session.sectionPlan'));
+  card = await waitForCardContaining(page, sv('agreements.saveOutcome'));
+  await fillInput(page, card, sv('agreements.responsible'), sv('agreements.undecided'));
+  await fillInput(page, card, sv('agreements.followUpUndecided'), true);
+  await clickCardAction(page, card, sv('agreements.saveOutcome'));
+  return waitForCardContaining(page, sv('agreements.undecided'));
+}
+
 describe('the Agents Playground in Chromium: meeting mode', function () {
   this.timeout(180_000);
   /** Samråd's clock, moved forward to the meeting's day by the test that needs it (and back after). */
@@ -88,8 +98,9 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
       assert.ok(!(await card.innerText()).includes(sv('session.beginAnyway')));
       await listShows('running');
 
-      // Ended (asked first), then undone.
+      // Ended (asked first, after the responsible worker and the follow-up are settled: here "not decided"), then undone.
       card = await waitForCardContaining(page, sv('session.speaking', { name: 'Alex' }));
+      card = await settleOutcome(page, card);
       await clickCardAction(page, card, sv('session.end'), { expect: 'none' });
       await clickCardAction(page, card, sv('session.endYes'));
       card = await waitForCardContaining(page, sv('session.undoEnd'));
@@ -180,6 +191,7 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
         await clickCardAction(page, card, sv('session.next'));
         card = await waitForCardContaining(page, sv('session.heard', { heard: i + 1, total: 3 }));
       }
+      card = await settleOutcome(page, card);
       await clickCardAction(page, card, sv('session.end'), { expect: 'none' });
       await clickCardAction(page, card, sv('session.endYes'));
       await waitForCardContaining(page, sv('session.endedTitle'));

@@ -23,6 +23,8 @@ export class CaptureConnector {
   throttleNext = 0;
   /** How long each activity post takes to answer (a slow connection to Teams). */
   delayMs = 0;
+  /** How long creating a 1:1 conversation takes to answer. */
+  createDelayMs = 0;
   /** The member of each 1:1 conversation the bot opened, by conversation id. */
   readonly members = new Map<string, string>();
   /** The members (Entra object ids) of group chats, by conversation id, as Teams lists them. */
@@ -41,10 +43,14 @@ export class CaptureConnector {
         };
         if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {
           const member = body?.members?.[0]?.id;
-          if (this.unreachable.has(member)) return json(403, { error: { code: 'BotNotInConversationRoster', message: 'not installed' } });
-          const id = `a:conv-${++this.counter}`;
-          this.members.set(id, member);
-          return json(201, { id, activityId: '' });
+          const create = () => {
+            if (this.unreachable.has(member)) return json(403, { error: { code: 'BotNotInConversationRoster', message: 'not installed' } });
+            const id = `a:conv-${++this.counter}`;
+            this.members.set(id, member);
+            return json(201, { id, activityId: '' });
+          };
+          if (this.createDelayMs > 0) return void setTimeout(create, this.createDelayMs);
+          return create();
         }
         if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(path)) {
           if (this.delayMs > 0) return void setTimeout(() => json(200, { id: `activity-${++this.counter}` }), this.delayMs);

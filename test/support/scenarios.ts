@@ -136,3 +136,17 @@ export async function startMeeting(h: Harness, meetingId: string, person: Person
   }
   return card;
 }
+
+/**
+ * Agrees what the meeting must before it closes (the responsible worker and the follow-up date,
+ * here both "not decided") on the meeting-mode card in front of `person`, and returns the card.
+ */
+export async function agreeOutcome(h: Harness, card: any, person: Person = CASEWORKER): Promise<any> {
+  const drawn = cardActions(card).find((a) => a.data?.rev !== undefined && a.data?.meetingId)!.data!;
+  return h.press(person, 'session.outcome', { meetingId: drawn.meetingId, rev: drawn.rev }, { responsible: 'undecided', followUpUndecided: 'true' });
+}
+
+/** Opens a part of the meeting-mode card (who is here, the agenda, the rounds, …) as its button does, and returns the card. */
+export async function openPart(h: Harness, card: any, section: string, person: Person = CASEWORKER): Promise<any> {
+  return h.press(person, 'session.show', action(card, 'session.show', { section }).data);
+}

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { cancelMeeting, changesOf, discardChange, editable, organizes, peopleChanged, sendChange, startChange, withEdits } from '../../bot/domain/change';
 import { deliveryDoc, deliveryWork, holds, replyDoc, viewOf } from '../../bot/domain/invitation';
 import type { Meeting, MeetingDoc } from '../../bot/domain/meeting';
-import { listed, meetingRefsOf } from '../../bot/domain/meeting-ref';
+import { listed, listState, meetingRefsOf, mergedRef } from '../../bot/domain/meeting-ref';
 import { addParticipant, markSent, newDraft, removeParticipant, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
 import { refusedWith } from '../support/refusals';
 
@@ -144,6 +144,28 @@ describe('changing and cancelling a sent meeting (bot/domain/change.ts)', () => 
       assert.deepEqual(recent.map((r) => r.start!.slice(0, 10)), ['2026-11-20', '2026-11-01', '2026-10-01']);
       const many = Array.from({ length: 30 }, (_, i) => ref(NOW.plus({ days: i + 1 }).toISO()!));
       assert.equal(listed(many, NOW.toISO()!).upcoming.length, 10);
+    });
+
+    it('never lets an entry drawn from an older view put back an older state: each part comes from the newer revision', () => {
+      const base = meetingRefsOf(viewOf([sent()])!)[0];
+      // Stored: meeting mode reopened (session revision 7), the plan at revision 3.
+      const stored = { ...base, held: 'running' as const, drawnAt: { plan: 3, session: 7 } };
+      // A job that read the meeting while it was ended (session 6) but after a new answer.
+      const stale = { ...base, held: 'ended' as const, counts: { ...base.counts, accepted: 1, waiting: 3 }, drawnAt: { plan: 3, session: 6 } };
+      const merged = mergedRef(stored, stale);
+      assert.equal(listState(merged), 'running');
+      assert.equal(merged.counts.accepted, 1, 'the answers come from the latest reader');
+      assert.deepEqual(merged.drawnAt, { plan: 3, session: 7 });
+      // A newer plan (cancelled) with the older session: cancelled, and still the newer session's state kept.
+      const cancelled = mergedRef(stored, { ...base, status: 'cancelled', drawnAt: { plan: 4, session: 5 } });
+      assert.equal(cancelled.status, 'cancelled');
+      assert.equal(cancelled.held, 'running');
+      // An older plan never brings back an older time.
+      const moved = mergedRef({ ...stored, start: '2027-01-10T09:00:00.000Z' }, { ...stale, start: '2027-01-03T09:00:00.000Z', drawnAt: { plan: 2, session: 8 } });
+      assert.equal(moved.start, '2027-01-10T09:00:00.000Z');
+      assert.equal(moved.held, 'ended', 'the newer session revision wins');
+      // Nothing stored yet, or stored before entries carried their revisions: the new entry as it is.
+      assert.deepEqual(mergedRef(undefined, stale), stale);
     });
   });
 });

@@ -91,6 +91,15 @@ describe('parseConfig (bot/config.ts)', () => {
       assert.doesNotThrow(() => parseConfig(production({ LINK_SIGNING_SECRET: 's'.repeat(32) }), generate));
     });
 
+    it('takes several link secrets separated by commas, the newest first, each of at least 32 characters and none twice', () => {
+      const rotated = parseConfig(production({ LINK_SIGNING_SECRET: `${'n'.repeat(40)}, ${'o'.repeat(32)}` }), generate);
+      assert.equal(rotated.linkSecret, `${'n'.repeat(40)}, ${'o'.repeat(32)}`, 'kept as set; the links read the list from it');
+      const short = problemsFor(production({ LINK_SIGNING_SECRET: `${'n'.repeat(40)},${'o'.repeat(31)}` }));
+      assert.deepEqual(names(short, 'LINK_SIGNING_SECRET'), ['LINK_SIGNING_SECRET: each of its comma-separated secrets must be at least 32 characters']);
+      const twice = problemsFor(production({ LINK_SIGNING_SECRET: `${'n'.repeat(40)},${'n'.repeat(40)}` }));
+      assert.deepEqual(names(twice, 'LINK_SIGNING_SECRET'), ['LINK_SIGNING_SECRET names the same secret twice']);
+    });
+
     it('needs the app password with an app id, unless the bot uses a managed identity', () => {
       assert.equal(names(problemsFor(production({ MICROSOFT_APP_PASSWORD: undefined })), 'MICROSOFT_APP_PASSWORD').length, 1);
       const msi = parseConfig(production({ MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_PASSWORD: undefined, MICROSOFT_APP_TENANT_ID: 'tenant' }), generate);

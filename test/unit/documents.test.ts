@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { LOCALES, type ChangeKind, type Meeting, type Participant } from '../../bot/domain/meeting';
+import { LOCALES, type ChangeKind, type Locale, type Meeting, type Participant } from '../../bot/domain/meeting';
 import type { CaseworkerContact, UserRecord } from '../../bot/domain/user';
 import { editable, sendChange, startChange, withEdits } from '../../bot/domain/change';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
 import { invitationIcs } from '../../bot/documents/ics';
-import { ENVELOPE_WINDOW, MAILTO_BODY_MAX, PAGE_MARGIN_MM, invitationLetter } from '../../bot/documents/letter';
+import { ENVELOPE_WINDOW, MAILTO_BODY_MAX, invitationLetter } from '../../bot/documents/letter';
+import { PAGE_MARGIN_MM } from '../../bot/documents/print';
 import { serveLetter } from '../../bot/http/letters';
 import { t } from '../../bot/i18n';
 import { LetterLinks } from '../../bot/services/links';
+import { encodeClaims, linkDocId, namesParticipant, participantKey, type PageLinkDoc } from '../../bot/domain/page-link';
 import type { Deps } from '../../bot/services/ports';
 import { formatPlace, formatWhen } from '../../cards/format';
 import { checkCalendar } from '../support/ics';
@@ -763,6 +765,57 @@ describe('documents for people outside Teams', () => {
       });
     });
 
+    describe('the person\'s own page', () => {
+      /** A page link with characters that must be escaped in HTML (Samråd's own are base64url). */
+      const PAGE = 'https://samrad.example.org/p/eyJhbGc.AQEAaW5r&x="1"<b>';
+      const escaped = 'https://samrad.example.org/p/eyJhbGc.AQEAaW5r&amp;x=&quot;1&quot;&lt;b&gt;';
+      const line = (locale: Locale) => `<p class="page-link">${t(locale, 'letter.pageLink')} <a href="${escaped}">${escaped}</a></p>`;
+
+      it('is printed, escaped, where the letter says how to answer: after how to answer on paper, before the contact details', () => {
+        const m = helsinkiMeeting();
+        const html = invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n', PAGE);
+        assert.ok(html.includes(line('fi')), html);
+        assert.ok(!html.includes(PAGE) && !html.includes('<b>'), 'nothing of the link is markup');
+        const at = html.indexOf(line('fi'));
+        assert.ok(html.indexOf(t('fi', 'letter.answer', { organizer: 'Liisa Laine' })) < at && at < html.indexOf(t('fi', 'letter.contactTitle')));
+      });
+
+      it('is on the client\'s own letter too, and on a changed invitation, in the person\'s language', () => {
+        const m = helsinkiMeeting({ name: 'Sven', language: 'sv' });
+        assert.ok(invitationLetter(m, person(m, 'client'), CONTACT, NOW, 'n', PAGE).includes(line('fi')));
+        assert.ok(invitationLetter(m, person(m, 'guest'), undefined, NOW, 'n', PAGE).includes(line('sv')));
+        const moved = changed(m, ['time']);
+        assert.ok(invitationLetter(moved, person(moved, 'guest'), CONTACT, NOW, 'n', PAGE).includes(line('sv')));
+      });
+
+      it('is in the e-mail text of the mailto link, with how to answer by e-mail', () => {
+        const m = helsinkiMeeting({ name: 'Sven', language: 'sv', contactKind: 'email', email: 'sven@example.se' });
+        const html = invitationLetter(m, person(m, 'guest'), CONTACT, NOW, 'n', PAGE);
+        const mail = mailto(html);
+        assert.ok(mail.body.includes(`${t('sv', 'letter.answerByEmail', { organizer: 'Liisa Laine' })}\r\n${t('sv', 'letter.pageLink')} ${PAGE}\r\n`), mail.body);
+        assert.match(mail.href, /^[A-Za-z0-9\-_.!~*'()%@:?=&]+$/, 'percent-encoded in the link');
+        assert.ok(html.includes(line('sv')));
+        // A long invitation keeps it when the e-mail is shortened.
+        const crowd: Participant[] = Array.from({ length: 38 }, (_, i) => ({ id: `p${i}`, name: `Henkilö ${i}`, group: 'network', relation: '', contact: { kind: 'hand' }, language: 'fi' }));
+        const big: Meeting = { ...m, participants: [...m.participants, ...crowd], why: { ...m.why!, purpose: 'Tarkoitus '.repeat(100) } };
+        const body = mailto(invitationLetter(big, person(big, 'guest'), CONTACT, NOW, 'n', PAGE)).body;
+        assert.ok(body.length <= MAILTO_BODY_MAX && body.includes(`${t('sv', 'letter.pageLink')} ${PAGE}`), body);
+      });
+
+      it('is not on a cancellation, nor its e-mail; nor on a letter without a link, nor when it is not a web address', () => {
+        const gone = cancelled(helsinkiMeeting({ name: 'Sven', language: 'sv', contactKind: 'email', email: 'sven@example.se' }), 'Sairaus');
+        for (const id of ['granny', 'client', 'guest']) {
+          const html = invitationLetter(gone, person(gone, id), CONTACT, NOW, 'n', PAGE);
+          assert.ok(!html.includes('class="page-link"') && !html.includes(escaped) && !html.includes(t(person(gone, id).language, 'letter.pageLink')), id);
+        }
+        const mail = mailto(invitationLetter(gone, person(gone, 'guest'), CONTACT, NOW, 'n', PAGE));
+        assert.ok(!mail.body.includes(PAGE) && !mail.body.includes(t('sv', 'letter.pageLink')));
+        const m = helsinkiMeeting();
+        assert.ok(!invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n').includes('class="page-link"'));
+        assert.ok(!invitationLetter(m, person(m, 'granny'), CONTACT, NOW, 'n', 'javascript:alert(1)').includes('javascript:'));
+      });
+    });
+
     describe('a cancelled meeting', () => {
       const reason = 'Aleksi on sairaana; uusi aika sovitaan myöhemmin.';
       const gone = cancelled(helsinkiMeeting(), reason);
@@ -812,13 +865,27 @@ describe('documents for people outside Teams', () => {
     };
     const links = new LetterLinks('s'.repeat(32), () => 'https://samrad.example.org', () => NOW);
     const token = (participant: string) => links.letterUrls(IDS.meeting, participant).letterUrl.split('/letters/')[1];
+    /** The calendar file's link has a token of its own purpose. */
+    const icsToken = (participant: string) => links.letterUrls(IDS.meeting, participant).icsUrl.split('/letters/')[1].split('/')[0];
 
-    /** Just the ports serveLetter uses: the meeting and the caseworker's user record, and a log. */
-    function deps(plan: Meeting, caseworker?: Partial<UserRecord>) {
+    /** Just the ports serveLetter uses: the meeting, the people's page link records, the caseworker's user record, the link signer and a log. */
+    function deps(plan: Meeting, caseworker?: Partial<UserRecord>, records: PageLinkDoc[] = []) {
       const userReads: string[][] = [];
+      const created: PageLinkDoc[] = [];
       const fake = {
         stores: {
-          meetings: { read: async (pk: string, id: string) => (pk === plan.id && id === plan.id ? { doc: plan, etag: '"m"' } : undefined) },
+          meetings: {
+            read: async (pk: string, id: string) => {
+              if (pk !== plan.id) return undefined;
+              if (id === plan.id) return { doc: plan, etag: '"m"' };
+              const record = [...records, ...created].find((r) => r.id === id);
+              return record ? { doc: record, etag: '"l"' } : undefined;
+            },
+            create: async (doc: PageLinkDoc) => {
+              created.push(doc);
+              return { doc, etag: '"c"' };
+            },
+          },
           users: {
             read: async (pk: string, id: string) => {
               userReads.push([pk, id]);
@@ -826,11 +893,58 @@ describe('documents for people outside Teams', () => {
             },
           },
         },
+        links,
         log: { info: () => {}, warn: () => {}, error: () => {} },
         now: () => NOW,
       };
-      return { deps: fake as unknown as Deps, userReads };
+      return { deps: fake as unknown as Deps, userReads, created };
     }
+
+    /** The person's page link printed on a letter, if any. */
+    const printedPage = (html: string) => /<p class="page-link">[^<]*<a href="([^"]*)">/.exec(html)?.[1];
+
+    it('prints the person\'s own page link on the letter (the first letter issues it) and in its e-mail; the calendar file issues none', async () => {
+      const m = helsinkiMeeting(BY_EMAIL, IDS);
+      const { deps: d, created } = deps(m, { contact: CONTACT });
+      await serveLetter(d, links, icsToken(IDS.granny), 'ics', 'en');
+      assert.equal(created.length, 0, 'a calendar file has no page link');
+      const letter = await serveLetter(d, links, token(IDS.guest), 'letter', 'en');
+      assert.equal(letter.status, 200);
+      const url = printedPage(letter.body);
+      assert.ok(url?.startsWith('https://samrad.example.org/p/'), letter.body);
+      const checked = links.check(url!.split('/p/')[1], 'page');
+      assert.ok(checked.ok && namesParticipant(checked.claims, IDS.guest) && checked.claims.meetingId === IDS.meeting && checked.claims.version === 1);
+      assert.deepEqual(created.map((r) => [r.id, r.version]), [[linkDocId(IDS.guest), 1]]);
+      assert.ok(mailto(letter.body).body.includes(`${t('fi', 'letter.pageLink')} ${url}`));
+      // The next letter prints the same link, without issuing another.
+      assert.equal(printedPage((await serveLetter(d, links, token(IDS.guest), 'letter', 'en')).body), url);
+      assert.equal(created.length, 1);
+      // The client's own letter has theirs.
+      const client = printedPage((await serveLetter(d, links, token(IDS.client), 'letter', 'en')).body);
+      const forClient = links.check(client!.split('/p/')[1], 'page');
+      assert.ok(forClient.ok && namesParticipant(forClient.claims, IDS.client));
+    });
+
+    it('prints the version of the link now valid, and none while the person\'s link is revoked or the meeting is cancelled', async () => {
+      const m = helsinkiMeeting(undefined, IDS);
+      const base = { kind: 'link' as const, meetingId: IDS.meeting, issuedAt: NOW.toISO()!, issuedBy: 'aad-liisa', uses: [], useCount: 0, updatedAt: NOW.toISO()! };
+      const replaced: PageLinkDoc = { ...base, id: linkDocId(IDS.granny), participantId: IDS.granny, version: 3 };
+      const revoked: PageLinkDoc = { ...base, id: linkDocId(IDS.client), participantId: IDS.client, version: 2, revokedAt: NOW.toISO()!, revokedBy: 'aad-liisa' };
+      const { deps: d, created } = deps(m, { contact: CONTACT }, [replaced, revoked]);
+      const granny = printedPage((await serveLetter(d, links, token(IDS.granny), 'letter', 'en')).body)!;
+      const checked = links.check(granny.split('/p/')[1], 'page');
+      assert.ok(checked.ok && checked.claims.version === 3);
+      const client = await serveLetter(d, links, token(IDS.client), 'letter', 'en');
+      assert.equal(client.status, 200);
+      assert.equal(printedPage(client.body), undefined);
+      assert.equal(created.length, 0);
+      const gone = cancelled(helsinkiMeeting(undefined, IDS), 'Sairaus');
+      const cancelledDeps = deps(gone, { contact: CONTACT });
+      const cancellation = await serveLetter(cancelledDeps.deps, links, token(IDS.granny), 'letter', 'en');
+      assert.equal(cancellation.status, 200);
+      assert.ok(!cancellation.body.includes('/p/') && !cancellation.body.includes(t('fi', 'letter.pageLink')));
+      assert.equal(cancelledDeps.created.length, 0, 'a cancellation issues no link');
+    });
 
     it('reads the caseworker\'s contact details from their user record and prints them', async () => {
       const m = helsinkiMeeting(undefined, IDS);
@@ -842,10 +956,13 @@ describe('documents for people outside Teams', () => {
       const nonce = /script-src 'nonce-([^']+)'/.exec(letter.headers!['Content-Security-Policy'])![1];
       assert.ok(letter.body.includes(`<script nonce="${nonce}">`));
       // The granny's calendar file (by post) is a plain import; an invitee by e-mail gets a REQUEST.
-      const ics = await serveLetter(d, links, token(IDS.granny), 'ics', 'en');
+      const ics = await serveLetter(d, links, icsToken(IDS.granny), 'ics', 'en');
       assert.equal(value(parseIcs(ics.body), 'METHOD'), undefined);
       assert.equal(value(child(parseIcs(ics.body), 'VEVENT'), 'ORGANIZER'), undefined);
-      const mail = await serveLetter(deps(helsinkiMeeting(BY_EMAIL, IDS), { contact: CONTACT }).deps, links, token(IDS.guest), 'ics', 'en');
+      const mail = await serveLetter(deps(helsinkiMeeting(BY_EMAIL, IDS), { contact: CONTACT }).deps, links, icsToken(IDS.guest), 'ics', 'en');
+      // Each token opens only its own document: the calendar file's never the letter (which has the address), nor the other way.
+      assert.equal((await serveLetter(d, links, icsToken(IDS.granny), 'letter', 'en')).status, 404);
+      assert.equal((await serveLetter(d, links, token(IDS.granny), 'ics', 'en')).status, 404);
       assert.equal(mail.type, 'text/calendar; charset=utf-8');
       assert.equal(checkCalendar(mail.body).method, 'REQUEST');
       assert.equal(value(child(parseIcs(mail.body), 'VEVENT'), 'ORGANIZER'), `mailto:${CONTACT.email}`);
@@ -867,12 +984,12 @@ describe('documents for people outside Teams', () => {
       const letter = await serveLetter(d, links, token(IDS.granny), 'letter', 'en');
       assert.equal(letter.status, 200);
       assert.ok(letter.body.includes(t('fi', 'letter.cancelledTitle')));
-      const ics = await serveLetter(d, links, token(IDS.granny), 'ics', 'en');
+      const ics = await serveLetter(d, links, icsToken(IDS.granny), 'ics', 'en');
       assert.equal(ics.status, 200);
       assert.equal(value(parseIcs(ics.body), 'METHOD'), undefined);
       assert.equal(value(child(parseIcs(ics.body), 'VEVENT'), 'STATUS'), 'CANCELLED');
       const byMail = cancelled(helsinkiMeeting(BY_EMAIL, IDS), 'Sairaus');
-      const mail = await serveLetter(deps(byMail, { contact: CONTACT }).deps, links, token(IDS.guest), 'ics', 'en');
+      const mail = await serveLetter(deps(byMail, { contact: CONTACT }).deps, links, icsToken(IDS.guest), 'ics', 'en');
       assert.equal(checkCalendar(mail.body).method, 'CANCEL');
       assert.equal(value(child(parseIcs(mail.body), 'VEVENT'), 'STATUS'), 'CANCELLED');
       const draft = { ...helsinkiMeeting(undefined, IDS), status: 'draft' as const };
@@ -890,26 +1007,29 @@ describe('documents for people outside Teams', () => {
       return links.letterUrls('mtg-42', 'granny');
     };
 
-    it('gives a letter and a calendar link with the same token, which verifies to its meeting and participant', () => {
+    it('gives a letter and a calendar link, each a signed token of its own purpose naming the meeting and participant', () => {
       const { letterUrl, icsUrl } = issued();
       const token = tokenOf(letterUrl);
       assert.equal(letterUrl, `https://samrad.example.org/letters/${token}`);
-      assert.equal(icsUrl, `${letterUrl}/invitation.ics`);
-      assert.deepEqual(links.verify(token), { meetingId: 'mtg-42', participantId: 'granny' });
+      assert.equal(icsUrl, `https://samrad.example.org/letters/${tokenOf(icsUrl)}/invitation.ics`);
+      assert.deepEqual(links.verify(token), { meetingId: 'mtg-42', participantKey: participantKey('granny') });
+      assert.deepEqual(links.verifyLetter(tokenOf(icsUrl), 'ics'), { meetingId: 'mtg-42', participantKey: participantKey('granny') });
+      assert.equal(links.verifyLetter(tokenOf(icsUrl), 'letter'), undefined, 'a calendar-file link never opens the letter');
+      assert.equal(links.verifyLetter(token, 'ics'), undefined);
+      assert.ok(namesParticipant(links.verify(token)!, 'granny') && !namesParticipant(links.verify(token)!, 'client'));
     });
 
     it('refuses a token whose payload was altered to name another participant', () => {
-      const [payload, signature] = tokenOf(issued().letterUrl).split('.');
-      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString());
-      const forged = Buffer.from(JSON.stringify({ ...claim, p: 'client' })).toString('base64url');
-      assert.equal(links.verify(`${forged}.${signature}`), undefined);
+      const [header, , signature] = tokenOf(issued().letterUrl).split('.');
+      const forged = encodeClaims({ meetingId: 'mtg-42', participantId: 'client', purpose: 'letter', expires: Math.floor(NOW.plus({ days: 14 }).toSeconds()) }).toString('base64url');
+      assert.equal(links.verify(`${header}.${forged}.${signature}`), undefined);
     });
 
     it('refuses a token with an altered, shortened or missing signature, or an extra part', () => {
       const token = tokenOf(issued().letterUrl);
-      const [payload, signature] = token.split('.');
+      const [header, payload, signature] = token.split('.');
       const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
-      for (const bad of [`${payload}.${flipped}`, `${payload}.${signature.slice(1)}`, `${payload}.`, payload, `${token}.x`, '']) {
+      for (const bad of [`${header}.${payload}.${flipped}`, `${header}.${payload}.${signature.slice(1)}`, `${header}.${payload}.`, `${header}.${payload}`, `${token}.x`, '']) {
         assert.equal(links.verify(bad), undefined, bad);
       }
     });

@@ -15,6 +15,8 @@ import {
   settledBefore,
   type JobDoc,
 } from '../../bot/jobs/job';
+import { LostClaimError, type JobContext } from '../../bot/jobs/runner';
+import { FANOUT_CONCURRENCY, progressOf, runFanout, type FanoutProgress, type FanoutSpec } from '../../bot/services/fanout';
 
 const NOW = DateTime.fromISO('2026-11-23T18:41:07.250Z', { zone: 'utc' });
 const at = (seconds: number) => NOW.plus({ seconds });
@@ -130,5 +132,148 @@ describe('job rules (bot/jobs/job.ts)', () => {
     it('never waits more than five minutes between attempts', () => {
       assert.deepEqual([1, 2, 3, 8, 9, 20].map(backoffMs), [2000, 4000, 8000, 256_000, 300_000, 300_000]);
     });
+  });
+});
+
+describe('fan-out: send to each participant (bot/services/fanout.ts)', () => {
+  type Step = { id: string };
+  type Out = { via: 'teams' | 'letter' };
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  /** A job context whose saves take `writeMs` and are remembered; `failAfter` writes, each save throws LostClaimError. */
+  function context(progress?: unknown, options: { writeMs?: number; failAfter?: number } = {}) {
+    const writes: FanoutProgress<Out>[] = [];
+    let stored: FanoutProgress<Out> | undefined;
+    const ctx: JobContext<{ n: number }, FanoutProgress<Out>> = {
+      job: { ...newJob({ kind: 'fan', key: 'm-1', payload: { n: 1 }, dueAt: NOW, maxAttempts: 3 }, NOW), progress: progress as FanoutProgress<Out> },
+      progress: progress as FanoutProgress<Out> | undefined,
+      async save(p) {
+        if (options.failAfter !== undefined && writes.length >= options.failAfter) throw new LostClaimError('fan.m-1');
+        const copy = JSON.parse(JSON.stringify(p)) as FanoutProgress<Out>;
+        writes.push(copy);
+        await new Promise((r) => setTimeout(r, options.writeMs ?? 1));
+        stored = copy;
+      },
+    };
+    return { ctx, writes, stored: () => stored };
+  }
+
+  /** A fan-out over `ids` whose sends take `sendMs`, watching what was stored at each moment. */
+  function spec(ids: string[], stored: () => FanoutProgress<Out> | undefined, options: { concurrency?: number; sendMs?: number; failOn?: string } = {}) {
+    const seen = { sent: [] as string[], projected: [] as string[], finished: 0, after: 0, inFlight: 0, widest: 0, problems: [] as string[], startedBeforeFailure: -1 };
+    const fan: FanoutSpec<{ n: number }, { ids: string[] }, Step, Out> = {
+      kind: 'fan',
+      maxAttempts: 3,
+      concurrency: options.concurrency,
+      load: async () => ({ ids }),
+      steps: (c) => c.ids.map((id) => ({ id })),
+      send: async (_c, step) => {
+        if (!stored()?.sending.includes(step.id)) seen.problems.push(`${step.id} sent before its intent was stored`);
+        seen.inFlight += 1;
+        seen.widest = Math.max(seen.widest, seen.inFlight);
+        seen.sent.push(step.id);
+        await new Promise((r) => setTimeout(r, options.sendMs ?? 5));
+        seen.inFlight -= 1;
+        if (step.id === options.failOn) {
+          seen.startedBeforeFailure = seen.sent.length;
+          throw new Error('connector down');
+        }
+        return { via: 'teams' };
+      },
+      project: async (_c, step, outcome) => {
+        if (stored()?.done[step.id]?.via !== outcome.via) seen.problems.push(`${step.id} projected before its outcome was stored`);
+        seen.projected.push(step.id);
+      },
+      finish: async (_c, outcomes) => {
+        if (!stored()?.finishing) seen.problems.push('finish before its intent was stored');
+        if (Object.keys(outcomes).length !== ids.length) seen.problems.push('finish before every outcome');
+        seen.finished += 1;
+      },
+      after: async () => void (seen.after += 1),
+    };
+    return { fan, seen };
+  }
+
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `p${i + 1}`);
+
+  it('sends to at most eight people at once, each after its intent is stored and projected after its outcome is, then finishes once', async () => {
+    const { ctx, writes, stored } = context(undefined, { writeMs: 3 });
+    const { fan, seen } = spec(ids(40), stored, { sendMs: 10 });
+    await runFanout(fan, ctx, silent);
+    assert.deepEqual(seen.problems, []);
+    assert.equal(FANOUT_CONCURRENCY, 8);
+    assert.equal(seen.widest, 8, 'eight at once');
+    assert.deepEqual(seen.sent, ids(40), 'started in the order of the steps');
+    assert.deepEqual([...seen.projected].sort(), [...ids(40)].sort());
+    assert.equal(seen.finished, 1);
+    assert.equal(seen.after, 1);
+    const last = writes.at(-1)!;
+    assert.deepEqual(last.sending, []);
+    assert.equal(Object.keys(last.done).length, 40);
+    assert.equal(last.finished, true);
+    assert.ok(writes.length < 80, `intents and outcomes that fall due together are written together (${writes.length} writes for 40 people)`);
+    assert.ok(writes.every((w) => w.sending.length <= 8), 'never more than eight sends in flight in the stored progress');
+  });
+
+  it('keeps to the concurrency a kind asks for', async () => {
+    const { ctx, stored } = context();
+    const { fan, seen } = spec(ids(10), stored, { concurrency: 3 });
+    await runFanout(fan, ctx, silent);
+    assert.equal(seen.widest, 3);
+    assert.equal(seen.sent.length, 10);
+  });
+
+  it('resumes: people with an outcome are projected and not sent to again, the ones in flight at the crash are sent to again, a finished notice is not repeated', async () => {
+    const { ctx, stored } = context({ sending: ['p3', 'p4'], done: { p1: { via: 'teams' }, p2: { via: 'letter' } }, finished: false });
+    const { fan, seen } = spec(ids(5), stored);
+    const warnings: string[] = [];
+    await runFanout(fan, ctx, { ...silent, warn: (e) => void warnings.push(e) });
+    assert.deepEqual([...seen.sent].sort(), ['p3', 'p4', 'p5']);
+    assert.deepEqual([...seen.projected].sort(), ids(5));
+    assert.deepEqual(warnings, ['fanout.resend', 'fanout.resend']);
+    assert.equal(seen.finished, 1);
+
+    const again = context({ sending: [], done: Object.fromEntries(ids(5).map((id) => [id, { via: 'teams' }])), finished: true });
+    const second = spec(ids(5), again.stored);
+    await runFanout(second.fan, again.ctx, silent);
+    assert.deepEqual(second.seen.sent, []);
+    assert.equal(second.seen.finished, 0, 'the notice went out before');
+    assert.equal(second.seen.after, 1, 'the idempotent follow-up runs again');
+  });
+
+  it('reads the progress a delivery stored before the fan-out: one send in flight, or the notice, and `told`', () => {
+    assert.deepEqual(progressOf({ sending: 'p7', done: { p1: { via: 'teams' } } }), { sending: ['p7'], done: { p1: { via: 'teams' } } });
+    assert.deepEqual(progressOf({ sending: 'notice', done: {} }), { sending: [], done: {}, finishing: true });
+    assert.deepEqual(progressOf({ done: {}, told: true }), { sending: [], done: {}, finished: true });
+    assert.deepEqual(progressOf(undefined), { sending: [], done: {} });
+  });
+
+  it('after a failed send starts no other: the ones in flight finish and are recorded, the job fails, and nothing is finished', async () => {
+    const { ctx, writes, stored } = context();
+    const { fan, seen } = spec(ids(40), stored, { failOn: 'p2', sendMs: 10 });
+    await assert.rejects(runFanout(fan, ctx, silent), /connector down/);
+    assert.equal(seen.sent.length, seen.startedBeforeFailure, 'no send started after the failure');
+    assert.ok(seen.sent.length < 40 && seen.sent.length >= 8);
+    assert.equal(seen.finished, 0);
+    const last = writes.at(-1)!;
+    assert.equal(Object.keys(last.done).length, seen.sent.length - 1, 'the outcomes of the sends in flight are kept for the next attempt');
+    assert.deepEqual(last.sending, ['p2'], 'the failed send stays in flight: it may have reached Teams');
+  });
+
+  it('a lost claim stops every send that has not started: no send without its intent stored under the claim', async () => {
+    const { ctx, stored } = context(undefined, { failAfter: 5 });
+    const { fan, seen } = spec(ids(40), stored);
+    await assert.rejects(runFanout(fan, ctx, silent), LostClaimError);
+    assert.deepEqual(seen.problems, []);
+    assert.ok(seen.sent.length < 40);
+    assert.equal(seen.finished, 0);
+  });
+
+  it('does nothing when there is nothing to do', async () => {
+    const { ctx, writes } = context();
+    const { fan, seen } = spec(ids(3), () => undefined);
+    await runFanout({ ...fan, load: async () => undefined }, ctx, silent);
+    assert.deepEqual(writes, []);
+    assert.deepEqual(seen.sent, []);
   });
 });

@@ -61,6 +61,16 @@ describe('pacing sends to Teams (bot/teams/pacing.ts)', () => {
       for (let i = 7; i < 60; i++) assert.ok(times[i] - times[i - 7] >= 1000, `more than 7 in a second at send ${i + 1}`);
     });
 
+    it('keeps sends to many conversations at once (a fan-out) to the global spacing: never more than 50 in a second', async () => {
+      // Real time: 60 waits at once, each to its own conversation, as eight-at-a-time fan-outs and other jobs make them.
+      const p = new Pacer();
+      const times: number[] = [];
+      await Promise.all(Array.from({ length: 60 }, (_, i) => p.wait(`a:chat-${i}`).then(() => void times.push(Date.now()))));
+      times.sort((a, b) => a - b);
+      for (let i = 50; i < times.length; i++) assert.ok(times[i] - times[i - 50] >= 1000, `51 sends within ${times[i] - times[i - 50]} ms`);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 20, `two sends ${times[i] - times[i - 1]} ms apart`);
+    });
+
     it('never sleeps for a first message', async () => {
       const time = new FakeTime();
       await pacer(time).wait('a:chat');

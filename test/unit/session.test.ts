@@ -180,7 +180,8 @@ describe('meeting mode (bot/domain/session.ts)', () => {
     const s = started();
     const next = step(s, { step: 'next' });
     assert.equal(next.rev, s.rev + 1);
-    const ended = step(next, { step: 'end' }, 100);
+    assert.deepEqual(refused(() => step(next, { step: 'end' }, 100)), ['outcomeMissing'], 'the responsible worker and the follow-up are agreed first');
+    const ended = step(step(next, { step: 'outcome', responsible: 'undecided', followUp: 'undecided' }, 99), { step: 'end' }, 100);
     assert.equal(ended.state, 'ended');
     assert.deepEqual(refused(() => step(ended, { step: 'next' })), ['sessionEnded']);
     assert.deepEqual(refused(() => step(next, { step: 'reopen' })), ['notEnded']);
@@ -225,12 +226,12 @@ describe('meeting mode (bot/domain/session.ts)', () => {
     assert.equal(after.phaseEnd, NOW.plus({ minutes: 18 + 30 + 15 }).toISO(), 'and so did the phase');
     assert.equal(after.behindMinutes, 0, 'on time: the describe phase has used 17 of its 30 minutes');
     assert.deepEqual(refused(() => step(s, { step: 'breakEnd' }, 51)), ['notOnBreak']);
-    s = step(s, { step: 'end' }, 100);
+    s = step(step(s, { step: 'outcome', responsible: 'undecided', followUp: 'undecided' }, 99), { step: 'end' }, 100);
     assert.equal(clockOf(s, NOW.plus({ minutes: 300 })).plannedEnd, after.plannedEnd);
   });
 
   it('undoes an end for ten minutes, then keeps the meeting ended', () => {
-    const ended = step(step(started(), { step: 'next' }), { step: 'end' }, 90);
+    const ended = step(step(step(started(), { step: 'next' }), { step: 'outcome', responsible: 'undecided', followUp: 'undecided' }), { step: 'end' }, 90);
     assert.equal(mayUndoEnd(ended, NOW.plus({ minutes: 100 })), true);
     const reopened = step(ended, { step: 'reopen' }, 100);
     assert.equal(reopened.state, 'running');
