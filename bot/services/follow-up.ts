@@ -7,7 +7,7 @@ import type { Session } from '../domain/session';
 import { AlreadyExistsError } from '../store/port';
 import { syncMeetingRefs } from './meeting-list';
 import type { Deps } from './ports';
-import { readItems } from './session';
+import { readItems } from './meetings';
 
 /**
  * The follow-up meeting (004: the follow-up starts from the previous plan): when a meeting that

@@ -10,7 +10,8 @@ import type { MeetingRef } from './action-data';
 import { refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { minutesFor } from './minutes';
-import { card, load, participantOf, readItems } from './session';
+import { readItems } from './meetings';
+import { card, load, participantOf } from './session';
 
 /**
  * The action items a meeting agrees: added and changed on the meeting-mode card by whoever runs

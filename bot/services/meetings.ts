@@ -1,5 +1,6 @@
 import { organizes } from '../domain/change';
 import type { Meeting, MeetingView } from '../domain/meeting';
+import { inOrder, type ActionItem } from '../domain/plan';
 import { viewOf } from '../domain/invitation';
 import { Refusal } from '../domain/problems';
 import { problemText, type PlainProblemCode } from '../i18n';
@@ -50,4 +51,10 @@ export async function loadOwnMeeting(deps: Deps, actor: Actor, meetingId: string
 export function refusedCard(actor: Actor, reason: PlainProblemCode | Refusal): CardReply {
   const problems = reason instanceof Refusal ? reason.problems : [{ code: reason }];
   return { card: welcomeCard(actor.reader, undefined, problems.map((p) => ({ text: problemText(actor.reader.locale, p), color: 'Attention' as const }))) };
+}
+
+/** The action items of a meeting, in the order they were agreed (one query in its partition). */
+export async function readItems(deps: Deps, meetingId: string): Promise<ActionItem[]> {
+  const rows = await deps.stores.meetings.query(queries.meetingActions(meetingId));
+  return inOrder(rows.map((r) => r.doc).filter((d): d is ActionItem => d.kind === 'action'));
 }

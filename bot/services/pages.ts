@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { SCALES, type FeedbackInput } from '../domain/feedback';
-import { planOnly, replyDoc, viewOf } from '../domain/invitation';
-import { ANSWERS, LIMITS, type Locale, type Meeting, type MeetingDoc, type MeetingView, type Participant, type ReplyDoc } from '../domain/meeting';
+import { replyDoc, viewOf } from '../domain/invitation';
+import { ANSWERS, LIMITS, type Locale, type Meeting, type MeetingDoc, type MeetingView, type Participant } from '../domain/meeting';
 import { minutesContent } from '../domain/minutes';
 import {
   firstLink,
@@ -30,7 +30,7 @@ import { pagesCard, type PageLine } from '../../cards/pages';
 import { isIssuedId, type MeetingRef } from './action-data';
 import { recordFeedback } from './feedback';
 import { readItem } from './items';
-import { loadOwnMeeting, readPlan, readView } from './meetings';
+import { loadOwnMeeting, readPlan } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
 

@@ -6,7 +6,6 @@ import type { Locale, Meeting, MeetingDoc } from '../domain/meeting';
 import type { ConversationAddress } from '../domain/user';
 import type { JobRef } from '../jobs/job';
 import type { JobKind } from '../jobs/runner';
-import { inOrder, type ActionItem } from '../domain/plan';
 import { Refusal } from '../domain/problems';
 import { applyStep, chatMayShow, clockOf, mayRun, mayUndoEnd, openSession, startNeedsConfirmation, type Session } from '../domain/session';
 import { userKey } from '../domain/user';
@@ -19,7 +18,7 @@ import type { MeetingRef, SessionPress } from './action-data';
 import { feedbackFanout } from './after-delivery';
 import { createFollowUp } from './follow-up';
 import { syncMeetingRefs } from './meeting-list';
-import { readPlan, readView, refusedCard } from './meetings';
+import { readItems, readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, ChatMember, Deps } from './ports';
 
 /**
@@ -213,12 +212,6 @@ export async function card(deps: Deps, plan: Meeting, session: Session, actor: A
   // The action items are read only when their part of the card is open: a press on Next costs no query.
   const items = openSection(session, view) === 'plan' ? await readItems(deps, plan.id) : [];
   return meetingModeCard(plan, session, actor.reader, now, notices, { ...view, items });
-}
-
-/** The action items of a meeting, in the order they were agreed (one query in its partition). */
-export async function readItems(deps: Deps, meetingId: string): Promise<ActionItem[]> {
-  const rows = await deps.stores.meetings.query(queries.meetingActions(meetingId));
-  return inOrder(rows.map((r) => r.doc).filter((d): d is ActionItem => d.kind === 'action'));
 }
 
 /**
