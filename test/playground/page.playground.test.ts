@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { pageUrl, revokeLink } from '../../bot/services/pages';
-import { action } from '../support/cards';
+import { action, cardText } from '../support/cards';
 import { daysAhead, Harness } from '../support/harness';
 import { CASEWORKER, CASEWORKER_CONTACT, deliveryDone, personInputs, startMeeting, whenInputs } from '../support/scenarios';
 import { chromiumPath } from './driver';
@@ -128,6 +128,9 @@ describe('a relative\'s own page on a phone with JavaScript off, WCAG 2.2 AA (Ch
     assert.ok(await page.getByLabel(da('invitation.accept')).isChecked());
     await audit('answered');
     assert.equal((await h.view(meetingId))!.replies.get(ids.Eva)?.via, 'page');
+    // The caseworker's status card shows Eva's answer, given on her page.
+    const status = cardText(await h.press(CASEWORKER, 'status.show', { meetingId }));
+    assert.ok(status.includes(`${t('sv', 'status.accepted')} (${t('sv', 'status.byPage')})`), status);
 
     // The meeting is held: Eva gets an action item; the outcome is agreed; it ends.
     card = await startMeeting(h, meetingId);
@@ -160,6 +163,9 @@ describe('a relative\'s own page on a phone with JavaScript off, WCAG 2.2 AA (Ch
     assert.equal(await page.getByRole('button', { name: da('page.markNotDone') }).count(), 1);
     await audit('the action item done');
     assert.equal((await h.view(meetingId))!.actions[0].done?.via, 'page');
+    // The caseworker's minutes card shows the item done.
+    const minutes = cardText(await h.press(CASEWORKER, 'minutes.show', { verb: 'minutes.show', meetingId }));
+    assert.ok(minutes.includes('✓ Ringe til skolen om morgenerne'), minutes);
 
     // Her link revoked: the fixed page, in Danish.
     await revokeLink(h.app.deps, meetingId, ids.Eva, 'aad-caseworker');
