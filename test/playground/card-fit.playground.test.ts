@@ -115,7 +115,6 @@ describe('the meeting-mode card in a 320-pixel side panel (Chromium)', function 
         t(locale, 'session.sectionGuides'),
       ];
       const found = await bottoms(page, card, titles);
-      if (process.env.SAMRAD_TEST_LOG) console.log(locale, found);
       for (const title of titles) {
         assert.ok(found[title] > 0, `"${title}" is on the card: ${JSON.stringify(found)}`);
         assert.ok(found[title] <= PANEL.visibleHeight, `"${title}" ends ${Math.round(found[title])} px down, past the ${PANEL.visibleHeight} px a side panel shows`);
