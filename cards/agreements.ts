@@ -132,6 +132,8 @@ export interface MinutesData extends CardBase {
   note: string;
   noteValue: string;
   printUrl: string;
+  /** Whose copy this is (their channel id): Teams asks for it afresh whenever they look at it. */
+  viewers: string[];
 }
 
 interface ItemLine {
@@ -155,7 +157,7 @@ export function minutesCard(
   content: MinutesContent,
   doc: MinutesDoc | undefined,
   reader: Reader,
-  options: { review: boolean; me?: string; printUrl?: string },
+  options: { review: boolean; me?: string; printUrl?: string; viewer?: string },
   notices: Notice[] = [],
 ): AdaptiveCard {
   const { locale } = reader;
@@ -201,5 +203,6 @@ export function minutesCard(
     note: content.note ? escapeMarkdown(content.note) : '',
     noteValue: doc?.note ?? '',
     printUrl: options.printUrl ?? '',
+    viewers: options.viewer ? [options.viewer] : [],
   });
 }

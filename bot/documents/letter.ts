@@ -4,7 +4,7 @@ import type { CaseworkerContact } from '../domain/user';
 import { isFirstInvitation } from '../domain/change';
 import { speakerOrder } from '../domain/planning';
 import { t, type MessageKey, type ParamsOf } from '../i18n';
-import { esc, PAGE_MARGIN_MM, printableHead } from './print';
+import { esc, noticePage, PAGE_MARGIN_MM, printableHead } from './print';
 import { clientName, formatPlace, formatWhen, meetingFacts, personLabel, type Fact } from '../../cards/format';
 
 /**
@@ -92,7 +92,7 @@ ${letter.slip ? slipHtml(letter.slip, locale) : ''}
 
 /** The page shown instead of a letter: an expired or altered link, or a letter that cannot be read now. */
 export function letterMissing(locale: Locale, reason: 'expired' | 'unavailable'): string {
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Samråd</title></head><body><p>${esc(t(locale, `letter.${reason}`))}</p></body></html>\n`;
+  return noticePage(locale, t(locale, `letter.${reason}`));
 }
 
 /**

@@ -106,23 +106,7 @@ export function personalPage(input: PageInput, nonce: string): string {
   parts.push(contactPart(input));
   parts.push(`<p class="private">${esc(tr('page.private'))}</p>`);
 
-  return `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="same-origin">
-<title>${esc(errors.length ? tr('page.errorPrefix', { title }) : title)}</title>
-<style nonce="${esc(nonce)}">${STYLE}</style>
-</head>
-<body>
-<main>
-${parts.filter(Boolean).join('\n')}
-</main>
-</body>
-</html>
-`;
+  return pageHtml(locale, errors.length ? tr('page.errorPrefix', { title }) : title, nonce, parts.filter(Boolean).join('\n'));
 }
 
 /**
@@ -131,19 +115,24 @@ ${parts.filter(Boolean).join('\n')}
  * (503), `forbidden` for a form sent from another site (403). Nothing of any meeting is on it.
  */
 export function pageRefused(locale: Locale, reason: 'gone' | 'invalid' | 'unavailable' | 'forbidden', nonce: string): string {
+  return pageHtml(locale, 'Samråd', nonce, `<h1>Samråd</h1>\n<p>${esc(t(locale, `page.${reason}`))}</p>`);
+}
+
+/** A whole page for a phone: not indexed, no referrer to other sites, the style allowed by `nonce`, `main` as given. */
+function pageHtml(locale: Locale, title: string, nonce: string, main: string): string {
   return `<!doctype html>
 <html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<title>Samråd</title>
+<meta name="referrer" content="same-origin">
+<title>${esc(title)}</title>
 <style nonce="${esc(nonce)}">${STYLE}</style>
 </head>
 <body>
 <main>
-<h1>Samråd</h1>
-<p>${esc(t(locale, `page.${reason}`))}</p>
+${main}
 </main>
 </body>
 </html>

@@ -33,3 +33,8 @@ ${css}
 </style>
 </head>`;
 }
+
+/** A one-line page shown instead of a document (an expired link, a store that cannot be read): Samråd's name and `text`, nothing of any meeting. */
+export function noticePage(locale: string, text: string): string {
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Samråd</title></head><body><p>${esc(text)}</p></body></html>\n`;
+}

@@ -8,7 +8,7 @@ import { readView } from '../services/meetings';
 import type { Deps } from '../services/ports';
 import { resolveLocale, t } from '../i18n';
 import { journalText, meetingExport } from '../documents/export';
-import { esc } from '../documents/print';
+import { noticePage } from '../documents/print';
 import { minutesHtml } from '../documents/minutes';
 import type { HttpAnswer } from './letters';
 
@@ -115,7 +115,7 @@ export async function serveMinutes(deps: Deps, verify: ExportVerifier, token: st
 
 /** The page instead of the minutes, in the browser's language: the same for every reason a link does not open. */
 export function minutesMissing(locale: Locale, reason: 'missing' | 'unavailable'): string {
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Samråd</title></head><body><p>${esc(t(locale, `minutesDoc.${reason}`))}</p></body></html>\n`;
+  return noticePage(locale, t(locale, `minutesDoc.${reason}`));
 }
 
 /**

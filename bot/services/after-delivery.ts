@@ -53,8 +53,8 @@ export function minutesFanout(deps: Deps): Fanout<{ meetingId: string }> {
     },
     steps: ({ view }) => teamsParticipants(view).map((participant) => ({ id: participant.id, participant })),
     send: ({ view, organizer }, { participant }) =>
-      sendToPersonalChat(deps, { meeting: view.plan, participant, organizer }, (reader) => ({
-        card: minutesCard(view.plan, minutesContent(view.plan, view.session!, view.actions, view.minutes), view.minutes, reader, { review: false, me: participant.id }),
+      sendToPersonalChat(deps, { meeting: view.plan, participant, organizer }, (reader, viewer) => ({
+        card: minutesCard(view.plan, minutesContent(view.plan, view.session!, view.actions, view.minutes), view.minutes, reader, { review: false, me: participant.id, viewer }),
         summary: t(reader.locale, 'minutes.summary'),
       })),
     project: ({ view }, { participant }, outcome) => recordSent(deps, view, participant.id, 'minutes', outcome),

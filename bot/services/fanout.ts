@@ -285,7 +285,7 @@ export interface CardRecipient {
 export async function sendToPersonalChat(
   deps: Deps,
   to: CardRecipient,
-  draw: (reader: Reader) => { card: AdaptiveCard; summary: string },
+  draw: (reader: Reader, viewer: string) => { card: AdaptiveCard; summary: string },
 ): Promise<Outcome> {
   const { meeting, participant, organizer } = to;
   if (participant.contact.kind !== 'teams') return { via: 'letter' };
@@ -312,7 +312,7 @@ export async function sendToPersonalChat(
     }
     recipient = await rememberAddress(deps, key, meeting.tenantId, participant, address);
   }
-  const { card, summary } = draw({ locale: recipient.locale, timeZone: recipient.timeZone });
+  const { card, summary } = draw({ locale: recipient.locale, timeZone: recipient.timeZone }, recipient.address!.userId);
   try {
     return { via: 'teams', card: await deps.messenger.sendCard(recipient.address!, card, summary) };
   } catch (err) {

@@ -60,7 +60,7 @@ export async function minutesFor(deps: Deps, actor: Actor, plan: Meeting, notice
   if (!view?.session) return refusedCard(actor, 'meetingNotFound');
   const me = participantOf(plan, actor.userKey);
   const content = minutesContent(plan, view.session, view.actions, view.minutes);
-  return { card: minutesCard(plan, content, view.minutes, actor.reader, { review: false, ...(me ? { me: me.id } : {}) }, notices) };
+  return { card: minutesCard(plan, content, view.minutes, actor.reader, { review: false, viewer: actor.address.userId, ...(me ? { me: me.id } : {}) }, notices) };
 }
 
 async function writeMinutes(
@@ -108,5 +108,5 @@ async function loadForMinutes(deps: Deps, actor: Actor, meetingId: string): Prom
 
 function reviewCard(deps: Deps, actor: Actor, view: MeetingView, notices: Notice[]): CardReply['card'] {
   const content = minutesContent(view.plan, view.session!, view.actions, view.minutes);
-  return minutesCard(view.plan, content, view.minutes, actor.reader, { review: true }, notices);
+  return minutesCard(view.plan, content, view.minutes, actor.reader, { review: true, viewer: actor.address.userId }, notices);
 }

@@ -22,7 +22,7 @@ import { markItem, ownsItem } from '../domain/plan';
 import { clean, oneOf } from '../domain/planning';
 import { Refusal, type Problem } from '../domain/problems';
 import { problemText, t } from '../i18n';
-import { AlreadyExistsError, ConcurrencyError, update, upsert, type DocumentStore, type Versioned } from '../store/port';
+import { AlreadyExistsError, ConcurrencyError, createOrRead, update, upsert, type DocumentStore, type Versioned } from '../store/port';
 import { queries } from '../store/queries';
 import type { PageError, PageField, PageInput, PageStage } from '../documents/page';
 import type { Notice } from '../../cards/render';
@@ -85,6 +85,13 @@ export async function readLink(deps: Deps, meetingId: string, participantId: str
   return found?.doc.kind === 'link' ? found : undefined;
 }
 
+/** Version 1 of a person's link record, made the first time it is asked for (or the one another request made at the same moment). */
+async function issueFirstLink(deps: Deps, meetingId: string, participantId: string): Promise<PageLinkDoc | undefined> {
+  const made = await createOrRead(linkStore(deps), firstLink(meetingId, participantId, 'system', deps.now()), meetingId);
+  if (made?.created) deps.log.info('link.issued', { meeting: meetingId, participant: participantId, version: 1 });
+  return made?.doc.kind === 'link' ? made.doc : undefined;
+}
+
 /** The person a page link may be issued for: anyone invited to a sent meeting but the caseworker who convenes. */
 function linkPerson(plan: Meeting | undefined, participantId: string): Participant | undefined {
   if (!plan || plan.status === 'draft') return undefined;
@@ -101,16 +108,7 @@ export async function pageUrl(deps: Deps, meetingId: string, participantId: stri
   if (!isIssuedId(meetingId) || !isIssuedId(participantId)) return undefined;
   const plan = (await readPlan(deps, meetingId))?.doc;
   if (!linkPerson(plan, participantId)) return undefined;
-  let link = (await readLink(deps, meetingId, participantId))?.doc;
-  if (!link) {
-    try {
-      link = (await linkStore(deps).create(firstLink(meetingId, participantId, 'system', deps.now()))).doc;
-      deps.log.info('link.issued', { meeting: meetingId, participant: participantId, version: 1 });
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-      link = (await readLink(deps, meetingId, participantId))?.doc;
-    }
-  }
+  const link = (await readLink(deps, meetingId, participantId))?.doc ?? (await issueFirstLink(deps, meetingId, participantId));
   if (!link || link.revokedAt) return undefined;
   return pageSigner(deps).pageUrl(meetingId, participantId, link.version, pageExpiry(plan!, deps.now()));
 }
@@ -123,28 +121,20 @@ export interface PageLinkState {
 
 /**
  * The page links of several people of one meeting at once, for the caseworker's status card
- * (which is drawn synchronously: fetch these first). One read of the meeting's partition; a
+ * (which is drawn synchronously: fetch these first). One read of the meeting's partition (or the
+ * documents the caller already read of it, `read`); a
  * link record is made (version 1) for each person who has none yet. People who cannot have a
  * link (the caseworker, someone not in the meeting) are left out; so is everything for a draft.
  */
-export async function pageLinks(deps: Deps, meetingId: string, participantIds: readonly string[]): Promise<Map<string, PageLinkState>> {
+export async function pageLinks(deps: Deps, meetingId: string, participantIds: readonly string[], read?: readonly MeetingDoc[]): Promise<Map<string, PageLinkState>> {
   const out = new Map<string, PageLinkState>();
   if (!isIssuedId(meetingId)) return out;
-  const docs = (await deps.stores.meetings.query(queries.meeting(meetingId))).map((d) => d.doc);
+  const docs = read ?? (await meetingDocs(deps, meetingId));
   const plan = docs.find((d): d is Meeting => d.kind === 'plan');
   const records = new Map(docs.filter((d): d is PageLinkDoc => d.kind === 'link').map((d) => [d.participantId, d]));
   for (const id of participantIds) {
     if (!isIssuedId(id) || !linkPerson(plan, id)) continue;
-    let record = records.get(id);
-    if (!record) {
-      try {
-        record = (await linkStore(deps).create(firstLink(meetingId, id, 'system', deps.now()))).doc;
-        deps.log.info('link.issued', { meeting: meetingId, participant: id, version: 1 });
-      } catch (err) {
-        if (!(err instanceof AlreadyExistsError)) throw err;
-        record = (await readLink(deps, meetingId, id))?.doc;
-      }
-    }
+    const record = records.get(id) ?? (await issueFirstLink(deps, meetingId, id));
     if (!record) continue;
     out.set(id, { ...(record.revokedAt ? {} : { url: pageSigner(deps).pageUrl(meetingId, id, record.version, pageExpiry(plan!, deps.now())) }), record });
   }
@@ -203,9 +193,9 @@ export async function showPageLinks(deps: Deps, actor: Actor, data: MeetingRef, 
   if ('reply' in loaded) return loaded.reply;
   const plan = loaded.meeting;
   const outside = plan.participants.filter((p) => linkPerson(plan, p.id));
-  const links = await pageLinks(deps, plan.id, outside.map((p) => p.id));
-  const minutesSent = (await deps.stores.meetings.read(plan.id, 'minutes'))?.doc;
-  const sent = minutesSent?.kind === 'minutes' && minutesSent.state === 'sent';
+  const docs = await meetingDocs(deps, plan.id);
+  const links = await pageLinks(deps, plan.id, outside.map((p) => p.id), docs);
+  const sent = docs.some((d) => d.kind === 'minutes' && d.state === 'sent');
   const lines: PageLine[] = outside.map((participant) => {
     const link = links.get(participant.id);
     return {
@@ -216,6 +206,11 @@ export async function showPageLinks(deps: Deps, actor: Actor, data: MeetingRef, 
     };
   });
   return { card: pagesCard(plan, lines, actor.reader, notices) };
+}
+
+/** Every document of a meeting (one query in its partition). */
+async function meetingDocs(deps: Deps, meetingId: string): Promise<MeetingDoc[]> {
+  return (await deps.stores.meetings.query(queries.meeting(meetingId))).map((d) => d.doc);
 }
 
 /** Changes a person's link record (made first if none was issued yet), from a fresh read each time. */

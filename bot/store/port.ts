@@ -87,6 +87,21 @@ export async function update<T extends StoredDoc>(
 }
 
 /**
+ * Creates the document, or, when another writer created it first, reads theirs: whoever wins
+ * the race, every caller ends with the one stored document (`created` says whose it is).
+ * `partition` is the document's own.
+ */
+export async function createOrRead<T extends StoredDoc>(store: DocumentStore<T>, doc: T, partition: string): Promise<(Versioned<T> & { created: boolean }) | undefined> {
+  try {
+    return { ...(await store.create(doc)), created: true };
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    const theirs = await store.read(partition, doc.id);
+    return theirs && { ...theirs, created: false };
+  }
+}
+
+/**
  * Creates the document, or changes the one that is there, from a fresh read each time: the
  * write always carries the ETag it read. `change` gets undefined when nothing is stored.
  */

@@ -161,6 +161,13 @@ describe('after the meeting: the plan, the feedback and the minutes, through the
       const refused = await press(TEACHER, 'session.itemDone', { meetingId, itemId: items[0].id.slice('action.'.length), done: 'yes', from: 'minutes' });
       assert.ok(cardText(refused).includes(da('problem.notOwner')));
       assert.equal((await h.view(meetingId))!.actions[0].done, undefined);
+      // Every copy stays current: Teams asks for the teacher's copy afresh when she looks at it, and it shows the nurse's item done.
+      const teacherMinutes = attachedCard(minutesTo(TEACHER)[0].body);
+      assert.equal(teacherMinutes.refresh.action.verb, 'minutes.show');
+      assert.deepEqual(teacherMinutes.refresh.userIds, [`29:${TEACHER.aadObjectId}`], 'only her copy, refreshed for her');
+      assert.ok(!cardText(teacherMinutes).includes('✓ Call the school'));
+      const refreshed = await press(TEACHER, 'minutes.show', teacherMinutes.refresh.action.data);
+      assert.ok(cardText(refreshed).includes('✓ Call the school'));
     });
   }
 });
