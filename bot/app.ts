@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import type { Config } from './config';
+import { appCoordinators } from './graph/coordinators';
 import { appInstaller } from './graph/installer';
 import type { TokenSource } from './graph/token';
 import { httpServer } from './http/server';
@@ -11,10 +12,12 @@ import { feedbackFanout, minutesFanout } from './services/after-delivery';
 import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
 import type { Deps, Logger, Stores } from './services/ports';
+import { nudgeJob, trackJob } from './services/nudges';
 import { meetingOfferJob } from './services/session';
 import { statusCardJob } from './services/status';
 import { CosmosDocumentStore, cosmosClient, openContainers, type StoreObserver } from './store/cosmos-store';
 import type { EmbeddedCosmos } from './store/embedded';
+import { InstanceRegistry, type JobsContainerDoc } from './store/instances';
 import { messagesEndpoint, teamsAdapter } from './teams/endpoint';
 
 /** A running Samråd. */
@@ -60,14 +63,19 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
     users: new CosmosDocumentStore(containers.users, 'users', observe),
     meetingIndex: new CosmosDocumentStore(containers.meetingIndex, 'meetingIndex', observe),
     jobs: new CosmosDocumentStore(containers.jobs, 'jobs', observe),
+    overview: new CosmosDocumentStore(containers.overview, 'overview', observe),
   };
 
-  const teams = teamsAdapter(config, log);
+  // Teams' rate limits are the app's in the tenant, not this process's: the instances on this store
+  // count each other through heartbeats in the jobs container, and the Pacer divides the limits by the count.
+  const instanceId = randomUUID();
+  const instances = new InstanceRegistry(new CosmosDocumentStore<JobsContainerDoc>(containers.jobs, 'jobs', observe), instanceId, { log });
+  await instances.start();
+  const teams = teamsAdapter(config, log, () => instances.live());
   let listeningAt = '';
   const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
-  const instanceId = randomUUID();
   const jobs = new JobRunner(stores.jobs, instanceId, now, log);
-  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens) };
+  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens), coordinators: appCoordinators(config, log, options.graphTokens), defaultTimeZone: config.defaultTimeZone, nudgeSettings: config.nudges };
 
   // The live timer tab's sign-on; `links.liveUrl` (on the meeting-mode card) is the signed link for a big screen.
   const sso = new TabSso({ ...config.sso, tenantId: config.bot.tenantId || undefined }, now);
@@ -79,7 +87,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   listeningAt = `http://${host}:${port}`;
-  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps), feedbackFanout(deps).job, minutesFanout(deps).job]);
+  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps), feedbackFanout(deps).job, minutesFanout(deps).job, trackJob(deps), nudgeJob(deps)]);
   log.info('samrad.listening', { url: listeningAt, local: config.local, authenticated: !!config.bot.appId, instance: instanceId });
 
   return {
@@ -89,6 +97,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
     async close() {
       await jobs.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await instances.stop();
       if (embedded) await embedded.close();
     },
   };

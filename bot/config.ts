@@ -1,5 +1,6 @@
 import { LOCALES, type Locale } from './domain/meeting';
 import { isKnownZone } from './domain/time';
+import { DEFAULT_NUDGE_SETTINGS, type NudgeSettings } from './domain/nudges';
 import { signingSecrets } from './domain/page-link';
 
 /** Everything Samråd reads from its environment, parsed once at start. */
@@ -27,6 +28,21 @@ export interface Config {
     teamsAppId?: string;
   };
   /**
+   * The coordinators, who see the overview of their organisation's meetings. COORDINATORS: Entra
+   * object ids, each a coordinator in the bot's tenant (MICROSOFT_APP_TENANT_ID; in any tenant when
+   * that is unset), or in the tenant it is written with (`<tenant id>:<object id>`).
+   * COORDINATOR_GROUPS: `<tenant id>:<group id>` pairs; the group's members (transitively) are that
+   * tenant's coordinators, read through Microsoft Graph at `graphBaseUrl` (GroupMember.Read.All).
+   */
+  coordinators: {
+    /** Object ids in lower case; `tenantId` absent: any tenant. */
+    ids: { tenantId?: string; objectId: string }[];
+    /** Tenant and group ids in lower case. */
+    groups: { tenantId: string; groupId: string }[];
+    /** GRAPH_BASE_URL, without a trailing slash. */
+    graphBaseUrl: string;
+  };
+  /**
    * The OpenID metadata document listing the keys incoming Bot Framework tokens are signed with,
    * used for channel and emulator tokens alike; absent: the SDK's public-cloud documents.
    */
@@ -51,6 +67,12 @@ export interface Config {
   linkSecret: string;
   defaultTimeZone: string;
   defaultLocale: Locale;
+  /**
+   * Follow-up nudges: NUDGE_SUMMARY_DAYS (default 14, 004: the summary of the agreements goes out
+   * that many days before the follow-up meeting), NUDGE_GRACE_DAYS (default 2: working days an
+   * overdue action item or late minutes wait before the caseworker, then a coordinator, is told).
+   */
+  nudges: NudgeSettings;
 }
 
 /** The environment could not be turned into a Config; the message names every key at fault. */
@@ -93,6 +115,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   if (graph && !local && appId && appType === 'MultiTenant' && !tenantId) {
     problems.push('MICROSOFT_APP_TENANT_ID is required to install Samråd through Microsoft Graph (TEAMS_APP_ID or TEAMS_APP_CATALOG_ID is set)');
   }
+
+  const coordinators = parseCoordinators(env, { local, appType, tenantId, graphBaseUrl }, problems);
 
   const openIdMetadataUrl = env.BOT_OPENID_METADATA_URL?.trim() || undefined;
   if (openIdMetadataUrl && !isUrl(openIdMetadataUrl, local ? ['https:', 'http:'] : ['https:'])) {
@@ -138,6 +162,10 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
 
   const defaultTimeZone = env.DEFAULT_TIME_ZONE?.trim() || 'Europe/Stockholm';
   if (!isKnownZone(defaultTimeZone)) problems.push(`DEFAULT_TIME_ZONE "${defaultTimeZone}" is not an IANA time zone`);
+  const nudges = {
+    summaryDaysBefore: wholeNumber(env.NUDGE_SUMMARY_DAYS, DEFAULT_NUDGE_SETTINGS.summaryDaysBefore, 1, 60, 'NUDGE_SUMMARY_DAYS', problems),
+    graceWorkingDays: wholeNumber(env.NUDGE_GRACE_DAYS, DEFAULT_NUDGE_SETTINGS.graceWorkingDays, 1, 20, 'NUDGE_GRACE_DAYS', problems),
+  };
   const defaultLocale = (env.DEFAULT_LOCALE?.trim() || 'en') as Locale;
   if (!LOCALES.includes(defaultLocale)) problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}`);
 
@@ -156,6 +184,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     port,
     bot: { appId, appPassword, appType, tenantId },
     graph,
+    coordinators,
     openIdMetadataUrl,
     sso,
     cosmos,
@@ -165,7 +194,52 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     linkSecret,
     defaultTimeZone,
     defaultLocale,
+    nudges,
   };
+}
+
+/** A whole number from `min` to `max`, or the default when unset; anything else is a problem named after its variable. */
+function wholeNumber(raw: string | undefined, fallback: number, min: number, max: number, name: string, problems: string[]): number {
+  const text = raw?.trim();
+  if (!text) return fallback;
+  const value = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) problems.push(`${name} must be a whole number from ${min} to ${max}`);
+  return value >= min && value <= max ? value : fallback;
+}
+
+/**
+ * COORDINATORS and COORDINATOR_GROUPS. Every entry must be of its shape (GUIDs); a group is read
+ * with the bot's own identity, so it must be in a tenant that identity can get a token for: its
+ * own, or any tenant that consented to a multi-tenant app registration.
+ */
+function parseCoordinators(
+  env: NodeJS.ProcessEnv,
+  bot: { local: boolean; appType: Config['bot']['appType']; tenantId: string; graphBaseUrl: string },
+  problems: string[],
+): Config['coordinators'] {
+  const botTenant = bot.tenantId.toLowerCase() || undefined;
+  const ids: Config['coordinators']['ids'] = [];
+  for (const entry of list(env.COORDINATORS)) {
+    const parts = entry.split(':').map((part) => part.trim());
+    if (parts.length === 1 && GUID.test(parts[0])) ids.push({ ...(botTenant ? { tenantId: botTenant } : {}), objectId: parts[0].toLowerCase() });
+    else if (parts.length === 2 && GUID.test(parts[0]) && GUID.test(parts[1])) ids.push({ tenantId: parts[0].toLowerCase(), objectId: parts[1].toLowerCase() });
+    else problems.push(`COORDINATORS: "${entry}" must be an Entra object id (a GUID), or <tenant id>:<object id>`);
+  }
+  const groups: Config['coordinators']['groups'] = [];
+  for (const entry of list(env.COORDINATOR_GROUPS)) {
+    const parts = entry.split(':').map((part) => part.trim());
+    if (parts.length !== 2 || !GUID.test(parts[0]) || !GUID.test(parts[1])) {
+      problems.push(`COORDINATOR_GROUPS: "${entry}" must be <tenant id>:<group id>, both GUIDs`);
+      continue;
+    }
+    const group = { tenantId: parts[0].toLowerCase(), groupId: parts[1].toLowerCase() };
+    if (!bot.local && bot.appType !== 'MultiTenant' && botTenant && group.tenantId !== botTenant) {
+      problems.push(`COORDINATOR_GROUPS: the group ${group.groupId} is in tenant ${group.tenantId}, but a ${bot.appType} identity reads Microsoft Graph in its own tenant (MICROSOFT_APP_TENANT_ID) only`);
+      continue;
+    }
+    groups.push(group);
+  }
+  return { ids, groups, graphBaseUrl: bot.graphBaseUrl };
 }
 
 function isUrl(value: string, protocols: string[]): boolean {

@@ -153,6 +153,7 @@ var containerDefs = [
   { name: 'users', partitionKey: '/userKey' } // per Teams user
   { name: 'meetingIndex', partitionKey: '/userKey' } // per caseworker: the meetings in their list
   { name: 'jobs', partitionKey: '/bucket' } // work after an answer, by the hour it falls due
+  { name: 'overview', partitionKey: '/partition' } // the coordinators' overview: one summary per meeting, by tenant and month
 ]
 
 resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [

@@ -16,6 +16,7 @@ import {
 import { Refusal } from './problems';
 import type { Feedback } from './feedback';
 import type { MinutesDoc } from './minutes';
+import type { NudgeDoc, TrackingDoc } from './nudges';
 import { inOrder, type ActionItem } from './plan';
 import type { Session } from './session';
 import { clean } from './planning';
@@ -112,12 +113,14 @@ export function viewOf(docs: readonly MeetingDoc[]): MeetingView | undefined {
   const actions = inOrder(docs.filter((d): d is ActionItem => d.kind === 'action'));
   const feedback = new Map(docs.filter((d): d is Feedback => d.kind === 'feedback' && known.has(d.participantId)).map((f) => [f.participantId, f]));
   const minutes = docs.find((d): d is MinutesDoc => d.kind === 'minutes');
+  const nudges = new Map(docs.filter((d): d is NudgeDoc => d.kind === 'nudge').map((n) => [n.key, n]));
+  const tracking = docs.find((d): d is TrackingDoc => d.kind === 'tracking');
   for (const doc of docs) {
     if (doc.kind === 'reply' && known.has(doc.participantId) && holds(plan, doc)) replies.set(doc.participantId, doc);
     // People a change removed keep theirs: the card in their chat is told so.
     if (doc.kind === 'delivery') deliveries.set(doc.participantId, doc);
   }
-  return { plan, replies, deliveries, actions, feedback, ...(session ? { session } : {}), ...(minutes ? { minutes } : {}) };
+  return { plan, replies, deliveries, actions, feedback, nudges, ...(session ? { session } : {}), ...(minutes ? { minutes } : {}), ...(tracking ? { tracking } : {}) };
 }
 
 /** True while an answer still holds: it was given after the last change of time. */
@@ -127,7 +130,7 @@ export function holds(plan: Meeting, reply: ReplyDoc): boolean {
 
 /** A plan alone, as a view with no answers or deliveries yet (a draft, or a meeting just sent). */
 export function planOnly(plan: Meeting): MeetingView {
-  return { plan, replies: new Map(), deliveries: new Map(), actions: [], feedback: new Map() };
+  return { plan, replies: new Map(), deliveries: new Map(), actions: [], feedback: new Map(), nudges: new Map() };
 }
 
 /** A person's answer: the caseworker who convenes is coming from the moment the invitations are sent. */

@@ -1,5 +1,6 @@
 import type { Feedback } from './feedback';
 import type { MinutesDoc } from './minutes';
+import type { NudgeDoc, TrackingDoc } from './nudges';
 import type { PageLinkDoc } from './page-link';
 import type { ActionItem } from './plan';
 import type { Session } from './session';
@@ -259,7 +260,7 @@ export interface SentDoc {
  * (`feedback.ts`), the minutes (`minutes.ts`), how the cards after the meeting reached each person,
  * and each person's page link (`page-link.ts`).
  */
-export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc | Session | ActionItem | Feedback | MinutesDoc | SentDoc | PageLinkDoc;
+export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc | Session | ActionItem | Feedback | MinutesDoc | SentDoc | PageLinkDoc | NudgeDoc | TrackingDoc;
 
 /**
  * Where an invitation stands for the caseworker: `pending` until the bot has tried Teams,
@@ -281,6 +282,10 @@ export interface MeetingView {
   feedback: ReadonlyMap<string, Feedback>;
   /** The minutes, once the secretary began them. */
   minutes?: MinutesDoc;
+  /** The nudges sent, snoozed or marked done, by key. */
+  nudges: ReadonlyMap<string, NudgeDoc>;
+  /** What was last scheduled for it (nudges, the overview line). */
+  tracking?: TrackingDoc;
 }
 
 /** Limits that keep cards small and input sane. */

@@ -41,6 +41,7 @@ export const PROBLEM_CODES = [
   'staleCard',
   'notDraft',
   'notOrganizer',
+  'notCoordinator',
   'notInvited',
   'meetingCancelled',
   'noChange',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LIMITS, type Locale } from './meeting';
 import { clean } from './planning';
 import { refuseIfAny, type Problem } from './problems';
+import { isKnownZone } from './time';
 
 /** Enough to write to a person in their 1:1 chat with the bot, without storing their name. */
 export interface ConversationAddress {
@@ -34,12 +35,63 @@ export interface UserRecord {
   userKey: string;
   tenantId: string;
   locale: Locale;
+  /**
+   * The person's time zone (IANA), in which Samråd shows them times and will write to them at
+   * working hours. Every record written since the settings card offers it has one; only records
+   * stored before lack it (and get one on the person's next turn).
+   */
   timeZone?: string;
+  /** Where `timeZone` came from (see `zoneOf`); absent only on records stored before it was kept. */
+  timeZoneSource?: ZoneSource;
   address?: ConversationAddress;
   draftMeetingId?: string;
   /** A caseworker's contact details for letters. */
   contact?: CaseworkerContact;
   updatedAt: string;
+}
+
+/**
+ * Where a user's time zone came from: `teams` (their Teams client sent it), `default` (Teams has
+ * sent none, so the organisation's configured zone, `DEFAULT_TIME_ZONE`), `chosen` (they chose it
+ * on the settings card: it wins over what Teams sends until they choose "as Teams says" again).
+ */
+export type ZoneSource = 'teams' | 'default' | 'chosen';
+
+/**
+ * The zones a person can choose on the settings card, each with its name in the catalogs
+ * (`settings.zoneName.*`): the Nordic countries, the neighbours colleagues most often work from,
+ * and UTC. Finland's Åland keeps Finnish time, so it needs no zone of its own.
+ */
+export const ZONE_CHOICES = {
+  'Europe/Stockholm': 'stockholm',
+  'Europe/Copenhagen': 'copenhagen',
+  'Europe/Helsinki': 'helsinki',
+  'Europe/Oslo': 'oslo',
+  'Atlantic/Reykjavik': 'reykjavik',
+  'Europe/London': 'london',
+  'Europe/Berlin': 'berlin',
+  UTC: 'utc',
+} as const;
+
+/** A zone the settings card offers. */
+export type ChoosableZone = keyof typeof ZONE_CHOICES;
+
+/** True for a zone the settings card offers (exactly as it sends it). */
+export function isChoosableZone(zone: string | undefined): zone is ChoosableZone {
+  return typeof zone === 'string' && Object.prototype.hasOwnProperty.call(ZONE_CHOICES, zone);
+}
+
+/**
+ * A user's time zone and where it came from, given their record (if any), the zone Teams sent
+ * with this turn (if any) and the organisation's default: a zone they chose stays; otherwise what
+ * Teams sends now, or what Teams sent before (a turn without one changes nothing), or else the
+ * default, saying so.
+ */
+export function zoneOf(current: Pick<UserRecord, 'timeZone' | 'timeZoneSource'> | undefined, fromTeams: string | undefined, fallback: string): { timeZone: string; timeZoneSource: ZoneSource } {
+  if (current?.timeZoneSource === 'chosen' && isKnownZone(current.timeZone)) return { timeZone: current.timeZone, timeZoneSource: 'chosen' };
+  if (isKnownZone(fromTeams)) return { timeZone: fromTeams, timeZoneSource: 'teams' };
+  if (current?.timeZoneSource === 'teams' && isKnownZone(current.timeZone)) return { timeZone: current.timeZone, timeZoneSource: 'teams' };
+  return { timeZone: fallback, timeZoneSource: 'default' };
 }
 
 /**

@@ -6,8 +6,8 @@ import { DateTime } from 'luxon';
  * claimed, how long to wait before the next try. No I/O here; `queue.ts` and `runner.ts` do it.
  */
 
-/** Where a job stands. */
-export type JobState = 'ready' | 'running' | 'done' | 'dead';
+/** Where a job stands: `cancelled` when what it was for no longer applies (see `JobQueue.cancel`). */
+export type JobState = 'ready' | 'running' | 'done' | 'dead' | 'cancelled';
 
 /** The claim a bot instance holds on a running job; results are written only under it. */
 export interface JobClaim {
@@ -19,12 +19,16 @@ export interface JobClaim {
   until: string;
 }
 
-/** A job as stored in the jobs container. */
+/**
+ * A job as stored in the jobs container, in a partition of its own named by its identity
+ * (`jobPartition`): its kind and key, never the hour it falls due, so moving it to another time
+ * (a nudge to tomorrow morning) is the same job, and it is found and cancelled by its key.
+ */
 export interface JobDoc<P = unknown, R = unknown> {
   type: 'job';
   /** `<kind>.<key>`: the same work asked for twice is the same job. */
   id: string;
-  /** The partition: the hour the job first fell due (see `bucketOf`). */
+  /** The partition: `job.<id>`. */
   bucket: string;
   kind: string;
   key: string;
@@ -32,14 +36,18 @@ export interface JobDoc<P = unknown, R = unknown> {
   state: JobState;
   /** Not to be run before this instant. */
   dueAt: string;
+  /** The hour whose due entry (`DueEntry`) pollers find the job by while it is open. */
+  due: string;
   /** Claims so far; each claim is one attempt. */
   attempts: number;
   maxAttempts: number;
   claim?: JobClaim;
   /** What the job has done so far, written under its claim, so a takeover resumes instead of starting over. */
   progress?: R;
-  /** Asked for again while running: run once more when done (coalescing kinds). */
+  /** Asked for again while running: run once more when done (at `rerunAt`, or after the spacing). */
   rerun?: boolean;
+  /** When the run asked for while it ran is due (a job moved while it ran). */
+  rerunAt?: string;
   /** For a coalescing kind: the least time between two runs. */
   spacingMs?: number;
   /** The name of the last error, never its message (it may hold data). */
@@ -48,6 +56,23 @@ export interface JobDoc<P = unknown, R = unknown> {
   updatedAt: string;
   /** Finished jobs are kept for a while (Cosmos DB `ttl`), so asking again within it is still a no-op. */
   ttl?: number;
+}
+
+/**
+ * Where pollers find an open job: one small document in the partition of the hour the job falls
+ * due (`bucketOf`), so a poll reads only the hours up to now, never the jobs due later. Its
+ * `dueAt` is the earliest a poller needs to look at the job again. It is written before the job
+ * points at it (`JobDoc.due`), so an open job always has one; one the job no longer points at is
+ * stale, and the poller that meets it deletes it once it is older than ENTRY_SETTLE_MS.
+ */
+export interface DueEntry {
+  type: 'due';
+  /** The job's id. */
+  id: string;
+  /** The hour (partition). */
+  bucket: string;
+  dueAt: string;
+  updatedAt: string;
 }
 
 /** The oldest hour that may still hold a job to do; pollers look from it to now. */
@@ -60,7 +85,7 @@ export interface JobHead {
 }
 
 /** Every document in the jobs container. */
-export type JobsDoc = JobDoc | JobHead;
+export type JobsDoc = JobDoc | DueEntry | JobHead;
 
 /** What names a job in the store. */
 export interface JobRef {
@@ -76,8 +101,21 @@ export const RENEW_MS = 3_000;
 export const FINISHED_TTL_SECONDS = 7 * 24 * 3600;
 /** Pollers never move the head past hours younger than this, so a job created at the turn of an hour is never skipped. */
 export const HEAD_MARGIN_HOURS = 1;
+/** A due entry the job does not point at is left alone this long: its job may be being written right now. */
+export const ENTRY_SETTLE_MS = 60_000;
 
-/** The partition of a job due at this instant: its hour in UTC, e.g. `2026-11-23T18`. */
+/** The partition of a job: its identity, never its time. */
+export function jobPartition(id: string): string {
+  return `job.${id}`;
+}
+
+/** Where the job of this kind and key is stored. */
+export function jobRef(kind: string, key: string): JobRef {
+  const id = `${kind}.${key}`;
+  return { bucket: jobPartition(id), id };
+}
+
+/** The hour partition of due entries for this instant: its hour in UTC, e.g. `2026-11-23T18`. */
 export function bucketOf(instant: DateTime): string {
   return instant.toUTC().toFormat("yyyy-MM-dd'T'HH");
 }
@@ -103,21 +141,48 @@ export function settledBefore(now: DateTime): string {
 /** A new job, ready at `dueAt`. */
 export function newJob<P>(spec: { kind: string; key: string; payload: P; dueAt: DateTime; maxAttempts: number; spacingMs?: number }, now: DateTime): JobDoc<P> {
   const at = now.toUTC().toISO()!;
+  const ref = jobRef(spec.kind, spec.key);
   return {
     type: 'job',
-    id: `${spec.kind}.${spec.key}`,
-    bucket: bucketOf(spec.dueAt),
+    id: ref.id,
+    bucket: ref.bucket,
     kind: spec.kind,
     key: spec.key,
     payload: spec.payload,
     state: 'ready',
     dueAt: spec.dueAt.toUTC().toISO()!,
+    due: bucketOf(spec.dueAt),
     attempts: 0,
     maxAttempts: spec.maxAttempts,
     ...(spec.spacingMs ? { spacingMs: spec.spacingMs } : {}),
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/** The due entry an open job needs: in the hour of its `dueAt`. */
+export function entryFor(job: Pick<JobDoc, 'id' | 'dueAt'>, now: DateTime): DueEntry {
+  return { type: 'due', id: job.id, bucket: bucketOf(DateTime.fromISO(job.dueAt, { zone: 'utc' })), dueAt: job.dueAt, updatedAt: now.toUTC().toISO()! };
+}
+
+/** True while a job is still to be done (ready or running). */
+export function open(job: JobDoc): boolean {
+  return job.state === 'ready' || job.state === 'running';
+}
+
+/**
+ * What a poller does with a due entry, given its job as read: `claim` it, `defer` the entry to
+ * the instant the job can next be claimed, `delete` it (stale and settled), or `skip` it for now.
+ */
+export function entryVerdict(entry: DueEntry, job: JobDoc | undefined, now: DateTime): { action: 'claim' } | { action: 'defer'; until: string } | { action: 'delete' } | { action: 'skip' } {
+  const live = !!job && open(job) && job.due === entry.bucket;
+  if (!live) {
+    const settled = DateTime.fromISO(entry.updatedAt, { zone: 'utc' }).plus({ milliseconds: ENTRY_SETTLE_MS }) <= now;
+    return settled ? { action: 'delete' } : { action: 'skip' };
+  }
+  if (claimable(job, now)) return { action: 'claim' };
+  const until = job.state === 'running' ? job.claim?.until : job.dueAt;
+  return until && until > entry.dueAt ? { action: 'defer', until } : { action: 'skip' };
 }
 
 /** True when an instance may claim the job now: ready and due, or running under an expired claim. */
@@ -151,12 +216,15 @@ export function backoffMs(attempt: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(1, attempt));
 }
 
-/** The job after its work is done: finished, or ready again at once when it was asked for again meanwhile. */
-export function finished<P, R>(job: JobDoc<P, R>, now: DateTime): JobDoc<P, R> {
+/**
+ * The job after its work is done: finished; ready again when it was asked for again meanwhile
+ * (at `rerunAt`, or after its spacing); or ready at `next` for a recurring job.
+ */
+export function finished<P, R>(job: JobDoc<P, R>, now: DateTime, next?: DateTime): JobDoc<P, R> {
   const at = now.toUTC().toISO()!;
-  if (job.rerun) {
-    const dueAt = now.plus({ milliseconds: job.spacingMs ?? 0 }).toUTC().toISO()!;
-    return { ...job, state: 'ready', rerun: false, attempts: 0, claim: undefined, dueAt, updatedAt: at };
+  const again = job.rerun ? (job.rerunAt ?? now.plus({ milliseconds: job.spacingMs ?? 0 }).toUTC().toISO()!) : next?.toUTC().toISO();
+  if (again) {
+    return { ...job, state: 'ready', rerun: false, rerunAt: undefined, attempts: 0, claim: undefined, progress: undefined, lastError: undefined, dueAt: again, due: bucketOf(DateTime.fromISO(again, { zone: 'utc' })), updatedAt: at };
   }
   return { ...job, state: 'done', claim: undefined, updatedAt: at, ttl: FINISHED_TTL_SECONDS };
 }
@@ -165,8 +233,28 @@ export function finished<P, R>(job: JobDoc<P, R>, now: DateTime): JobDoc<P, R> {
 export function failed<P, R>(job: JobDoc<P, R>, error: string, now: DateTime): JobDoc<P, R> {
   const at = now.toUTC().toISO()!;
   if (job.attempts >= job.maxAttempts) return { ...job, state: 'dead', claim: undefined, lastError: error, updatedAt: at, ttl: FINISHED_TTL_SECONDS };
-  const dueAt = now.plus({ milliseconds: backoffMs(job.attempts) }).toUTC().toISO()!;
-  return { ...job, state: 'ready', claim: undefined, lastError: error, dueAt, updatedAt: at };
+  const dueAt = now.plus({ milliseconds: backoffMs(job.attempts) });
+  return { ...job, state: 'ready', claim: undefined, lastError: error, dueAt: dueAt.toUTC().toISO()!, due: bucketOf(dueAt), updatedAt: at };
+}
+
+/** The job cancelled by its key: it will not run (again); a running one stops at its next write. */
+export function cancelled<P, R>(job: JobDoc<P, R>, now: DateTime): JobDoc<P, R> | undefined {
+  if (job.state === 'done' || job.state === 'dead' || job.state === 'cancelled') return undefined;
+  return { ...job, state: 'cancelled', claim: undefined, rerun: false, rerunAt: undefined, updatedAt: now.toUTC().toISO()!, ttl: FINISHED_TTL_SECONDS };
+}
+
+/**
+ * The stored job moved to `dueAt` with this payload (`JobQueue.schedule`): the same job, ready at
+ * the new time, whether it was waiting, finished, dead or cancelled; a running one runs once more
+ * at that time after it ends. Undefined when nothing changes.
+ */
+export function rescheduled<P, R>(job: JobDoc<P, R>, payload: P, dueAt: DateTime, now: DateTime): JobDoc<P, R> | undefined {
+  const at = now.toUTC().toISO()!;
+  const iso = dueAt.toUTC().toISO()!;
+  const samePayload = JSON.stringify(job.payload) === JSON.stringify(payload);
+  if (job.state === 'running') return job.rerun && job.rerunAt === iso && samePayload ? undefined : { ...job, rerun: true, rerunAt: iso, payload, updatedAt: at };
+  if (job.state === 'ready' && job.dueAt === iso && samePayload) return undefined;
+  return { ...job, state: 'ready', payload, dueAt: iso, due: bucketOf(dueAt), attempts: 0, claim: undefined, progress: undefined, rerun: false, rerunAt: undefined, lastError: undefined, ttl: undefined, updatedAt: at };
 }
 
 /**
@@ -183,11 +271,12 @@ export function askedAgain<P, R>(job: JobDoc<P, R>, coalesce: boolean, payload: 
     case 'running':
       return job.rerun ? undefined : { ...job, rerun: true, payload, updatedAt: at };
     case 'done':
-    case 'dead': {
+    case 'dead':
+    case 'cancelled': {
       // Not sooner than the spacing after the last run.
       const earliest = DateTime.fromISO(job.updatedAt, { zone: 'utc' }).plus({ milliseconds: job.spacingMs ?? 0 });
       const dueAt = (earliest > now ? earliest : now).toUTC().toISO()!;
-      return { ...job, state: 'ready', attempts: 0, payload, dueAt, rerun: false, lastError: undefined, ttl: undefined, updatedAt: at };
+      return { ...job, state: 'ready', attempts: 0, payload, dueAt, due: bucketOf(DateTime.fromISO(dueAt, { zone: 'utc' })), progress: undefined, claim: undefined, rerun: false, lastError: undefined, ttl: undefined, updatedAt: at };
     }
   }
 }

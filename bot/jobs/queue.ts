@@ -1,59 +1,90 @@
 import type { DateTime } from 'luxon';
-import { AlreadyExistsError, ConcurrencyError, update, upsert, type DocumentStore } from '../store/port';
-import { askedAgain, bucketOf, newJob, settledBefore, type JobHead, type JobRef, type JobsDoc, type JobDoc } from './job';
-
-/** What a service asks for: a kind of work, what it is about, and from when. */
-export interface JobRequest<P> {
-  kind: string;
-  /**
-   * Names the work within its kind. Together with `dueAt` it identifies the job: asking for the
-   * same key and due time again is a no-op, so both must come from stored facts (a meeting id
-   * and the plan revision sent, the instant it was sent), never from the moment of asking.
-   */
-  key: string;
-  payload: P;
-  dueAt: DateTime;
-  maxAttempts: number;
-  /** Asking again re-arms a finished job, or has a running one run once more (e.g. a status card). */
-  coalesce?: boolean;
-  /** For a coalescing job: the least time between two runs, so a burst of asks makes few runs. */
-  spacingMs?: number;
-}
+import { AlreadyExistsError, ConcurrencyError, update, upsert, type DocumentStore, type Versioned } from '../store/port';
+import { askedAgain, bucketOf, cancelled, entryFor, jobRef, newJob, rescheduled, settledBefore, type DueEntry, type JobDoc, type JobHead, type JobRef, type JobsDoc } from './job';
+import type { JobType } from './kind';
 
 /** Enqueues work after an answer; the runner (`runner.ts`) does it. */
 export interface JobQueue {
-  /** Stores the job (idempotent) and returns where it is; durable before it returns. */
-  enqueue<P>(request: JobRequest<P>): Promise<JobRef>;
+  /**
+   * Asks for the work (idempotent: asking again for the same kind and key is the same job, a
+   * no-op unless the kind coalesces) and returns where it is; durable before it returns. `key`
+   * must come from stored facts (a meeting id and the plan revision sent), never from the moment
+   * of asking.
+   */
+  enqueue<P>(type: JobType<P>, key: string, payload: NoInfer<P>, dueAt: DateTime): Promise<JobRef>;
+  /**
+   * Makes the job of this kind and key due at `dueAt` with this payload: created, or moved (the
+   * same job, whatever hour it was due in), or made ready again when it had finished, died or was
+   * cancelled; a running one runs once more at `dueAt` when it ends.
+   */
+  schedule<P>(type: JobType<P>, key: string, payload: NoInfer<P>, dueAt: DateTime): Promise<JobRef>;
+  /** Cancels the job of this kind and key if it is still to be done (a running one stops at its next write); true when it was. */
+  cancel(type: JobType<any>, key: string): Promise<boolean>;
   /** Starts a stored job without waiting for the next poll, if this instance can (a hint: the poll is the guarantee). */
   runSoon(ref: JobRef): void;
 }
 
-/** Stores jobs in the jobs container. */
+/** Stores jobs in the jobs container: each job in its own partition, with a due entry in the hour it falls due. */
 export class StoredJobQueue {
   constructor(
     private readonly store: DocumentStore<JobsDoc>,
     private readonly now: () => DateTime,
   ) {}
 
-  async enqueue<P>(request: JobRequest<P>): Promise<JobRef> {
-    const now = this.now();
-    const job = newJob(request, now);
-    const ref = { bucket: job.bucket, id: job.id };
-    // Asked again is the common case for a coalescing job (a burst of answers): read first, most often nothing to write.
-    const existing = await this.store.read(job.bucket, job.id);
-    if (existing) {
-      await update(this.store, job.bucket, job.id, (doc) => askedAgain(doc as JobDoc<P>, !!request.coalesce, request.payload, now), 20);
-    } else {
+  async enqueue<P>(type: JobType<P>, key: string, payload: P, dueAt: DateTime): Promise<JobRef> {
+    return this.write(type, key, payload, dueAt, (job, now) => askedAgain(job, !!type.coalesce, payload, now));
+  }
+
+  async schedule<P>(type: JobType<P>, key: string, payload: P, dueAt: DateTime): Promise<JobRef> {
+    return this.write(type, key, payload, dueAt, (job, now) => rescheduled(job, payload, dueAt, now));
+  }
+
+  async cancel(type: JobType<any>, key: string): Promise<boolean> {
+    const ref = jobRef(type.kind, key);
+    let changed = false;
+    await update(this.store, ref.bucket, ref.id, (doc) => {
+      const next = doc.type === 'job' ? cancelled(doc, this.now()) : undefined;
+      changed = !!next;
+      return next;
+    });
+    return changed;
+  }
+
+  /**
+   * Creates the job or changes it from a fresh read, each write carrying the ETag it read. Whenever
+   * the job is to be ready at a time, the due entry for that hour is written first, so a crash
+   * between the two writes leaves at most a stale entry, never an open job no poller finds.
+   */
+  private async write<P>(type: JobType<P>, key: string, payload: P, dueAt: DateTime, change: (job: JobDoc<P>, now: DateTime) => JobDoc<P> | undefined): Promise<JobRef> {
+    const ref = jobRef(type.kind, key);
+    for (let attempt = 1; ; attempt++) {
+      const now = this.now();
+      const current = (await this.store.read(ref.bucket, ref.id)) as Versioned<JobDoc<P>> | undefined;
+      const next = current ? change(current.doc, now) : newJob({ kind: type.kind, key, payload, dueAt, maxAttempts: type.maxAttempts, ...(type.spacingMs ? { spacingMs: type.spacingMs } : {}) }, now);
+      if (!next) return ref;
       try {
-        await this.store.create(job);
+        if (next.state === 'ready') await this.ensureEntry(next, now);
+        if (current) await this.store.replace(next, current.etag);
+        else await this.store.create(next);
+        return ref;
       } catch (err) {
-        if (!(err instanceof AlreadyExistsError)) throw err;
-        await update(this.store, job.bucket, job.id, (doc) => askedAgain(doc as JobDoc<P>, !!request.coalesce, request.payload, now), 20);
+        const retry = err instanceof ConcurrencyError || err instanceof AlreadyExistsError;
+        if (!retry || attempt >= 20) throw err;
       }
     }
+  }
+
+  /** Writes the due entry an open job needs (its ETag changes, so a poller's delete of the old version fails). */
+  async ensureEntry(job: Pick<JobDoc, 'id' | 'dueAt'>, now: DateTime): Promise<void> {
+    const entry = entryFor(job, now);
+    try {
+      await this.store.create(entry);
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+      await upsert(this.store, entry.bucket, entry.id, () => entry);
+    }
     // A job due in an hour pollers may already have passed: bring the head back to it.
-    if (job.bucket < settledBefore(now)) await this.lowerHead(job.bucket);
-    return ref;
+    if (entry.bucket < settledBefore(now)) await this.lowerHead(entry.bucket);
   }
 
   /** Moves the head back to `bucket` (always writing, so a poller moving it forward at the same time fails and looks again). */
@@ -90,4 +121,11 @@ export async function advanceHead(store: DocumentStore<JobsDoc>, read: { head: J
     if (err instanceof ConcurrencyError) return false;
     throw err;
   }
+}
+
+/** Deletes a due entry as read, unless it changed since (a writer made it live again). */
+export async function dropEntry(store: DocumentStore<JobsDoc>, entry: Versioned<DueEntry>): Promise<void> {
+  await store.delete(entry.doc.bucket, entry.doc.id, entry.etag).catch((err: Error) => {
+    if (!(err instanceof ConcurrencyError)) throw err;
+  });
 }

@@ -1,24 +1,29 @@
 import type { DateTime } from 'luxon';
 import { ConcurrencyError, type DocumentStore, type Versioned } from '../store/port';
-import { queries } from '../store/queries';
 import type { Logger } from '../services/ports';
 import {
   bucketOf,
   bucketsBetween,
   claim,
+  entryVerdict,
   failed,
   finished,
   holds,
+  jobPartition,
+  open,
   renewed,
   settledBefore,
   LEASE_MS,
   RENEW_MS,
+  type DueEntry,
   type JobClaim,
   type JobDoc,
   type JobRef,
   type JobsDoc,
 } from './job';
-import { advanceHead, readHead, StoredJobQueue, type JobQueue, type JobRequest } from './queue';
+import type { JobType } from './kind';
+import { advanceHead, dropEntry, readHead, StoredJobQueue, type JobQueue } from './queue';
+import { jobQueries } from './queries';
 
 /**
  * Runs jobs: finds the ones due, claims each by ETag, renews the claim while the work runs and
@@ -56,13 +61,23 @@ export interface JobContext<P, R> {
   save(progress: R): Promise<void>;
 }
 
-/** One kind of work. */
+/** What a run may ask for when it ends: a recurring job's next run, scheduled under its claim. */
+export interface RunResult {
+  next?: DateTime;
+}
+
+/** One kind of work: the declared type and what a job of it does. */
 export interface JobKind<P = any, R = any> {
-  kind: string;
+  type: JobType<P>;
   /** Does the work; throwing makes it try again after a pause, up to the job's maxAttempts. */
-  run(context: JobContext<P, R>): Promise<void>;
+  run(context: JobContext<P, R>): Promise<RunResult | void>;
   /** Reports a job that gave up (a dead letter): it is not tried again. */
   onDead?(job: JobDoc<P, R>): Promise<void>;
+}
+
+/** The work of a declared kind, typed by its declaration. */
+export function jobKind<P, R = unknown>(type: JobType<P>, run: (context: JobContext<P, R>) => Promise<RunResult | void>, onDead?: (job: JobDoc<P, R>) => Promise<void>): JobKind<P, R> {
+  return { type, run, ...(onDead ? { onDead } : {}) };
 }
 
 export interface RunnerOptions {
@@ -104,13 +119,21 @@ export class JobRunner implements JobQueue {
     this.leaseMs = options.leaseMs ?? LEASE_MS;
   }
 
-  enqueue<P>(request: JobRequest<P>): Promise<JobRef> {
-    return this.queue.enqueue(request);
+  enqueue<P>(type: JobType<P>, key: string, payload: NoInfer<P>, dueAt: DateTime): Promise<JobRef> {
+    return this.queue.enqueue(type, key, payload, dueAt);
+  }
+
+  schedule<P>(type: JobType<P>, key: string, payload: NoInfer<P>, dueAt: DateTime): Promise<JobRef> {
+    return this.queue.schedule(type, key, payload, dueAt);
+  }
+
+  cancel(type: JobType<any>, key: string): Promise<boolean> {
+    return this.queue.cancel(type, key);
   }
 
   /** Starts running these kinds of jobs: polls at once, then every pollMs. */
   start(kinds: JobKind[]): void {
-    for (const kind of kinds) this.kinds.set(kind.kind, kind);
+    for (const kind of kinds) this.kinds.set(kind.type.kind, kind);
     this.stopped = false;
     this.poll();
     this.timer = setInterval(() => this.poll(), this.pollMs);
@@ -130,7 +153,7 @@ export class JobRunner implements JobQueue {
     void this.store
       .read(ref.bucket, ref.id)
       .then((found) => {
-        if (found && found.doc.type === 'job') this.tryClaim(found as Versioned<JobDoc>);
+        if (found && found.doc.type === 'job') this.tryClaim(found as Versioned<JobDoc>, undefined);
       })
       .catch((err: Error) => this.log.warn('job.readFailed', { job: ref.id, error: err.name }));
   }
@@ -170,12 +193,13 @@ export class JobRunner implements JobQueue {
     for (const bucket of bucketsBetween(head.head.oldest, current, this.maxBuckets)) {
       const free = this.concurrency - this.running.size;
       if (free > 0) {
-        const due = await this.store.query(queries.claimableJobs(bucket, now.toUTC().toISO()!, free));
-        for (const row of due) this.tryClaim(row);
+        // A few more than there is room for: some may be running here, or stale.
+        const due = await this.store.query(jobQueries.dueEntries(bucket, now.toUTC().toISO()!, free + 8));
+        await Promise.all(due.map((entry) => this.consider(entry as Versioned<DueEntry>)));
       }
       if (oldestOpen === undefined && bucket < settled) {
-        const open = await this.store.query(queries.openJobs(bucket));
-        if (open.length > 0) oldestOpen = bucket;
+        const entries = await this.store.query(jobQueries.anyEntry(bucket));
+        if (entries.length > 0) oldestOpen = bucket;
       } else if (oldestOpen === undefined) {
         oldestOpen = bucket;
       }
@@ -184,8 +208,26 @@ export class JobRunner implements JobQueue {
     if (target > head.head.oldest) await advanceHead(this.store, head, target, now);
   }
 
+  /** Looks at the job a due entry names: claims it, defers the entry, repairs or deletes it. */
+  private async consider(entry: Versioned<DueEntry>): Promise<void> {
+    if (this.stopped || this.running.has(entry.doc.id)) return;
+    const found = (await this.store.read(jobPartition(entry.doc.id), entry.doc.id)) as Versioned<JobDoc> | undefined;
+    const job = found?.doc;
+    const now = this.now();
+    if (found && job && open(job) && job.due !== entry.doc.bucket) {
+      // The job was moved (or a writer stopped between its two writes): its entry belongs in its own hour.
+      await this.queue.ensureEntry(job, now);
+      await dropEntry(this.store, entry);
+      return;
+    }
+    const verdict = entryVerdict(entry.doc, job, now);
+    if (verdict.action === 'claim') this.tryClaim(found!, entry);
+    else if (verdict.action === 'delete') await dropEntry(this.store, entry);
+    else if (verdict.action === 'defer') await this.store.replace({ ...entry.doc, dueAt: verdict.until }, entry.etag).catch(() => undefined);
+  }
+
   /** Claims the job as read (by its ETag) and runs it; another instance's newer write wins quietly. */
-  private tryClaim(found: Versioned<JobDoc>): void {
+  private tryClaim(found: Versioned<JobDoc>, entry: Versioned<DueEntry> | undefined): void {
     const job = found.doc;
     if (this.stopped || this.running.has(job.id) || this.running.size >= this.concurrency) return;
     const kind = this.kinds.get(job.kind);
@@ -197,7 +239,7 @@ export class JobRunner implements JobQueue {
       .replace(claimed, found.etag)
       .then(
         async (held) => {
-          again = await this.run(kind, held as Versioned<JobDoc>);
+          again = await this.run(kind, held as Versioned<JobDoc>, this.deferEntry(held.doc as JobDoc, entry));
         },
         (err: Error) => {
           if (!(err instanceof ConcurrencyError)) this.log.warn('job.claimFailed', { job: job.id, error: err.name });
@@ -211,15 +253,29 @@ export class JobRunner implements JobQueue {
     this.running.set(job.id, run);
   }
 
+  /**
+   * Moves a claimed job's due entry to when its claim ends, so other pollers look again only if
+   * this instance stops; returns the entry as written (its ETag lets the finish delete exactly it).
+   */
+  private async deferEntry(job: JobDoc, entry: Versioned<DueEntry> | undefined): Promise<Versioned<DueEntry> | undefined> {
+    try {
+      const current = entry ?? ((await this.store.read(job.due, job.id)) as Versioned<DueEntry> | undefined);
+      if (!current || current.doc.bucket !== job.due) return undefined;
+      return (await this.store.replace({ ...current.doc, dueAt: job.claim!.until }, current.etag)) as Versioned<DueEntry>;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Runs a claimed job to its end; true when it is to run once more at once. */
-  private async run(kind: JobKind, held: Versioned<JobDoc>): Promise<boolean> {
+  private async run(kind: JobKind, held: Versioned<JobDoc>, deferred: Promise<Versioned<DueEntry> | undefined>): Promise<boolean> {
     const claimHeld = held.doc.claim!;
     const writer = new ClaimedWriter(this.store, held, claimHeld, this.now, this.leaseMs);
     const renewal = setInterval(() => void writer.renew().catch(() => undefined), Math.min(RENEW_MS, this.leaseMs / 3));
     renewal.unref();
     const started = Date.now();
     try {
-      await kind.run({
+      const result = await kind.run({
         job: held.doc,
         progress: held.doc.progress,
         save: async (progress) => {
@@ -227,13 +283,14 @@ export class JobRunner implements JobQueue {
         },
       });
       clearInterval(renewal);
-      const done = await writer.write((doc) => finished(doc, this.now()));
-      this.log.info('job.done', { job: held.doc.id, kind: kind.kind, attempt: claimHeld.token, ms: Date.now() - started });
-      return done.state === 'ready';
+      const done = await writer.write((doc) => finished(doc, this.now(), result?.next));
+      await this.settleEntry(done, await deferred);
+      this.log.info('job.done', { job: held.doc.id, kind: kind.type.kind, attempt: claimHeld.token, ms: Date.now() - started });
+      return done.state === 'ready' && done.dueAt <= this.now().toUTC().toISO()!;
     } catch (err) {
       clearInterval(renewal);
       if (err instanceof LostClaimError) {
-        this.log.warn('job.lost', { job: held.doc.id, kind: kind.kind });
+        this.log.warn('job.lost', { job: held.doc.id, kind: kind.type.kind });
         return false;
       }
       const name = (err as Error).name || 'Error';
@@ -241,16 +298,27 @@ export class JobRunner implements JobQueue {
         this.log.warn('job.failWriteFailed', { job: held.doc.id, error: e.name });
         return undefined;
       });
+      if (after) await this.settleEntry(after, await deferred).catch(() => undefined);
       if (after?.state === 'dead') {
-        this.log.error('job.dead', { job: held.doc.id, kind: kind.kind, attempts: after.attempts, error: name });
+        this.log.error('job.dead', { job: held.doc.id, kind: kind.type.kind, attempts: after.attempts, error: name });
         await kind.onDead?.(after).catch((e: Error) => this.log.error('job.onDeadFailed', { job: held.doc.id, error: e.name }));
       } else {
-        this.log.warn('job.retry', { job: held.doc.id, kind: kind.kind, attempt: claimHeld.token, error: name, dueAt: after?.dueAt });
+        this.log.warn('job.retry', { job: held.doc.id, kind: kind.type.kind, attempt: claimHeld.token, error: name, dueAt: after?.dueAt });
       }
       return false;
     } finally {
       clearInterval(renewal);
     }
+  }
+
+  /**
+   * After a run's last write: a job ready again has its entry in its hour; the entry the run was
+   * claimed by goes when the job is finished or due in another hour (deleted only as this run
+   * wrote it, so an entry a writer made live again stays).
+   */
+  private async settleEntry(job: JobDoc, entry: Versioned<DueEntry> | undefined): Promise<void> {
+    if (job.state === 'ready') await this.queue.ensureEntry(job, this.now());
+    if (entry && (!open(job) || job.due !== entry.doc.bucket)) await dropEntry(this.store, entry);
   }
 }
 

@@ -4,6 +4,7 @@ import { SECTIONS, type Section } from '../../cards/session';
 import { SCALES, type FeedbackInput } from '../domain/feedback';
 import type { ActionInput } from '../domain/plan';
 import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
+import { isChoosableZone, type ChoosableZone } from '../domain/user';
 import type { PlainProblemCode } from '../i18n';
 
 /**
@@ -70,6 +71,23 @@ export function inputField(raw: ActionData, name: string): string | undefined {
   const prefix = `${name}_`;
   for (const key of Object.keys(raw)) if (key.startsWith(prefix) && /^[0-9a-f]{8}$/.test(key.slice(prefix.length))) return raw[key];
   return undefined;
+}
+
+/** A nudge's key: a rule, ids of the shape Samråd issues and a few words (see `domain/nudges.ts`). */
+const NUDGE_KEY = /^(summary\.[0-9a-f-]{36}|item\.[0-9a-f-]{36}\.(soon|overdue\.(owner|caseworker|coordinator))|minutes\.(writer|coordinator)|unanswered\.\d{4}-\d{2}-\d{2}|followUp\.draft)$/;
+
+/** A nudge named by its card. */
+export function parseNudgeRef(raw: ActionData): (MeetingRef & { key: string }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  return typeof raw.key === 'string' && NUDGE_KEY.test(raw.key) ? { ...ref, key: raw.key } : { bad: 'meetingNotFound' };
+}
+
+/** A nudge to be reminded of again in a day or a week. */
+export function parseNudgeSnooze(raw: ActionData): (MeetingRef & { key: string; days: 1 | 7 }) | BadData {
+  const ref = parseNudgeRef(raw);
+  if ('bad' in ref) return ref;
+  return raw.days === '1' || raw.days === '7' ? { ...ref, days: Number(raw.days) as 1 | 7 } : { bad: 'staleCard' };
 }
 
 /** Nothing beyond the verb. */
@@ -209,6 +227,19 @@ export function parsePhoneAnswer(raw: ActionData): (MeetingRef & { participantId
 /** The caseworker's contact details card. */
 export function parseContact(raw: ActionData): { name: string; organisation: string; phone: string; email: string } {
   return { name: text(raw, 'contactName'), organisation: text(raw, 'organisation'), phone: text(raw, 'phone'), email: text(raw, 'email') };
+}
+
+/** The time zone chosen on the settings card: a zone it offers, or `teams` ("as Teams says"); anything else is `unknown`. */
+export type ZoneChoice = { zone: ChoosableZone | 'teams' } | { unknown: true };
+
+/**
+ * The settings card's time zone, read at the edge against the card's own list: an unknown zone is
+ * not a "bad" card (the person gets the settings card back with the refusal, and nothing is stored).
+ */
+export function parseZoneChoice(raw: ActionData): ZoneChoice {
+  const value = (inputField(raw, 'timeZone') ?? '').trim();
+  if (value === 'teams') return { zone: 'teams' };
+  return isChoosableZone(value) ? { zone: value } : { unknown: true };
 }
 
 /**

@@ -9,6 +9,8 @@ import {
   parseContact,
   parseGoto,
   parseMeetingRef,
+  parseNudgeRef,
+  parseNudgeSnooze,
   parsePhoneAnswer,
   parsePageLink,
   parsePreparation,
@@ -37,6 +39,7 @@ import {
   parseSessionTopic,
   parseWhen,
   parseWhy,
+  parseZoneChoice,
   type ActionData,
   type BadData,
 } from './action-data';
@@ -44,13 +47,15 @@ import { answerInvitation, changeAnswer, recordPhoneAnswer } from './answers';
 import { refusedCard, welcome } from './meetings';
 import { beginChange, cancel, dropChange, publishChange } from './changes';
 import { showMeetings } from './meeting-list';
+import { completeNudge, snoozeNudge } from './nudges';
+import { showOverview } from './overview';
 import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft } from './planning';
 import { bringMeetingHere, openMeetingMode, pickMeetingHere, showMeetingMode, stepMeetingMode } from './session';
 import { feedbackOnScreen, feedbackOverview, giveFeedback } from './feedback';
 import { markItemDone, saveItem } from './items';
 import { revokeAndReissue, showPageLinks } from './pages';
 import { reviewMinutes, saveMinutesNote, sendMinutes } from './minutes';
-import { saveSettings, showSettings } from './settings';
+import { saveSettings, saveZone, showSettings } from './settings';
 import type { Actor, CardReply, Deps } from './ports';
 import { savePreparation, showComments, showStatus } from './status';
 
@@ -106,7 +111,10 @@ export const ROUTES = {
   'meeting.cancel': route(parseCancel, (deps, actor, d) => cancel(deps, actor, d)),
   'meetings.list': route(noData, (deps, actor) => showMeetings(deps, actor)),
   'settings.show': route(noData, (deps, actor) => showSettings(deps, actor)),
+  // The coordinators' overview: names no meeting; who is a coordinator is checked on every press.
+  'overview.show': route(noData, (deps, actor) => showOverview(deps, actor)),
   'settings.save': route(parseContact, (deps, actor, d) => saveSettings(deps, actor, d)),
+  'settings.zone': route(parseZoneChoice, (deps, actor, d) => saveZone(deps, actor, d)),
   // Opens meeting mode, ready to start (the verb keeps its name, so status cards already in chats keep working).
   'session.start': route(parseMeetingRef, (deps, actor, d) => openMeetingMode(deps, actor, d)),
   'session.begin': route(parseSessionBegin, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
@@ -137,6 +145,9 @@ export const ROUTES = {
   'session.budgets': route(parseSessionBudgets, (deps, actor, d) => stepMeetingMode(deps, actor, d)),
   'session.pick': route(noData, (deps, actor) => pickMeetingHere(deps, actor)),
   'session.here': route(parseMeetingRef, (deps, actor, d) => bringMeetingHere(deps, actor, d)),
+  // A follow-up nudge: done, or again tomorrow / in a week (whoever it concerns, checked on every press).
+  'nudge.done': route(parseNudgeRef, (deps, actor, d) => completeNudge(deps, actor, d)),
+  'nudge.snooze': route(parseNudgeSnooze, (deps, actor, d) => snoozeNudge(deps, actor, d)),
 } satisfies Record<string, Route<any>>;
 
 /** A verb Samråd answers. */
@@ -175,12 +186,14 @@ function isBad(data: unknown): data is BadData {
 const NEW_WORDS = new Set(['new', 'ny', 'uusi', 'start', 'plan', 'planera', 'planlæg', 'suunnittele']);
 const HELP_WORDS = new Set(['help', 'hjälp', 'hjælp', 'apua', 'ohje', '?']);
 const MEETINGS_WORDS = new Set(['meetings', 'möten', 'mina möten', 'møder', 'mine møder', 'kokoukset', 'omat kokoukset']);
+const OVERVIEW_WORDS = new Set(['overview', 'översikt', 'oversigt', 'yleiskatsaus']);
 
-/** Answers a typed message in the personal chat: "new" starts planning, "meetings" lists them, "help" explains, anything else welcomes. */
+/** Answers a typed message in the personal chat: "new" starts planning, "meetings" lists them, "overview" shows a coordinator the overview, "help" explains, anything else welcomes. */
 export async function handleText(deps: Deps, actor: Actor, text: string): Promise<{ text?: string; card: CardReply['card'] }> {
   const word = text.trim().toLocaleLowerCase().replace(/[.!]+$/, '');
   if (NEW_WORDS.has(word) && !actor.draftMeetingId) return { card: (await startDraft(deps, actor)).card };
   if (MEETINGS_WORDS.has(word)) return { card: (await showMeetings(deps, actor)).card };
+  if (OVERVIEW_WORDS.has(word)) return { card: (await showOverview(deps, actor)).card };
   const reply = await welcome(deps, actor);
   return HELP_WORDS.has(word) ? { text: t(actor.reader.locale, 'help.text'), card: reply.card } : reply;
 }

@@ -11,6 +11,7 @@ import type { Actor, CardReply, Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
 import { statusView } from './status-view';
 import { syncMeetingRefs } from './meeting-list';
+import { meetingChanged } from './tracking';
 
 /**
  * Answers to invitations. Each person's answer is a document of its own in the meeting's
@@ -38,9 +39,10 @@ export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef &
   deps.log.info('invitation.answered', { meeting: plan.id, participant: invitee.id, answer: data.answer });
   // The answer is stored; bringing the caseworker's status card up to date is work after it.
   const refresh = await requestStatusRefresh(deps, plan.id);
+  const tracked = await meetingChanged(deps, plan.id);
   const organizer = plan.participants.find((p) => p.isOrganizer)?.name ?? '';
   const notice: Notice = { text: t(locale, 'invitation.thanks', { organizer }), color: 'Good' };
-  return { card: invitationCard(plan, invitee, saved, actor.reader, [notice]), jobs: [refresh] };
+  return { card: invitationCard(plan, invitee, saved, actor.reader, [notice]), jobs: [refresh, tracked] };
 }
 
 /** Shows the answer buttons again so an invitee can change their answer. */
@@ -76,7 +78,8 @@ export async function recordPhoneAnswer(deps: Deps, actor: Actor, data: MeetingR
   // "My meetings" counts the answer at once; the status card in front of the caseworker is brought up to date after.
   await syncMeetingRefs(deps, view);
   const refresh = await requestStatusRefresh(deps, plan.id);
-  return { card: statusView(deps, view, actor.reader, actor.address.userId, notices), jobs: [refresh] };
+  const tracked = await meetingChanged(deps, plan.id);
+  return { card: statusView(deps, view, actor.reader, actor.address.userId, notices), jobs: [refresh, tracked] };
 }
 
 /** The plan and this person's own answer (one single-partition query), or why they see nothing. */

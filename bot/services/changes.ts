@@ -9,6 +9,7 @@ import type { Actor, CardReply, Deps } from './ports';
 import { planOnly } from '../domain/invitation';
 import type { Meeting } from '../domain/meeting';
 import { statusCardHere } from './status-view';
+import { meetingChanged } from './tracking';
 
 /**
  * Changing and cancelling a meeting after the invitations went out. A change is prepared with
@@ -42,7 +43,7 @@ export async function publishChange(deps: Deps, actor: Actor, ref: SendRef, raw:
   const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
   await syncMeetingRefs(deps, view);
   deps.log.info('change.sent', { meeting: meeting.id, rev: meeting.planRev, what: meeting.lastChange?.what.join('+') });
-  return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'change.sent'), color: 'Good' }]), jobs: [job] };
+  return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'change.sent'), color: 'Good' }]), jobs: [job, await meetingChanged(deps, meeting.id)] };
 }
 
 /** Cancels the meeting: everyone in Teams is told and their invitation shows it; the caseworker gets letters for the others. */
@@ -56,7 +57,8 @@ export async function cancel(deps: Deps, actor: Actor, ref: CardRef & { reason: 
   const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
   await syncMeetingRefs(deps, view);
   deps.log.info('meeting.cancelled', { meeting: meeting.id });
-  return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'cancel.done'), color: 'Good' }]), jobs: [job] };
+  const tracked = [await meetingChanged(deps, meeting.id), ...(meeting.followUpOf ? [await meetingChanged(deps, meeting.followUpOf)] : [])];
+  return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'cancel.done'), color: 'Good' }]), jobs: [job, ...tracked] };
 }
 
 /** The plan with its status card now the one this person pressed (it shows the status card again), so answers update the card in front of them. */

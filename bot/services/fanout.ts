@@ -1,8 +1,9 @@
 import type { DateTime } from 'luxon';
-import type { Meeting, Participant, PostedCard, UnreachableReason } from '../domain/meeting';
-import { userKey, type UserRecord } from '../domain/user';
+import type { Locale, Meeting, Participant, PostedCard, UnreachableReason } from '../domain/meeting';
+import { userKey, zoneOf, type UserRecord } from '../domain/user';
 import type { JobDoc, JobRef } from '../jobs/job';
-import { LostClaimError, type JobContext, type JobKind } from '../jobs/runner';
+import { jobType } from '../jobs/kind';
+import { jobKind, LostClaimError, type JobContext, type JobKind } from '../jobs/runner';
 import { AlreadyExistsError, update } from '../store/port';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Reader } from '../../cards/format';
@@ -41,7 +42,7 @@ import { readUser } from './users';
  * (SIGKILL), the sends whose intent was written and whose outcome was not are made again: at most
  * `concurrency` of them (8), each to a different person, so nobody gets more than one extra copy
  * per crash. A Teams message has no idempotency key: that bound is the best there is. Pacing to
- * Teams' limits is the messenger's (`bot/teams/pacing.ts`, per instance): the per-conversation
+ * Teams' limits is the messenger's (`bot/teams/pacing.ts`, shared by the live instances): the per-conversation
  * limits are not what bounds a fan-out, since each person is their own conversation.
  *
  * Declaring a kind (the feedback card after a meeting, as a later change could write it):
@@ -144,14 +145,11 @@ export interface Fanout<P, O = Outcome> {
 
 /** Declares a kind of fan-out (see the example at the top of this file). */
 export function defineFanout<P, C, S extends FanoutStep, O = Outcome>(deps: Pick<Deps, 'jobs' | 'log'>, spec: FanoutSpec<P, C, S, O>): Fanout<P, O> {
+  const type = jobType<P>({ kind: spec.kind, maxAttempts: spec.maxAttempts });
   return {
     kind: spec.kind,
-    job: {
-      kind: spec.kind,
-      run: (context) => runFanout(spec, context, deps.log),
-      ...(spec.onDead ? { onDead: (job: JobDoc<P, FanoutProgress<O>>) => spec.onDead!(job) } : {}),
-    },
-    enqueue: ({ key, payload, dueAt }) => deps.jobs.enqueue<P>({ kind: spec.kind, key, payload, dueAt, maxAttempts: spec.maxAttempts }),
+    job: jobKind<P, FanoutProgress<O>>(type, (context) => runFanout(spec, context, deps.log), spec.onDead ? (job) => spec.onDead!(job) : undefined),
+    enqueue: ({ key, payload, dueAt }) => deps.jobs.enqueue(type, key, payload, dueAt),
   };
 }
 
@@ -289,50 +287,74 @@ export async function sendToPersonalChat(
 ): Promise<Outcome> {
   const { meeting, participant, organizer } = to;
   if (participant.contact.kind !== 'teams') return { via: 'letter' };
-  const userId = participant.contact.userId;
+  const outcome = await sendToTeamsUser(deps, { tenantId: meeting.tenantId, userId: participant.contact.userId, language: participant.language, via: organizer }, draw);
+  if (outcome.via === 'letter') deps.log.info('participant.unreachable', { meeting: meeting.id, participant: participant.id, status: outcome.status, reason: outcome.reason });
+  return outcome.via === 'teams' ? { via: 'teams', card: outcome.card } : { via: 'letter', reason: outcome.reason };
+}
+
+/** A Teams user to write to in their 1:1 chat, and the chat whose service and tenant Samråd writes through. */
+export interface TeamsUserTarget {
+  tenantId: string;
+  /** Their Entra object id. */
+  userId: string;
+  /** Their language until their first turn with Samråd brings Teams' own. */
+  language: Locale;
+  /** A user whose chat with the bot gives the service address (the caseworker who convenes). */
+  via: UserRecord | undefined;
+}
+
+/**
+ * Posts a card drawn in the user's own language and time zone into their 1:1 chat with the bot,
+ * opening the chat (and installing Samråd through Graph, where the tenant allows it) the first
+ * time. Someone Teams cannot reach (not installed, blocked the bot: 403, gone: 404) is an outcome
+ * with the reason and the status, not an error; other failures are thrown (the job tries again).
+ */
+export async function sendToTeamsUser(
+  deps: Deps,
+  target: TeamsUserTarget,
+  draw: (reader: Reader, viewer: string) => { card: AdaptiveCard; summary: string },
+): Promise<{ via: 'teams'; card: PostedCard } | { via: 'letter'; reason: UnreachableReason; status: number }> {
+  const { tenantId, userId, via } = target;
   const key = userKey(userId, userId);
   // Proactive messages go through the service and tenant the caseworker's own chat uses.
-  if (!organizer?.address) return unreachable(deps, to, 'unreachable', 0);
   let recipient = await readUser(deps, key);
   if (!recipient?.address) {
+    if (!via?.address) return { via: 'letter', reason: 'unreachable', status: 0 };
     let address: UserRecord['address'];
     try {
-      address = await deps.messenger.openPersonalChat(organizer.address, userId);
+      address = await deps.messenger.openPersonalChat(via.address, userId);
     } catch (err) {
       if (!(err instanceof UnreachableError)) throw err;
-      const installed = await deps.installer.installFor(meeting.tenantId, userId);
-      if (installed === 'permissionMissing') return unreachable(deps, to, 'permissionMissing', err.status);
-      if (installed === 'refused') return unreachable(deps, to, 'installRefused', err.status);
+      const installed = await deps.installer.installFor(tenantId, userId);
+      if (installed === 'permissionMissing') return { via: 'letter', reason: 'permissionMissing', status: err.status };
+      if (installed === 'refused') return { via: 'letter', reason: 'installRefused', status: err.status };
       try {
-        address = await deps.messenger.openPersonalChat(organizer.address, userId);
+        address = await deps.messenger.openPersonalChat(via.address, userId);
       } catch (again) {
         if (!(again instanceof UnreachableError)) throw again;
-        return unreachable(deps, to, 'unreachable', again.status);
+        return { via: 'letter', reason: 'unreachable', status: again.status };
       }
     }
-    recipient = await rememberAddress(deps, key, meeting.tenantId, participant, address);
+    recipient = await rememberAddress(deps, key, tenantId, target.language, address);
   }
   const { card, summary } = draw({ locale: recipient.locale, timeZone: recipient.timeZone }, recipient.address!.userId);
   try {
     return { via: 'teams', card: await deps.messenger.sendCard(recipient.address!, card, summary) };
   } catch (err) {
     if (!(err instanceof UnreachableError)) throw err;
-    return unreachable(deps, to, 'unreachable', err.status);
+    return { via: 'letter', reason: 'unreachable', status: err.status };
   }
 }
 
-function unreachable(deps: Deps, to: CardRecipient, reason: UnreachableReason, status: number): Outcome {
-  deps.log.info('participant.unreachable', { meeting: to.meeting.id, participant: to.participant.id, status, reason });
-  return { via: 'letter', reason };
-}
-
 /** Keeps the 1:1 chat opened with a colleague, so the next card needs no new one. */
-async function rememberAddress(deps: Deps, key: string, tenantId: string, participant: Participant, address: UserRecord['address']): Promise<UserRecord> {
-  const record: UserRecord = { id: key, userKey: key, tenantId, locale: participant.language, address, updatedAt: deps.now().toUTC().toISO()! };
+async function rememberAddress(deps: Deps, key: string, tenantId: string, language: Locale, address: UserRecord['address']): Promise<UserRecord> {
+  // Teams has sent nothing of theirs yet: the organisation's zone, saying so, until their first turn brings Teams' own.
+  const zone = zoneOf(undefined, undefined, deps.defaultTimeZone);
+  const record: UserRecord = { id: key, userKey: key, tenantId, locale: language, ...zone, address, updatedAt: deps.now().toUTC().toISO()! };
   try {
     return (await deps.stores.users.create(record)).doc;
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
-    return (await update(deps.stores.users, key, key, (doc) => ({ ...doc, address })))?.doc ?? record;
+    return (await update(deps.stores.users, key, key, (doc) => ({ ...doc, ...(doc.timeZone ? {} : zone), address })))?.doc ?? record;
   }
 }

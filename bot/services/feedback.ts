@@ -11,6 +11,7 @@ import type { MeetingRef } from './action-data';
 import { readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { participantOf, readSession } from './session';
+import { meetingChanged } from './tracking';
 
 /**
  * The participants' feedback (001): each person gives it once, on their own card in Teams, on
@@ -32,6 +33,7 @@ export async function recordFeedback(deps: Deps, plan: Meeting, session: Session
   try {
     const saved = (await deps.stores.meetings.create(feedback)).doc as Feedback;
     deps.log.info('feedback.given', { meeting: plan.id, via });
+    deps.jobs.runSoon(await meetingChanged(deps, plan.id));
     return saved;
   } catch (err) {
     if (err instanceof AlreadyExistsError) throw new Refusal({ code: 'feedbackGiven' });

@@ -19,7 +19,7 @@ export async function createFollowUp(deps: Deps, plan: Meeting, session: Session
   const followUp = session.outcome?.followUp;
   if (!followUp || followUp === 'undecided') return undefined;
   const open = inOrder(await readItems(deps, plan.id)).filter((item) => !item.done);
-  const draft = followUpDraft(plan, session.outcome!, open, { meetingId: derivedId(plan.id, 'follow-up'), participant: (p) => derivedId(plan.id, p.id) }, deps.now());
+  const draft = followUpDraft(plan, session.outcome!, open, { meetingId: followUpId(plan.id), participant: (p) => derivedId(plan.id, p.id) }, deps.now());
   // A follow-up date agreed on the day itself or before now cannot be planned: the caseworker picks the date in the draft.
   const start = DateTime.fromISO(draft.when!.start);
   const planned = start > deps.now() ? draft : { ...draft, when: undefined, step: 'when' as const };
@@ -32,6 +32,11 @@ export async function createFollowUp(deps: Deps, plan: Meeting, session: Session
   await syncMeetingRefs(deps, planOnly(planned));
   deps.log.info('followUp.drafted', { meeting: plan.id, followUp: planned.id, items: open.length });
   return planned;
+}
+
+/** The id of the follow-up meeting drafted when this meeting ended. */
+export function followUpId(meetingId: string): string {
+  return derivedId(meetingId, 'follow-up');
 }
 
 /** An id of the shape Samråd issues (a UUID), derived from a meeting id and a name: the same every time. */

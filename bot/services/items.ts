@@ -12,6 +12,7 @@ import type { Actor, CardReply, Deps } from './ports';
 import { minutesFor } from './minutes';
 import { readItems } from './meetings';
 import { card, load, participantOf } from './session';
+import { meetingChanged } from './tracking';
 
 /**
  * The action items a meeting agrees: added and changed on the meeting-mode card by whoever runs
@@ -50,6 +51,7 @@ export async function saveItem(deps: Deps, actor: Actor, ref: MeetingRef & { ite
     return answer(refusal.problems.map((p): Notice => ({ text: problemText(actor.reader.locale, p), color: 'Attention' })), ref.itemId);
   }
   deps.log.info(ref.itemId ? 'item.changed' : 'item.added', { meeting: plan.id });
+  deps.jobs.runSoon(await meetingChanged(deps, plan.id));
   return answer([{ text: t(actor.reader.locale, 'agreements.itemSaved'), color: 'Good' }]);
 }
 
@@ -76,6 +78,7 @@ export async function markItemDone(deps: Deps, actor: Actor, ref: MeetingRef & {
       const next = markItem(item, ref.done, actor.userKey, ownsItem(item, me?.id) ? 'teams' : 'caseworker', deps.now());
       if (next !== item) item = (await deps.stores.meetings.replace(next, found.etag)).doc as ActionItem;
       deps.log.info('item.marked', { meeting: plan.id, done: ref.done });
+      deps.jobs.runSoon(await meetingChanged(deps, plan.id));
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
       notices = [{ text: problemText(actor.reader.locale, { code: 'busy' }), color: 'Attention' }];

@@ -12,6 +12,7 @@ import { minutesFanout } from './after-delivery';
 import { readView, refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { participantOf } from './session';
+import { meetingChanged } from './tracking';
 
 /**
  * The minutes (004: they reach every participant quickly): built from what the meeting recorded,
@@ -50,7 +51,7 @@ export async function sendMinutes(deps: Deps, actor: Actor, ref: MeetingRef & { 
     ref,
     (doc, view) => sentMinutes(ref.meetingId, withNote(ref.meetingId, doc, ref.note, deps.now()), view.session, actor.userKey, deps.now()),
     'minutes.sending',
-    async (view) => [await minutesFanout(deps).enqueue({ key: view.plan.id, payload: { meetingId: view.plan.id }, dueAt: DateTime.fromISO(view.minutes!.sentAt!, { zone: 'utc' }) })],
+    async (view) => [await minutesFanout(deps).enqueue({ key: view.plan.id, payload: { meetingId: view.plan.id }, dueAt: DateTime.fromISO(view.minutes!.sentAt!, { zone: 'utc' }) }), await meetingChanged(deps, view.plan.id)],
   );
 }
 

@@ -33,6 +33,7 @@ import { readItem } from './items';
 import { loadOwnMeeting, readPlan } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
+import { meetingChanged } from './tracking';
 
 /**
  * Personal pages for the people outside Teams (the client and the private network seldom have an
@@ -404,6 +405,7 @@ async function submitAnswer(deps: Deps, opened: Opened, form: PageForm): Promise
   deps.log.info('page.answered', { meeting: plan.id, participant: person.id, answer });
   // The answer is stored; bringing the caseworker's status card up to date is work after it.
   deps.jobs.runSoon(await requestStatusRefresh(deps, plan.id));
+  deps.jobs.runSoon(await meetingChanged(deps, plan.id));
   return { errors: [] };
 }
 
@@ -455,6 +457,7 @@ async function submitItem(deps: Deps, opened: Opened, form: PageForm): Promise<F
     return refuse('busy');
   }
   deps.log.info('page.itemMarked', { meeting: view.plan.id, done });
+  deps.jobs.runSoon(await meetingChanged(deps, view.plan.id));
   return { errors: [] };
 }
 

@@ -15,6 +15,7 @@ import { actOnPlan, contactForLetters, currentCard } from './plan-action';
 import type { Actor, CardReply, Deps } from './ports';
 import { statusCardHere, statusView } from './status-view';
 import { setDraftPointer } from './users';
+import { meetingChanged } from './tracking';
 
 /**
  * Planning a meeting with the caseworker: a draft through When? Who? Why? to the summary and
@@ -109,7 +110,9 @@ export async function sendInvitations(deps: Deps, actor: Actor, ref: SendRef, ra
   const job = await enqueueDelivery(deps, meeting);
   await syncMeetingRefs(deps, planOnly(meeting));
   deps.log.info('invitations.sent', { meeting: meeting.id, participants: meeting.participants.length });
-  return { card: statusView(deps, planOnly(meeting), actor.reader, actor.address.userId), jobs: [job] };
+  // Its nudges begin; a follow-up meeting sent ends the nudge about its draft at the meeting before.
+  const tracked = [await meetingChanged(deps, meeting.id), ...(meeting.followUpOf ? [await meetingChanged(deps, meeting.followUpOf)] : [])];
+  return { card: statusView(deps, planOnly(meeting), actor.reader, actor.address.userId), jobs: [job, ...tracked] };
 }
 
 async function discardIfDraft(deps: Deps, meetingId: string, userKey: string): Promise<void> {

@@ -1,6 +1,8 @@
 import type { DateTime } from 'luxon';
 import type { MeetingDoc, PostedCard } from '../domain/meeting';
 import type { MeetingRef } from '../domain/meeting-ref';
+import type { NudgeSettings } from '../domain/nudges';
+import type { MeetingSummary } from '../domain/overview';
 import type { LinkPurpose, TokenCheck } from '../domain/page-link';
 import type { ConversationAddress, UserRecord } from '../domain/user';
 import type { JobRef, JobsDoc } from '../jobs/job';
@@ -19,6 +21,8 @@ export interface Stores {
   meetingIndex: DocumentStore<MeetingRef>;
   /** Work after an answer. */
   jobs: DocumentStore<JobsDoc>;
+  /** Per tenant and month: one summary per meeting for the coordinators' overview (ids, dates, counts). */
+  overview: DocumentStore<MeetingSummary>;
 }
 
 /** The person behind an incoming activity, as the services need them. */
@@ -29,7 +33,10 @@ export interface Actor {
   userId: string;
   name: string;
   tenantId: string;
+  /** Their language, and their time zone: the one they chose on the settings card, else Teams', else the organisation's default. */
   reader: Reader & { timeZone: string };
+  /** The time zone Teams sent with this activity, if it sent one (what "as Teams says" on the settings card goes back to). */
+  teamsTimeZone?: string;
   /** Their 1:1 conversation with the bot. */
   address: ConversationAddress;
   /** The message holding the card they acted on, if any. */
@@ -79,6 +86,18 @@ export interface AppInstaller {
   installFor(tenantId: string, userId: string): Promise<'installed' | 'permissionMissing' | 'refused'>;
 }
 
+/**
+ * Who the organisation's coordinators are (nätverkskoordinator / tovholder / superbruger): the
+ * people who keep the network-meeting method alive and see the overview. Object ids are Entra
+ * object ids, compared case-insensitively and answered in lower case.
+ */
+export interface Coordinators {
+  /** Whether this person (their Entra object id) is a coordinator of this tenant now. */
+  isCoordinator(tenantId: string, objectId: string): Promise<boolean>;
+  /** The object ids of the tenant's coordinators (for sending them the overview). */
+  coordinatorsOf(tenantId: string): Promise<string[]>;
+}
+
 /** A log line's fields: ids and counts only, never names or case details. */
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -115,6 +134,12 @@ export interface Deps {
   jobs: JobQueue;
   /** Installs the app for colleagues who have not (Microsoft Graph). */
   installer: AppInstaller;
+  /** Who sees the coordinators' overview (configured ids, and Entra groups read through Microsoft Graph). */
+  coordinators: Coordinators;
+  /** The organisation's time zone (`DEFAULT_TIME_ZONE`), for a person whose Teams sends none. */
+  defaultTimeZone: string;
+  /** How follow-up nudges are timed (`NUDGE_SUMMARY_DAYS`, `NUDGE_GRACE_DAYS`). */
+  nudgeSettings: NudgeSettings;
 }
 
 /** What a card action answers with: the card that replaces the one acted on, and the jobs it enqueued. */

@@ -5,7 +5,8 @@ import { proposedTopics, viewOf } from '../domain/invitation';
 import type { Locale, Meeting, MeetingDoc } from '../domain/meeting';
 import type { ConversationAddress } from '../domain/user';
 import type { JobRef } from '../jobs/job';
-import type { JobKind } from '../jobs/runner';
+import { jobType } from '../jobs/kind';
+import { jobKind, type JobContext, type JobKind } from '../jobs/runner';
 import { Refusal } from '../domain/problems';
 import { applyStep, chatMayShow, clockOf, mayRun, mayUndoEnd, openSession, startNeedsConfirmation, type Session } from '../domain/session';
 import { userKey } from '../domain/user';
@@ -20,6 +21,7 @@ import { createFollowUp } from './follow-up';
 import { syncMeetingRefs } from './meeting-list';
 import { readItems, readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, ChatMember, Deps } from './ports';
+import { meetingChanged } from './tracking';
 
 /**
  * Meeting mode: the meeting being held, one document in the meeting's partition. It is opened
@@ -117,6 +119,8 @@ export async function stepMeetingMode(deps: Deps, actor: Actor, ref: SessionPres
       if (view) await syncMeetingRefs(deps, view);
       // The meeting ended: the follow-up waits as a draft, and everyone in Teams gets the feedback card.
       if (saved.state === 'ended') jobs = await afterEnd(deps, plan, saved);
+      // Its nudges and its line in the coordinators' overview follow its state.
+      jobs = [...(jobs ?? []), await meetingChanged(deps, plan.id)];
     }
     return { card: await card(deps, plan, saved, actor, viewers, [], open), ...(jobs ? { jobs } : {}) };
   } catch (err) {
@@ -251,7 +255,7 @@ export function offerHere(actor: Actor): CardReply {
 }
 
 /** The job kind that posts the offer into a Teams meeting's chat when the meeting starts. */
-const OFFER_JOB = 'meeting-offer';
+const OFFER_JOB = jobType<{ address: ConversationAddress; locale: Locale }>({ kind: 'meeting-offer', maxAttempts: 5 });
 
 /**
  * Enqueues the offer for a Teams meeting that started: keyed by the meeting's chat and the day
@@ -263,19 +267,16 @@ export function offerInMeetingChat(deps: Deps, actor: Actor, timeZone: string): 
   const day = deps.now().setZone(timeZone).startOf('day');
   const key = createHash('sha256').update(`${actor.address.conversationId}|${day.toFormat('yyyy-MM-dd')}`).digest('hex').slice(0, 32);
   const address = { ...actor.address, group: true };
-  return deps.jobs.enqueue({ kind: OFFER_JOB, key, payload: { address, locale: actor.reader.locale }, dueAt: day, maxAttempts: 5 });
+  return deps.jobs.enqueue(OFFER_JOB, key, { address, locale: actor.reader.locale }, day);
 }
 
 /** The job kind that posts the offer. */
 export function meetingOfferJob(deps: Deps): JobKind<{ address: ConversationAddress; locale: Locale }, { posted?: boolean }> {
-  return {
-    kind: OFFER_JOB,
-    async run(context) {
-      if (context.progress?.posted) return;
-      const { address, locale } = context.job.payload;
-      await context.save({ posted: false });
-      await deps.messenger.sendCard(address, meetingPickCard({ locale }, undefined), t(locale, 'session.open'));
-      await context.save({ posted: true });
-    },
-  };
+  return jobKind(OFFER_JOB, async (context: JobContext<{ address: ConversationAddress; locale: Locale }, { posted?: boolean }>) => {
+    if (context.progress?.posted) return;
+    const { address, locale } = context.job.payload;
+    await context.save({ posted: false });
+    await deps.messenger.sendCard(address, meetingPickCard({ locale }, undefined), t(locale, 'session.open'));
+    await context.save({ posted: true });
+  });
 }

@@ -3,7 +3,7 @@ import { deliveryWork, planOnly } from '../domain/invitation';
 import type { Meeting } from '../domain/meeting';
 import { ticked } from '../domain/preparation';
 import { t } from '../i18n';
-import type { JobKind } from '../jobs/runner';
+import { jobKind, type JobKind } from '../jobs/runner';
 import { update } from '../store/port';
 import { commentsCard } from '../../cards/invitations';
 import type { MeetingRef } from './action-data';
@@ -47,24 +47,21 @@ export async function showComments(deps: Deps, actor: Actor, ref: MeetingRef): P
 
 /** The job kind that updates the status card in the caseworker's chat from a fresh read. */
 export function statusCardJob(deps: Deps): JobKind<{ meetingId: string }> {
-  return {
-    kind: STATUS_CARD_JOB,
-    async run(context) {
-      const view = await readView(deps, context.job.payload.meetingId);
-      if (!view || view.plan.status === 'draft') return;
-      // The caseworker's list shows the answers too.
-      await syncMeetingRefs(deps, view);
-      const posted = view.plan.statusCard;
-      if (!posted) return;
-      // The card is in the chat of whoever last sent from it (the caseworker, or the co-organizer while they still are one).
-      const key = posted.userKey && organizes(view.plan, posted.userKey) ? posted.userKey : view.plan.organizer.userKey;
-      if (posted.userKey && key !== posted.userKey) return;
-      const owner = await readUser(deps, key);
-      if (!owner?.address) return;
-      const card = statusView(deps, view, { locale: owner.locale, timeZone: owner.timeZone }, owner.address.userId);
-      await deps.messenger.updateCard({ ...owner.address, conversationId: posted.conversationId }, posted.activityId, card);
-    },
-  };
+  return jobKind(STATUS_CARD_JOB, async (context) => {
+    const view = await readView(deps, context.job.payload.meetingId);
+    if (!view || view.plan.status === 'draft') return;
+    // The caseworker's list shows the answers too.
+    await syncMeetingRefs(deps, view);
+    const posted = view.plan.statusCard;
+    if (!posted) return;
+    // The card is in the chat of whoever last sent from it (the caseworker, or the co-organizer while they still are one).
+    const key = posted.userKey && organizes(view.plan, posted.userKey) ? posted.userKey : view.plan.organizer.userKey;
+    if (posted.userKey && key !== posted.userKey) return;
+    const owner = await readUser(deps, key);
+    if (!owner?.address) return;
+    const card = statusView(deps, view, { locale: owner.locale, timeZone: owner.timeZone }, owner.address.userId);
+    await deps.messenger.updateCard({ ...owner.address, conversationId: posted.conversationId }, posted.activityId, card);
+  });
 }
 
 /**

@@ -1,10 +1,13 @@
-import type { UserRecord } from '../domain/user';
+import { isKnownZone } from '../domain/time';
+import { zoneOf, type UserRecord } from '../domain/user';
 import { AlreadyExistsError, update } from '../store/port';
 import type { Actor, Deps } from './ports';
 
 /**
- * Remembers how to reach a Teams user and in which language, writing only when something
- * changed, so an ordinary message costs one point read.
+ * Remembers how to reach a Teams user, in which language and in which time zone (see `zoneOf`:
+ * a zone they chose stays whatever Teams sends; without any from Teams, the organisation's
+ * default, saying so), writing only when something changed, so an ordinary message costs one
+ * point read.
  */
 export async function rememberUser(deps: Deps, actor: Actor): Promise<UserRecord> {
   const wanted = (current?: UserRecord): UserRecord => ({
@@ -13,7 +16,7 @@ export async function rememberUser(deps: Deps, actor: Actor): Promise<UserRecord
     userKey: actor.userKey,
     tenantId: actor.tenantId,
     locale: actor.reader.locale,
-    timeZone: actor.reader.timeZone,
+    ...zoneOf(current, actor.teamsTimeZone, deps.defaultTimeZone),
     address: actor.address,
     updatedAt: current?.updatedAt ?? deps.now().toUTC().toISO()!,
   });
@@ -31,6 +34,12 @@ export async function rememberUser(deps: Deps, actor: Actor): Promise<UserRecord
     same(doc, wanted(doc)) ? undefined : { ...wanted(doc), updatedAt: deps.now().toUTC().toISO()! },
   );
   return saved!.doc;
+}
+
+/** The actor as their record has them: the time zone they chose (or Teams' last, or the default) is the one their cards show. */
+export function withUserZone<A extends Actor>(actor: A, user: UserRecord | undefined): A {
+  const zone = user?.timeZone;
+  return isKnownZone(zone) && zone !== actor.reader.timeZone ? { ...actor, reader: { ...actor.reader, timeZone: zone } } : actor;
 }
 
 /** Points the user's record at their open draft (or at none). */

@@ -15,6 +15,12 @@ export const CONTAINERS = {
   meetingIndex: { id: 'meetingIndex', partitionKey: 'userKey', defaultTtl: -1 },
   /** Work done after an answer (partition = the hour it falls due), see `bot/jobs`. */
   jobs: { id: 'jobs', partitionKey: 'bucket', defaultTtl: -1 },
+  /**
+   * The coordinators' overview (partition = `<tenant id>:<yyyy-MM>`, the month of a meeting's
+   * planned start): one summary per meeting, ids, dates and counts only (`bot/domain/overview.ts`),
+   * so an overview reads the fifteen months it shows and never all meetings ever held.
+   */
+  overview: { id: 'overview', partitionKey: 'partition', defaultTtl: -1 },
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;

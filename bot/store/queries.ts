@@ -1,6 +1,7 @@
 import type { MeetingDoc } from '../domain/meeting';
 import type { MeetingRef } from '../domain/meeting-ref';
-import type { JobDoc } from '../jobs/job';
+import type { MeetingSummary } from '../domain/overview';
+import type { InstanceBeat } from './instances';
 import type { NamedQuery } from './port';
 
 /**
@@ -29,36 +30,25 @@ export const queries = {
   },
 
   /**
-   * Jobs of one due-hour that can be claimed now: ready and due, or running under a claim
-   * that expired (its owner stopped). One partition, so the cost follows what falls due that hour.
+   * The meeting summaries of one tenant's month (`overviewPartition`). One partition: an overview
+   * runs one per month it shows (fifteen), so its cost follows the meetings of those months, never
+   * all meetings ever held.
    */
-  claimableJobs(bucket: string, nowIso: string, limit: number): NamedQuery<JobDoc> {
-    return {
-      name: 'jobs.claimable',
-      partition: bucket,
-      sql:
-        "SELECT TOP @limit * FROM c WHERE c.type = 'job' AND ((c.state = 'ready' AND c.dueAt <= @now) OR (c.state = 'running' AND c.claim.until <= @now)) ORDER BY c.dueAt",
-      parameters: { limit, now: nowIso },
-    };
+  overviewMonth(partition: string): NamedQuery<MeetingSummary> {
+    return { name: 'overview.month', partition, sql: "SELECT * FROM c WHERE c.kind = 'meetingSummary'", parameters: {} };
   },
 
-  /** Whether any job of one due-hour is still to be done (ready or running). One partition. */
-  openJobs(bucket: string): NamedQuery<JobDoc> {
+  /**
+   * The instances whose heartbeat is newer than `since` (see `instances.ts`). One partition (the
+   * instances' own); the cost grows with the live instances, and with dead ones until their ttl
+   * removes them. Each running instance asks it once per heartbeat.
+   */
+  liveInstances(bucket: string, sinceIso: string): NamedQuery<InstanceBeat> {
     return {
-      name: 'jobs.open',
+      name: 'instances.live',
       partition: bucket,
-      sql: "SELECT TOP 1 * FROM c WHERE c.type = 'job' AND (c.state = 'ready' OR c.state = 'running')",
-      parameters: {},
-    };
-  },
-
-  /** Jobs that gave up (dead letters), newest first, for the operator. One partition per hour. */
-  deadJobs(bucket: string, limit: number): NamedQuery<JobDoc> {
-    return {
-      name: 'jobs.dead',
-      partition: bucket,
-      sql: "SELECT TOP @limit * FROM c WHERE c.type = 'job' AND c.state = 'dead' ORDER BY c.updatedAt DESC",
-      parameters: { limit },
+      sql: "SELECT * FROM c WHERE c.bucket = @bucket AND c.type = 'instance' AND c.seenAt > @since",
+      parameters: { bucket, since: sinceIso },
     };
   },
 };

@@ -78,13 +78,15 @@ export function actorOf(activity: Activity, defaults: { timeZone: string; locale
   // Entra object ids are GUIDs: the same person whatever the case Teams sends them in.
   const aad = activity.from.aadObjectId?.toLowerCase() || undefined;
   const tenantId = channelData.tenant?.id ?? activity.conversation.tenantId ?? 'local';
-  const zone = [activity.localTimezone, clientInfo?.timezone].find((z) => isKnownZone(z)) ?? defaults.timeZone;
+  // The zone Teams sends; the person's own choice, kept on their record, replaces it once the record is read (`withUserZone`).
+  const teamsZone = [activity.localTimezone, clientInfo?.timezone].find((z) => isKnownZone(z));
   return {
     userKey: userKey(aad, activity.from.id),
     userId: aad ?? activity.from.id,
     name: (activity.from.name ?? '').slice(0, 80),
     tenantId,
-    reader: { locale: resolveLocale(activity.locale ?? clientInfo?.locale, defaults.locale), timeZone: zone },
+    reader: { locale: resolveLocale(activity.locale ?? clientInfo?.locale, defaults.locale), timeZone: teamsZone ?? defaults.timeZone },
+    ...(teamsZone ? { teamsTimeZone: teamsZone } : {}),
     address: {
       serviceUrl: activity.serviceUrl,
       conversationId: activity.conversation.id,

@@ -12,10 +12,13 @@ export interface Teams {
   messenger: Messenger;
 }
 
-/** Builds the adapter with the configured authentication (without an app id: local mode only) and the messenger. */
-export function teamsAdapter(config: Config, log: Logger): Teams {
+/**
+ * Builds the adapter with the configured authentication (without an app id: local mode only) and the messenger,
+ * whose sends share Teams' limits with `share()` instances (the live ones, this one included).
+ */
+export function teamsAdapter(config: Config, log: Logger, share: () => number = () => 1): Teams {
   const adapter = guardedAdapter(config, log, malformed);
-  return { adapter, messenger: new TeamsMessenger(adapter, config.bot.appId, log) };
+  return { adapter, messenger: new TeamsMessenger(adapter, config.bot.appId, log, share) };
 }
 
 /** POST /api/messages. */

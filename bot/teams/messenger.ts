@@ -12,13 +12,17 @@ import { Pacer, statusCode } from './pacing';
  * tries again later).
  */
 export class TeamsMessenger implements Messenger {
-  private readonly pacer = new Pacer();
+  private readonly pacer: Pacer;
 
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly log: Logger,
-  ) {}
+    /** How many instances share Teams' limits now (the Pacer divides them by it). */
+    share: () => number = () => 1,
+  ) {
+    this.pacer = new Pacer(undefined, undefined, undefined, undefined, share);
+  }
 
   async openPersonalChat(via: ConversationAddress, userId: string): Promise<ConversationAddress> {
     let address: ConversationAddress | undefined;

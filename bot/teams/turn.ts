@@ -6,7 +6,7 @@ import { offerHere, offerInMeetingChat } from '../services/session';
 import { chatMembers } from './members';
 import { welcome } from '../services/meetings';
 import type { CardReply, Deps } from '../services/ports';
-import { rememberUser } from '../services/users';
+import { readUser, rememberUser, withUserZone } from '../services/users';
 import { welcomeCard } from '../../cards/planning';
 import type { AdaptiveCard } from '../../cards/render';
 import { actorOf, commandOf, isPersonal } from './activity';
@@ -38,8 +38,10 @@ export function turnLogic(deps: Deps, defaults: { timeZone: string; locale: Loca
     }
     const inGroupChat = activity.conversation?.conversationType === 'groupChat';
     if (inGroupChat && command.kind === 'action' && CHAT_VERBS.has(command.verb)) {
-      // Meeting mode in a group chat or a meeting's chat, and only when everyone in it is invited (asked of Teams).
-      const reply = await handleAction(deps, { ...caller, chat: { members: () => chatMembers(context) } }, command.verb, command.data);
+      // Meeting mode in a group chat or a meeting's chat, and only when everyone in it is invited (asked of Teams);
+      // times in the zone the person chose, when they chose one (their record is read, never written from a group chat).
+      const known = withUserZone(caller, await readUser(deps, caller.userKey));
+      const reply = await handleAction(deps, { ...known, chat: { members: () => chatMembers(context) } }, command.verb, command.data);
       if (command.via === 'execute') await cardResponse(context, reply.card);
       else await sendCard(context, reply.card);
       return;
@@ -56,7 +58,7 @@ export function turnLogic(deps: Deps, defaults: { timeZone: string; locale: Loca
       return;
     }
     const user = await rememberUser(deps, caller);
-    const actor = { ...caller, draftMeetingId: user.draftMeetingId };
+    const actor = { ...withUserZone(caller, user), draftMeetingId: user.draftMeetingId };
     switch (command.kind) {
       case 'installed':
         await sendCard(context, (await welcome(deps, actor)).card);

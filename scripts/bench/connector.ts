@@ -11,7 +11,9 @@
  * 60 / 30 s and 1,800 / hour; per bot per tenant 50 requests / s. Mode `off` checks nothing
  * and does not even parse bodies (the cheapest connector for throughput runs); `observe` counts
  * what Teams would have refused but answers 200; `enforce` answers 429 with Retry-After. Only
- * accepted requests count towards the windows. `delayMs` makes every answer to the bot (a 1:1
+ * accepted requests count towards the windows. In `observe` and `enforce` it also records, per bot
+ * and tenant, the most requests that arrived within one second (accepted or not): the rate the
+ * bot (all its instances together) asked for. `delayMs` makes every answer to the bot (a 1:1
  * chat created, an activity posted or updated, a 429) leave that long after the request arrived,
  * as over a slow link to Teams; captures keep the arrival time.
  *
@@ -74,6 +76,9 @@ let counts = zero();
 let perConversationCounts = new Map<string, Counts>();
 let conversationWindows = new Map<string, number[]>();
 let tenantWindows = new Map<string, number[]>();
+/** Every request's arrival in the last second, accepted or refused, per bot and tenant; and the most there ever were. */
+let tenantArrivals = new Map<string, number[]>();
+let peakPerSecondByTenant: Record<string, number> = {};
 let captures: Capture[] = [];
 /** The same captures by conversation (the newest few of each), for cheap long polls on one chat. */
 let byConversation = new Map<string, Capture[]>();
@@ -89,6 +94,8 @@ function reset(): void {
   perConversationCounts = new Map();
   conversationWindows = new Map();
   tenantWindows = new Map();
+  tenantArrivals = new Map();
+  peakPerSecondByTenant = {};
   captures = [];
   byConversation = new Map();
   for (const w of waiters) w.done([]);
@@ -126,6 +133,11 @@ function prune(times: number[], ms: number, now: number): void {
 function admit(bot: string, tenant: string, conversation: string | undefined, now: number): number | undefined {
   if (mode === 'off') return undefined;
   const tenantKey = `${bot}|${tenant}`;
+  let arrivals = tenantArrivals.get(tenantKey);
+  if (!arrivals) tenantArrivals.set(tenantKey, (arrivals = []));
+  prune(arrivals, PER_TENANT.ms, now);
+  arrivals.push(now);
+  peakPerSecondByTenant[tenantKey] = Math.max(peakPerSecondByTenant[tenantKey] ?? 0, arrivals.length);
   let tenantTimes = tenantWindows.get(tenantKey);
   if (!tenantTimes) tenantWindows.set(tenantKey, (tenantTimes = []));
   prune(tenantTimes, PER_TENANT.ms, now);
@@ -247,7 +259,7 @@ function serveBench(req: IncomingMessage, res: ServerResponse, url: URL): void {
   req.resume();
   if (req.method === 'GET' && url.pathname === '/_bench/stats') {
     const conversation = url.searchParams.get('conversation');
-    return json(res, 200, conversation ? (perConversationCounts.get(conversation) ?? zero()) : { ...counts, mode, capture, lastSeq: seq });
+    return json(res, 200, conversation ? (perConversationCounts.get(conversation) ?? zero()) : { ...counts, peakPerSecondByTenant, mode, capture, lastSeq: seq });
   }
   if (req.method === 'GET' && url.pathname === '/_bench/captures') {
     const since = Number(url.searchParams.get('since') ?? 0);

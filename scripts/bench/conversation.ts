@@ -147,6 +147,8 @@ export interface ConnectorStats {
   wouldThrottle: number;
   /** Refused (or, observing, would-be refused) requests by the limit they broke, e.g. "8 / 2 s". */
   byRule: Record<string, number>;
+  /** The most requests (accepted or refused) that arrived within one second, per `bot|tenant` (whole-connector stats only). */
+  peakPerSecondByTenant?: Record<string, number>;
   lastSeq?: number;
 }
 

@@ -57,6 +57,8 @@ function expected(verb: string, role: Role, place: Place): Outcome {
   if (verb === 'invite.answer' || verb === 'invite.change') return INVITED.has(role) && role !== 'caseworker' ? 'allowed' : 'notInvited';
   // Everyone who took part gives feedback, the caseworker too.
   if (verb === 'feedback.give') return INVITED.has(role) ? 'allowed' : 'notInvited';
+  // A nudge: whoever is of the meeting (each nudge's own rule decides the rest).
+  if (verb.startsWith('nudge.')) return INVITED.has(role) ? 'allowed' : 'notInvited';
   if (verb.startsWith('minutes.')) return ORGANIZES.has(role) || role === 'secretary' ? 'allowed' : INVITED.has(role) ? 'notRunner' : 'notInvited';
   return ORGANIZES.has(role) ? 'allowed' : 'notOrganizer';
 }
@@ -172,6 +174,9 @@ describe('who sees what and who may change what: every verb × every role × eve
       // Too long a note, and minutes before the end: refused by the rules.
       'minutes.note': { note: 'x'.repeat(3001) },
       'minutes.send': { note: '' },
+      // A nudge never sent (no card of it exists): answered as no longer applying, nothing stored.
+      'nudge.done': { key: 'followUp.draft' },
+      'nudge.snooze': { key: 'followUp.draft', days: '7' },
       'session.budgets': { ...oldSession, budget_welcome: '10', budget_describe: '20', budget_reflect: '20', budget_agree: '20', budget_summary: '10' },
     };
     // Every verb whose card names a meeting is in the matrix.

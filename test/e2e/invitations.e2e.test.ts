@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { entryFor, type JobDoc } from '../../bot/jobs/job';
 import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import { Harness, useHarness } from '../support/harness';
@@ -97,8 +98,10 @@ describe('invitations: delivery in Teams, letters for everyone else, answers by 
       claim: { owner: 'an-instance-that-died', token: 7, until: '2020-01-01T00:00:00.000Z' },
       progress: { sending: [nurse.participant.id], done: {} },
       ttl: undefined,
-    } as typeof job.doc;
+    } as JobDoc;
     await jobs.replace(cut, job.etag);
+    // And its due entry, which a finished job no longer has: deferred to the dead instance's claim.
+    await jobs.create({ ...entryFor(cut as JobDoc, h.app.deps.now()), dueAt: cut.claim!.until });
     const before = h.connector.posted().length;
     await h.restart();
     await deliveryDone(h, meetingId);

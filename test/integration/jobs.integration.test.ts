@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { bucketOf, type JobDoc, type JobHead, type JobsDoc } from '../../bot/jobs/job';
-import { JobRunner, type JobKind } from '../../bot/jobs/runner';
+import { bucketOf, jobPartition, type DueEntry, type JobDoc, type JobHead, type JobsDoc } from '../../bot/jobs/job';
+import { jobType, type JobType } from '../../bot/jobs/kind';
+import { jobKind, JobRunner, type JobKind } from '../../bot/jobs/runner';
 import type { Logger } from '../../bot/services/ports';
 import { CosmosDocumentStore, cosmosClient, openContainers } from '../../bot/store/cosmos-store';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../bot/store/embedded';
@@ -74,14 +75,14 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
   it('asking for the same work twice stores one job and runs it once', async () => {
     const clock = new Clock();
     const ran: string[] = [];
-    const r = await runner(clock, 'a', [{ kind: 'k', run: async (c) => void ran.push(c.job.id) }]);
-    const request = { kind: 'k', key: 'm-1.2', payload: { n: 1 }, dueAt: clock.at, maxAttempts: 3 };
-    const first = await r.enqueue(request);
-    const second = await r.enqueue(request);
+    const K = jobType<{ n: number }>({ kind: 'k', maxAttempts: 3 });
+    const r = await runner(clock, 'a', [jobKind(K, async (c) => void ran.push(c.job.id))]);
+    const first = await r.enqueue(K, 'm-1.2', { n: 1 }, clock.at);
+    const second = await r.enqueue(K, 'm-1.2', { n: 1 }, clock.at.plus({ hours: 2 }));
     assert.deepEqual(first, second);
     r.poll();
     await r.idle();
-    await r.enqueue(request);
+    await r.enqueue(K, 'm-1.2', { n: 1 }, clock.at);
     r.poll();
     await r.idle();
     assert.deepEqual(ran, ['k.m-1.2']);
@@ -91,21 +92,19 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
   it('two runners over one store never both do a step: each job\'s steps run exactly once', async () => {
     const clock = new Clock();
     const steps: string[] = [];
-    const kind: JobKind<{ n: number }, { done: number }> = {
-      kind: 'steps',
-      async run(context) {
-        let done = context.progress?.done ?? 0;
-        for (; done < 3; done++) {
-          await context.save({ done });
-          steps.push(`${context.job.id}#${done}`);
-          await new Promise((r) => setTimeout(r, Math.random() * 5));
-        }
+    const STEPS = jobType<{ n: number }>({ kind: 'steps', maxAttempts: 3 });
+    const kind = jobKind<{ n: number }, { done: number }>(STEPS, async (context) => {
+      let done = context.progress?.done ?? 0;
+      for (; done < 3; done++) {
         await context.save({ done });
-      },
-    };
+        steps.push(`${context.job.id}#${done}`);
+        await new Promise((r) => setTimeout(r, (done * 7 + context.job.payload.n) % 5));
+      }
+      await context.save({ done });
+    });
     const a = await runner(clock, 'a', [kind]);
     const b = await runner(clock, 'b', [kind]);
-    for (let n = 0; n < 20; n++) await a.enqueue({ kind: 'steps', key: `j${n}`, payload: { n }, dueAt: clock.at, maxAttempts: 3 });
+    for (let n = 0; n < 20; n++) await a.enqueue(STEPS, `j${n}`, { n }, clock.at);
     for (let round = 0; round < 5; round++) {
       a.poll();
       b.poll();
@@ -120,17 +119,15 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     const log = memoryLog();
     const paused = gate();
     const after: string[] = [];
-    const kind: JobKind = {
-      kind: 'slow',
-      async run(context) {
-        await context.save({ step: 1 });
-        await paused.wait;
-        await context.save({ step: 2 }); // must fail: the job was taken over meanwhile
-        after.push('second step');
-      },
-    };
+    const SLOW = jobType<Record<string, never>>({ kind: 'slow', maxAttempts: 3 });
+    const kind = jobKind(SLOW, async (context) => {
+      await context.save({ step: 1 });
+      await paused.wait;
+      await context.save({ step: 2 }); // must fail: the job was taken over meanwhile
+      after.push('second step');
+    });
     const a = await runner(clock, 'a', [kind], log);
-    const ref = await a.enqueue({ kind: 'slow', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 3 });
+    const ref = await a.enqueue(SLOW, 'x', {}, clock.at);
     a.poll();
     await until(async () => (await stored(ref.bucket, ref.id)).progress !== undefined, 'the first step');
     // Another instance takes the job over (as after this one's claim expired).
@@ -149,9 +146,9 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
   it('a job whose instance died is taken over once its claim expires, and resumes from its progress', async () => {
     const clock = new Clock();
     const resumedFrom: unknown[] = [];
-    const kind: JobKind = { kind: 'resume', run: async (c) => void resumedFrom.push(c.progress) };
-    const b = await runner(clock, 'b', [kind]);
-    const ref = await b.enqueue({ kind: 'resume', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 3 });
+    const RESUME = jobType<Record<string, never>>({ kind: 'resume', maxAttempts: 3 });
+    const b = await runner(clock, 'b', [jobKind(RESUME, async (c) => void resumedFrom.push(c.progress))]);
+    const ref = await b.enqueue(RESUME, 'x', {}, clock.at);
     // The state a crash leaves: running under a dead instance's claim, with some progress written.
     const read = await store.read(ref.bucket, ref.id);
     await store.replace(
@@ -175,16 +172,17 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     const log = memoryLog();
     const dead: string[] = [];
     let runs = 0;
-    const kind: JobKind = {
-      kind: 'failing',
-      run: async () => {
+    const FAILING = jobType<Record<string, never>>({ kind: 'failing', maxAttempts: 2 });
+    const kind = jobKind(
+      FAILING,
+      async () => {
         runs += 1;
         throw new TypeError('boom');
       },
-      onDead: async (job) => void dead.push(`${job.id}:${job.lastError}`),
-    };
+      async (job) => void dead.push(`${job.id}:${job.lastError}`),
+    );
     const r = await runner(clock, 'a', [kind], log);
-    const ref = await r.enqueue({ kind: 'failing', key: 'x', payload: {}, dueAt: clock.at, maxAttempts: 2 });
+    const ref = await r.enqueue(FAILING, 'x', {}, clock.at);
     r.poll();
     await r.idle();
     assert.equal(runs, 1);
@@ -209,13 +207,14 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
   it('finds a job that fell due in an hour the pollers had already passed, and moves the head past finished hours', async () => {
     const clock = new Clock();
     const ran: string[] = [];
-    const r = await runner(clock, 'a', [{ kind: 'late', run: async (c) => void ran.push(c.job.key) }]);
+    const LATE = jobType<Record<string, never>>({ kind: 'late', maxAttempts: 1 });
+    const r = await runner(clock, 'a', [jobKind(LATE, async (c) => void ran.push(c.job.key))]);
     r.poll();
     await r.idle();
     const head = async () => ((await store.read('head', 'head'))!.doc as JobHead).oldest;
     assert.equal(await head(), bucketOf(clock.at));
-    // A job due three hours ago (e.g. asked for again for a meeting sent then) is stored in that hour.
-    await r.enqueue({ kind: 'late', key: 'old', payload: {}, dueAt: clock.at.minus({ hours: 3 }), maxAttempts: 1 });
+    // A job due three hours ago (e.g. asked for again for a meeting sent then) is found by that hour.
+    await r.enqueue(LATE, 'old', {}, clock.at.minus({ hours: 3 }));
     assert.equal(await head(), bucketOf(clock.at.minus({ hours: 3 })));
     r.poll();
     await r.idle();
@@ -230,23 +229,17 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     const paused = gate();
     const seen: number[] = [];
     let version = 1;
-    const kind: JobKind = {
-      kind: 'card',
-      async run() {
-        const read = version;
-        if (seen.length === 0) await paused.wait;
-        seen.push(read);
-      },
-    };
+    const CARD = jobType<Record<string, never>>({ kind: 'card', maxAttempts: 3, coalesce: true });
+    const kind = jobKind(CARD, async () => {
+      const read = version;
+      if (seen.length === 0) await paused.wait;
+      seen.push(read);
+    });
     const r = await runner(clock, 'a', [kind]);
-    const request = { kind: 'card', key: 'm', payload: {}, dueAt: clock.at, maxAttempts: 3, coalesce: true };
-    r.runSoon(await r.enqueue(request));
-    await until(async () => {
-      const job = await store.read(bucketOf(clock.at), 'card.m');
-      return (job?.doc as JobDoc | undefined)?.state === 'running';
-    }, 'running');
+    r.runSoon(await r.enqueue(CARD, 'm', {}, clock.at));
+    await until(async () => (await stored(jobPartition('card.m'), 'card.m')).state === 'running', 'running');
     version = 2;
-    await r.enqueue(request);
+    await r.enqueue(CARD, 'm', {}, clock.at);
     paused.open();
     await until(() => seen.length === 2, 'a second run');
     await r.idle();
@@ -284,7 +277,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
 
     // The first instance stops answering with eight sends in flight (as if it had died).
     const a = await runner(clock, 'a', [fanout(memoryLog()).job]);
-    const ref = await a.enqueue({ kind: 'fan', key: 'm-1.1', payload: { meetingId: 'm-1' }, dueAt: clock.at, maxAttempts: 3 });
+    const ref = await a.enqueue(jobType<{ meetingId: string }>({ kind: 'fan', maxAttempts: 3 }), 'm-1.1', { meetingId: 'm-1' }, clock.at);
     a.poll();
     await until(() => sent.length === 20, 'twenty sends started');
     const cut = (await stored(ref.bucket, ref.id)) as JobDoc<unknown, FanoutProgress>;
@@ -315,5 +308,129 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     assert.equal(sent.length, before);
     assert.equal((await stored(ref.bucket, ref.id)).claim, undefined);
     assert.equal((await stored(ref.bucket, ref.id)).state, 'done');
+  });
+  it('moving a job to another day is the same job: one document, found in its new hour, run once there', async () => {
+    const clock = new Clock();
+    const ran: string[] = [];
+    const NUDGE = jobType<{ step: number }>({ kind: 'nudge', maxAttempts: 3 });
+    const r = await runner(clock, 'a', [jobKind(NUDGE, async (c) => void ran.push(`${c.job.key}:${c.job.payload.step}`))]);
+    const first = await r.schedule(NUDGE, 'm-1.item-1', { step: 1 }, clock.at.plus({ hours: 2 }));
+    // Snoozed to tomorrow morning before it fell due.
+    const moved = await r.schedule(NUDGE, 'm-1.item-1', { step: 2 }, clock.at.plus({ hours: 20 }));
+    assert.deepEqual(moved, first, 'the same job, wherever it is due');
+    const job = await stored(first.bucket, first.id);
+    assert.equal(job.due, bucketOf(clock.at.plus({ hours: 20 })));
+    clock.advance(3 * 3600);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, [], 'not at the time it had before');
+    const oldHour = await store.query({ name: 'test.entries', partition: bucketOf(clock.at.minus({ hours: 1 })), sql: "SELECT * FROM c WHERE c.type = 'due'", parameters: {} });
+    assert.equal(oldHour.length, 0, 'the entry of the old hour is gone once seen');
+    clock.advance(18 * 3600);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['m-1.item-1:2'], 'run once, at the new time, with what it was moved with');
+    // Moved again after it ran (a snooze pressed on the nudge it sent): the same job, ready once more.
+    await r.schedule(NUDGE, 'm-1.item-1', { step: 3 }, clock.at.plus({ days: 1 }));
+    assert.equal((await stored(first.bucket, first.id)).state, 'ready');
+    clock.advance(24 * 3600);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['m-1.item-1:2', 'm-1.item-1:3']);
+  });
+
+  it('cancels a job by its key: a waiting one never runs, a running one stops at its next write', async () => {
+    const clock = new Clock();
+    const log = memoryLog();
+    const ran: string[] = [];
+    const paused = gate();
+    const WORK = jobType<{ wait: boolean }>({ kind: 'work', maxAttempts: 3 });
+    const r = await runner(
+      clock,
+      'a',
+      [
+        jobKind(WORK, async (c) => {
+          ran.push(`${c.job.key}:start`);
+          if (c.job.payload.wait) await paused.wait;
+          await c.save({ sent: true });
+          ran.push(`${c.job.key}:sent`);
+        }),
+      ],
+      log,
+    );
+    await r.schedule(WORK, 'later', { wait: false }, clock.at.plus({ hours: 1 }));
+    assert.equal(await r.cancel(WORK, 'later'), true);
+    assert.equal(await r.cancel(WORK, 'never-asked'), false);
+    r.runSoon(await r.enqueue(WORK, 'now', { wait: true }, clock.at));
+    await until(() => ran.includes('now:start'), 'the running one started');
+    assert.equal(await r.cancel(WORK, 'now'), true);
+    paused.open();
+    await r.idle();
+    clock.advance(2 * 3600);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['now:start'], 'nothing sent after the cancel, and the waiting one never ran');
+    assert.ok(log.events.includes('job.lost'));
+    assert.equal((await stored(jobPartition('work.later'), 'work.later')).state, 'cancelled');
+    assert.equal((await stored(jobPartition('work.now'), 'work.now')).state, 'cancelled');
+  });
+
+  it('a recurring job schedules its next run under its claim: one document, one run a week', async () => {
+    const clock = new Clock();
+    const runs: string[] = [];
+    const DIGEST = jobType<{ tenant: string }>({ kind: 'digest', maxAttempts: 3 });
+    const kind = jobKind(DIGEST, async (c) => {
+      runs.push(clock.at.toISO()!);
+      return { next: DateTime.fromISO(c.job.dueAt, { zone: 'utc' }).plus({ weeks: 1 }) };
+    });
+    const a = await runner(clock, 'a', [kind]);
+    const b = await runner(clock, 'b', [kind]);
+    const ref = await a.schedule(DIGEST, 't-1', { tenant: 't-1' }, clock.at);
+    for (let week = 0; week < 3; week++) {
+      a.poll();
+      b.poll();
+      await Promise.all([a.idle(), b.idle()]);
+      a.poll();
+      b.poll();
+      await Promise.all([a.idle(), b.idle()]);
+      assert.equal(runs.length, week + 1, `one run in week ${week + 1}, however many instances poll`);
+      const job = await stored(ref.bucket, ref.id);
+      assert.equal(job.state, 'ready');
+      assert.equal(job.dueAt, DateTime.fromISO(runs[0]).plus({ weeks: week + 1 }).toUTC().toISO());
+      clock.advance(7 * 24 * 3600);
+    }
+  });
+
+  it('a writer stopped between its two writes loses no job: the due entry the job still points at is found, one it does not is removed', async () => {
+    const clock = new Clock();
+    const ran: string[] = [];
+    const MOVE = jobType<Record<string, never>>({ kind: 'move', maxAttempts: 3 });
+    const r = await runner(clock, 'a', [jobKind(MOVE, async (c) => void ran.push(c.job.key))]);
+    const ref = await r.schedule(MOVE, 'x', {}, clock.at.plus({ minutes: 30 }));
+    // A move to three hours later whose writer stopped after writing the new entry, before the job.
+    const later = clock.at.plus({ hours: 3 });
+    const stray: DueEntry = { type: 'due', id: ref.id, bucket: bucketOf(later), dueAt: later.toUTC().toISO()!, updatedAt: clock.at.toUTC().toISO()! };
+    await store.create(stray);
+    clock.advance(31 * 60);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['x'], 'run at the time it still has');
+    clock.advance(3 * 3600);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['x'], 'the stray entry runs nothing');
+    assert.equal(await store.read(stray.bucket, stray.id), undefined, 'and is removed');
+    // A move whose writer stopped after writing the job, before removing the old entry: the old entry leads to the new hour.
+    const job = await store.read(ref.bucket, ref.id);
+    const target = clock.at.plus({ minutes: 10 });
+    await store.create({ type: 'due', id: ref.id, bucket: bucketOf(clock.at), dueAt: clock.at.toUTC().toISO()!, updatedAt: clock.at.toUTC().toISO()! });
+    await store.replace({ ...(job!.doc as JobDoc), state: 'ready', dueAt: target.plus({ hours: 2 }).toUTC().toISO()!, due: bucketOf(target.plus({ hours: 2 })), ttl: undefined }, job!.etag);
+    r.poll();
+    await r.idle();
+    assert.ok(await store.read(bucketOf(target.plus({ hours: 2 })), ref.id), 'the entry is written in the hour the job is due');
+    clock.advance(2 * 3600 + 11 * 60);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['x', 'x']);
   });
 });

@@ -4,8 +4,9 @@ import type { TokenSource } from '../../bot/graph/token';
 import type { CaptureConnector } from './connector';
 
 /**
- * A local stand-in for the Microsoft Graph endpoints Samråd calls to install itself for a
- * colleague: the app catalog lookup and the installation in a user's personal scope. It answers
+ * A local stand-in for the Microsoft Graph endpoints Samråd calls: to install itself for a
+ * colleague, the app catalog lookup and the installation in a user's personal scope; to know its
+ * coordinators, the members of an Entra group (transitively), page by page. It answers
  * as Graph does, per user, and after an installation it tells the capture connector that the bot
  * may now open a 1:1 chat with that user. It checks the bearer token, not how it was obtained:
  * Entra ID is not part of these tests.
@@ -50,6 +51,11 @@ export class GraphStandIn {
   retryAfterSeconds = 1;
   /** How many of the next installations answer 503. */
   failNext = 0;
+  /** Entra groups by id: their members' object ids, nested groups already flattened (as `transitiveMembers` answers). */
+  readonly groups = new Map<string, string[]>();
+  /** How group members are listed: 200 with pages of `groupPageSize`, 403 (GroupMember.Read.All not granted), or 503. */
+  groupAnswer: 'members' | 'forbidden' | 'unavailable' = 'members';
+  groupPageSize = 100;
   /** The base address Samråd is given (GRAPH_BASE_URL), e.g. http://127.0.0.1:1234/v1.0. */
   baseUrl = '';
   private server?: Server;
@@ -68,6 +74,11 @@ export class GraphStandIn {
   /** The installation requests, newest last. */
   installs(): GraphRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/teamwork/installedApps'));
+  }
+
+  /** The reads of a group's members (each page is one). */
+  groupReads(): GraphRequest[] {
+    return this.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/groups/'));
   }
 
   /** The catalog lookups. */
@@ -120,6 +131,19 @@ export class GraphStandIn {
           // Installed: the bot is now in the user's personal scope, so Teams lets it open the 1:1 chat.
           this.connector?.unreachable.delete(userId);
           return json(201);
+        }
+        const members = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/.exec(url.pathname);
+        if (req.method === 'GET' && members) {
+          if (this.groupAnswer === 'forbidden') return error(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+          if (this.groupAnswer === 'unavailable') return error(503, 'ServiceUnavailable', 'try again');
+          const groupId = decodeURIComponent(members[1]);
+          const all = this.groups.get(groupId);
+          if (!all) return error(404, 'Request_ResourceNotFound', `Resource '${groupId}' does not exist.`);
+          // Pages of users with only their id, each pointing at the next through @odata.nextLink, as Graph does.
+          const from = Number(url.searchParams.get('$skiptoken') ?? '0');
+          const page = all.slice(from, from + this.groupPageSize).map((id) => (url.searchParams.get('$select') === 'id' ? { id } : { id, displayName: 'Someone', mail: 'someone@example.org' }));
+          const next = from + this.groupPageSize < all.length ? `${this.baseUrl}/groups/${members[1]}/transitiveMembers/microsoft.graph.user?$select=id&$skiptoken=${from + this.groupPageSize}` : undefined;
+          return json(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(id)', value: page, ...(next ? { '@odata.nextLink': next } : {}) });
         }
         return error(404, 'NotFound', 'no such endpoint in the stand-in');
       });

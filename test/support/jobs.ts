@@ -1,14 +1,17 @@
-import { bucketOf, bucketsBetween } from '../../bot/jobs/job';
-import { queries } from '../../bot/store/queries';
+import { bucketOf, bucketsBetween, jobPartition, open, type JobDoc } from '../../bot/jobs/job';
+import { jobQueries } from '../../bot/jobs/queries';
 import type { Deps } from '../../bot/services/ports';
 
-/** How many jobs are still ready or running in the last day's hours (tests only: it reads many partitions). */
+/** How many jobs due by now (or within seconds: a coalesced rerun waits its spacing) are still ready or running, found by their due entries of the last day (tests only: it reads many partitions). */
 export async function openJobs(deps: Deps): Promise<number> {
   const now = deps.now();
-  let open = 0;
+  const soon = now.plus({ seconds: 5 }).toUTC().toISO()!;
+  let count = 0;
   for (const bucket of bucketsBetween(bucketOf(now.minus({ days: 1 })), bucketOf(now), 48)) {
-    const rows = await deps.stores.jobs.query(queries.openJobs(bucket));
-    open += rows.length;
+    for (const entry of await deps.stores.jobs.query(jobQueries.entries(bucket))) {
+      const job = (await deps.stores.jobs.read(jobPartition(entry.doc.id), entry.doc.id))?.doc as JobDoc | undefined;
+      if (job && open(job) && job.due === bucket && job.dueAt <= soon) count++;
+    }
   }
-  return open;
+  return count;
 }

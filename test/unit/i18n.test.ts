@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { LOCALES, type Locale } from '../../bot/domain/meeting';
 import { PROBLEM_CODES } from '../../bot/domain/problems';
 import type { Warning } from '../../bot/domain/planning';
-import { CATALOGS, fill, problemText, resolveLocale, t, template, type MessageKey } from '../../bot/i18n';
+import { argumentsOf, CATALOGS, fill, problemText, resolveLocale, t, template, type MessageKey } from '../../bot/i18n';
 
 const WARNINGS: Warning[] = ['longMeeting', 'chairIsConvener', 'noChair'];
 
@@ -17,7 +17,8 @@ function flatten(node: unknown, prefix = ''): Map<string, string> {
   return out;
 }
 
-const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
+/** The arguments of a text: its {placeholders} and the argument of each plural or select, not the words of their branches. */
+const placeholders = (text: string) => argumentsOf(text).sort();
 
 /** How a catalog differs from the reference: missing and extra keys, and keys whose {placeholders} differ. */
 function catalogDifferences(reference: unknown, other: unknown): string[] {

@@ -5,16 +5,22 @@ import {
   backoffMs,
   bucketOf,
   bucketsBetween,
+  cancelled,
   claim,
   claimable,
+  entryFor,
+  entryVerdict,
   failed,
   finished,
   holds,
   newJob,
   renewed,
+  rescheduled,
   settledBefore,
   type JobDoc,
 } from '../../bot/jobs/job';
+import { jobType } from '../../bot/jobs/kind';
+import type { JobQueue } from '../../bot/jobs/queue';
 import { LostClaimError, type JobContext } from '../../bot/jobs/runner';
 import { FANOUT_CONCURRENCY, progressOf, runFanout, type FanoutProgress, type FanoutSpec } from '../../bot/services/fanout';
 
@@ -27,12 +33,63 @@ function job(o: Partial<JobDoc> = {}): JobDoc {
 
 describe('job rules (bot/jobs/job.ts)', () => {
   describe('where a job is kept', () => {
-    it('names a job by its kind and key, and keeps it in the UTC hour it falls due', () => {
+    it('names a job by its kind and key, whatever hour it falls due; its due entry is in that UTC hour', () => {
       const j = job();
       assert.equal(j.id, 'invitations.m-1.3');
-      assert.equal(j.bucket, '2026-11-23T18');
+      assert.equal(j.bucket, 'job.invitations.m-1.3');
+      assert.equal(j.due, '2026-11-23T18');
       assert.equal(bucketOf(DateTime.fromISO('2026-11-23T23:59:59+02:00')), '2026-11-23T21');
-      assert.equal(newJob({ kind: 'k', key: 'x', payload: {}, dueAt: NOW.plus({ days: 14 }), maxAttempts: 1 }, NOW).bucket, '2026-12-07T18');
+      const later = newJob({ kind: 'k', key: 'x', payload: {}, dueAt: NOW.plus({ days: 14 }), maxAttempts: 1 }, NOW);
+      assert.equal(later.bucket, 'job.k.x');
+      assert.equal(entryFor(later, NOW).bucket, '2026-12-07T18');
+    });
+
+    it('moves a job to a new time as the same job, ready again whatever it was; a running one runs once more then', () => {
+      const tomorrow = NOW.plus({ days: 1 }).set({ hour: 7 });
+      const moved = rescheduled(job(), { meetingId: 'm-1' }, tomorrow, NOW)!;
+      assert.equal(moved.id, job().id);
+      assert.equal(moved.bucket, job().bucket);
+      assert.equal(moved.due, bucketOf(tomorrow));
+      assert.equal(rescheduled(moved, { meetingId: 'm-1' }, tomorrow, NOW), undefined, 'the same time again changes nothing');
+      for (const state of ['done', 'dead', 'cancelled'] as const) assert.equal(rescheduled(job({ state }), {}, tomorrow, NOW)!.state, 'ready', state);
+      const running = rescheduled(claim(job(), 'a', NOW)!, {}, tomorrow, NOW)!;
+      assert.equal(running.state, 'running');
+      assert.equal(running.rerunAt, tomorrow.toUTC().toISO());
+      const after = finished(running, at(5));
+      assert.equal(after.state, 'ready');
+      assert.equal(after.dueAt, tomorrow.toUTC().toISO());
+      assert.equal(after.due, bucketOf(tomorrow));
+    });
+
+    it('asks for work only by a declared kind, with the payload it was declared with (checked by the compiler)', () => {
+      const MINUTES = jobType<{ meetingId: string }>({ kind: 'minutes-check', maxAttempts: 1 });
+      const queue: JobQueue = { enqueue: async () => ({ bucket: '', id: '' }), schedule: async () => ({ bucket: '', id: '' }), cancel: async () => false, runSoon: () => undefined };
+      const asked = () => queue.enqueue(MINUTES, 'm-1', { meetingId: 'm-1' }, NOW);
+      // @ts-expect-error a payload of the wrong shape does not compile
+      const wrongPayload = () => queue.schedule(MINUTES, 'm-1', { meeting: 'm-1' }, NOW);
+      // @ts-expect-error a kind that was never declared does not compile
+      const unknownKind = () => queue.enqueue('minutes-check', 'm-1', { meetingId: 'm-1' }, NOW);
+      // `npm test` type-checks before it runs: an unused @ts-expect-error (a call that compiles) fails it.
+      void asked;
+      void wrongPayload;
+      void unknownKind;
+    });
+
+    it('cancels only what is still to be done', () => {
+      assert.equal(cancelled(job(), NOW)!.state, 'cancelled');
+      assert.equal(cancelled(claim(job(), 'a', NOW)!, NOW)!.state, 'cancelled');
+      for (const state of ['done', 'dead', 'cancelled'] as const) assert.equal(cancelled(job({ state }), NOW), undefined);
+      assert.equal(claimable(cancelled(job(), NOW)!, at(60)), false);
+    });
+
+    it('judges a due entry: claim its job when due, defer while another holds it, repair nothing stale before it settles', () => {
+      const entry = entryFor(job(), NOW);
+      assert.deepEqual(entryVerdict(entry, job(), NOW), { action: 'claim' });
+      const held = claim(job(), 'a', NOW, 10_000)!;
+      assert.deepEqual(entryVerdict(entry, held, at(1)), { action: 'defer', until: held.claim!.until });
+      assert.deepEqual(entryVerdict(entry, undefined, at(59)), { action: 'skip' }, 'its job may be being written');
+      assert.deepEqual(entryVerdict(entry, undefined, at(60)), { action: 'delete' });
+      assert.deepEqual(entryVerdict(entry, job({ state: 'done' }), at(61)), { action: 'delete' });
     });
 
     it('lists the hours from the oldest to the newest, across days, at most as many as asked', () => {

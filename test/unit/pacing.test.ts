@@ -12,9 +12,9 @@ class FakeTime {
   };
 }
 
-/** A Pacer with Teams' limits and a 25 ms global spacing, on fake time. */
-function pacer(time: FakeTime, globalSpacingMs = 25): Pacer {
-  return new Pacer({ count: 7, windowMs: 1000, longCount: 60, longWindowMs: 30_000 }, globalSpacingMs, time.clock, time.sleep);
+/** A Pacer with Teams' limits and a 25 ms global spacing, on fake time, sharing the limits with `share()` instances. */
+function pacer(time: FakeTime, globalSpacingMs = 25, share?: () => number): Pacer {
+  return new Pacer({ count: 7, windowMs: 1000, longCount: 60, longWindowMs: 30_000 }, globalSpacingMs, time.clock, time.sleep, share);
 }
 
 /** Sends `count` messages to one conversation in a row; returns the fake time at which each went out. */
@@ -75,6 +75,59 @@ describe('pacing sends to Teams (bot/teams/pacing.ts)', () => {
       const time = new FakeTime();
       await pacer(time).wait('a:chat');
       assert.deepEqual(time.sleeps, []);
+    });
+  });
+
+  describe('Pacer sharing the limits with the other live instances', () => {
+    it('with three instances live, spaces sends to different conversations three times as far apart (75 ms: 40 a second for the three)', async () => {
+      const time = new FakeTime();
+      const p = pacer(time, 25, () => 3);
+      const times: number[] = [];
+      for (let i = 0; i < 14; i++) {
+        await p.wait(`a:chat-${i}`);
+        times.push(time.now);
+      }
+      assert.deepEqual(times, Array.from({ length: 14 }, (_, i) => i * 75));
+      assert.ok(times.filter((t) => t < 1000).length * 3 <= 50, 'three instances together stay under 50 a second');
+    });
+
+    it('with three instances live, allows one conversation 2 messages a second (7 / 3) and 20 in 30 seconds (60 / 3)', async () => {
+      const time = new FakeTime();
+      const times = await sendTimes(pacer(time, 0, () => 3), time, 'a:chat', 21);
+      assert.deepEqual(times.slice(0, 4), [0, 0, 1000, 1000]);
+      for (let i = 2; i < 20; i++) assert.ok(times[i] - times[i - 2] >= 1000, `more than 2 in a second at send ${i + 1}`);
+      assert.ok(times[19] < 30_000, `the 20th went out at ${times[19]}`);
+      assert.equal(times[20], 30_000, 'the 21st waits until 30 seconds after the first');
+    });
+
+    it('rounds the per-conversation allowance down but never below one message', async () => {
+      const time = new FakeTime();
+      const times = await sendTimes(pacer(time, 0, () => 10), time, 'a:chat', 3);
+      assert.deepEqual(times, [0, 1000, 2000], '7 / 10 rounds to 0: one a second still goes out');
+    });
+
+    it('follows the count as it changes: a newcomer slows the sends at once, a departure lets them speed up again', async () => {
+      const time = new FakeTime();
+      let live = 1;
+      const p = pacer(time, 25, () => live);
+      const times = await sendTimes(p, time, 'a:one', 7);
+      assert.deepEqual(times, [0, 25, 50, 75, 100, 125, 150], 'alone: 7 in the first second');
+      live = 3;
+      await p.wait('a:two');
+      assert.equal(time.now, 225, '75 ms after the last send, not 25');
+      await p.wait('a:one');
+      assert.equal(time.now, 1125, 'the busy chat may now have 2 in a second: it waits until 6 of its 7 have left the window');
+      live = 1;
+      await p.wait('a:three');
+      assert.equal(time.now, 1150, 'alone again: 25 ms');
+    });
+
+    it('is never faster than a lone instance, whatever the count says', async () => {
+      for (const count of [0, -2, 0.5, Number.NaN]) {
+        const time = new FakeTime();
+        const times = await sendTimes(pacer(time, 25, () => count), time, 'a:chat', 8);
+        assert.deepEqual(times, [0, 25, 50, 75, 100, 125, 150, 1000], `with a count of ${count}`);
+      }
     });
   });
 });
