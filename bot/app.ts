@@ -13,6 +13,7 @@ import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
 import type { Deps, Logger, Stores } from './services/ports';
 import { nudgeJob, trackJob } from './services/nudges';
+import { digestJob } from './services/overview';
 import { meetingOfferJob } from './services/session';
 import { statusCardJob } from './services/status';
 import { CosmosDocumentStore, cosmosClient, openContainers, type StoreObserver } from './store/cosmos-store';
@@ -87,7 +88,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   listeningAt = `http://${host}:${port}`;
-  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps), feedbackFanout(deps).job, minutesFanout(deps).job, trackJob(deps), nudgeJob(deps)]);
+  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps), feedbackFanout(deps).job, minutesFanout(deps).job, trackJob(deps), nudgeJob(deps), digestJob(deps)]);
   log.info('samrad.listening', { url: listeningAt, local: config.local, authenticated: !!config.bot.appId, instance: instanceId });
 
   return {

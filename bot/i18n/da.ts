@@ -748,6 +748,7 @@ export const da: Catalog = {
     topicNow: 'Nu',
   },
   overview: {
+    digestSummary: 'Samråd: ugens overblik over netværksmøder',
     title: 'Netværksmøder: oversigt',
     period: 'Møder fra {from} til {to} (de seneste 12 måneder og de næste 3). Opdateret {now}.',
     privacy: 'Hvert møde vises kun med et kort id, datoer, sagsbehandler og antal: intet om borgeren eller om, hvad der blev sagt. Spørg sagsbehandleren, hvis du har brug for at vide mere.',

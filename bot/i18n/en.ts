@@ -751,6 +751,7 @@ export const en = {
     topicNow: 'Now',
   },
   overview: {
+    digestSummary: 'Samråd: the weekly overview of network meetings',
     title: 'Network meetings: overview',
     period: 'Meetings from {from} to {to} (the last 12 months and the next 3). Updated {now}.',
     privacy: 'Each meeting is shown only by a short id, its dates, its caseworker and counts: nothing about the client or what was said. Ask the caseworker if you need to know more.',

@@ -748,6 +748,7 @@ export const fi: Catalog = {
     topicNow: 'Nyt',
   },
   overview: {
+    digestSummary: 'Samråd: viikon yleiskatsaus verkostokokouksiin',
     title: 'Verkostokokoukset: yleiskatsaus',
     period: 'Kokoukset {from}–{to} (viimeiset 12 kuukautta ja seuraavat 3). Päivitetty {now}.',
     privacy: 'Kustakin kokouksesta näytetään vain lyhyt tunnus, päivämäärät, työntekijä ja lukumäärät: ei mitään asiakkaasta eikä siitä, mitä kokouksessa sanottiin. Kysy työntekijältä, jos tarvitset lisätietoja.',

@@ -748,6 +748,7 @@ export const sv: Catalog = {
     topicNow: 'Nu',
   },
   overview: {
+    digestSummary: 'Samråd: veckans översikt över nätverksmöten',
     title: 'Nätverksmöten: översikt',
     period: 'Möten från {from} till {to} (de senaste 12 månaderna och de kommande 3). Uppdaterad {now}.',
     privacy: 'Varje möte visas bara med ett kort id, datum, handläggare och antal: inget om klienten eller om vad som sades. Fråga handläggaren om du behöver veta mer.',

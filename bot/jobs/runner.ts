@@ -1,4 +1,4 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { ConcurrencyError, type DocumentStore, type Versioned } from '../store/port';
 import type { Logger } from '../services/ports';
 import {
@@ -99,6 +99,8 @@ export class JobRunner implements JobQueue {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private pollAgain = false;
+  /** The last poll found more due than it had room for: the next poll comes as soon as half the slots are free. */
+  private backlog = false;
   private stopped = false;
   private readonly pollMs: number;
   private readonly concurrency: number;
@@ -190,12 +192,17 @@ export class JobRunner implements JobQueue {
     const current = bucketOf(now);
     const settled = settledBefore(now);
     let oldestOpen: string | undefined;
-    for (const bucket of bucketsBetween(head.head.oldest, current, this.maxBuckets)) {
+    const scanned = bucketsBetween(head.head.oldest, current, this.maxBuckets);
+    let more = false;
+    for (const bucket of scanned) {
       const free = this.concurrency - this.running.size;
       if (free > 0) {
         // A few more than there is room for: some may be running here, or stale.
         const due = await this.store.query(jobQueries.dueEntries(bucket, now.toUTC().toISO()!, free + 8));
         await Promise.all(due.map((entry) => this.consider(entry as Versioned<DueEntry>)));
+        if (due.length > free) more = true;
+      } else {
+        more = true;
       }
       if (oldestOpen === undefined && bucket < settled) {
         const entries = await this.store.query(jobQueries.anyEntry(bucket));
@@ -204,8 +211,12 @@ export class JobRunner implements JobQueue {
         oldestOpen = bucket;
       }
     }
-    const target = oldestOpen ?? settled;
+    // After a long stop a poll reaches only part of the way to now: the head moves past what it looked at, no further.
+    const lastScanned = scanned[scanned.length - 1];
+    const beyondScan = lastScanned && lastScanned < current ? bucketOf(DateTime.fromISO(`${lastScanned}:00:00Z`, { zone: 'utc' }).plus({ hours: 1 })) : settled;
+    const target = oldestOpen ?? (beyondScan < settled ? beyondScan : settled);
     if (target > head.head.oldest) await advanceHead(this.store, head, target, now);
+    this.backlog = more;
   }
 
   /** Looks at the job a due entry names: claims it, defers the entry, repairs or deletes it. */
@@ -249,6 +260,8 @@ export class JobRunner implements JobQueue {
         this.running.delete(job.id);
         // Asked for again while it ran: run it once more (it is ready and due now).
         if (again) this.runSoon({ bucket: job.bucket, id: job.id });
+        // More is due than there was room for (a morning's nudges): fill the free slots now, not at the next tick.
+        else if (this.backlog && this.running.size <= this.concurrency / 2) this.poll();
       });
     this.running.set(job.id, run);
   }

@@ -1,10 +1,16 @@
+import { DateTime } from 'luxon';
+import { countryOfZone, nextWorkingMoment, WORKING_HOURS } from '../domain/calendar';
 import { overviewFigures, overviewPartitions, type MeetingSummary } from '../domain/overview';
+import { t } from '../i18n';
+import { jobType } from '../jobs/kind';
+import { jobKind, type JobContext, type JobKind } from '../jobs/runner';
 import { queries } from '../store/queries';
 import type { Reader } from '../../cards/format';
 import { overviewCard } from '../../cards/overview';
 import type { AdaptiveCard } from '../../cards/render';
 import { refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
+import { readUser } from './users';
 
 /**
  * The coordinators' overview of their organisation's network meetings (MISSION 20: meetings held,
@@ -19,7 +25,44 @@ export async function showOverview(deps: Deps, actor: Actor): Promise<CardReply>
     deps.log.info('overview.refused', { tenant: actor.tenantId });
     return refusedCard(actor, 'notCoordinator');
   }
+  // From the first time they look, the overview comes to them every week too.
+  await deps.jobs.enqueue(DIGEST_JOB, actor.userKey, { tenantId: actor.tenantId, objectId: actor.userId, userKey: actor.userKey }, nextDigest(deps, deps.now(), actor.reader.timeZone));
   return { card: await overviewCardFor(deps, actor.tenantId, actor.reader) };
+}
+
+/** The weekly digest of one coordinator: a recurring job, keyed by the coordinator, that schedules its next week under its claim. */
+export const DIGEST_JOB = jobType<{ tenantId: string; objectId: string; userKey: string }>({ kind: 'digest', maxAttempts: 5 });
+
+/** Monday 08:00 in the coordinator's zone after `after` (or the next working morning, when Monday is a holiday). */
+export function nextDigest(deps: Pick<Deps, 'defaultTimeZone'>, after: DateTime, zone: string | undefined): DateTime {
+  const local = after.setZone(zone ?? deps.defaultTimeZone);
+  const monday = local.startOf('week').plus({ weeks: 1 }).set({ hour: WORKING_HOURS.from });
+  return nextWorkingMoment(monday, local.zoneName!, countryOfZone(local.zoneName!, countryOfZone(deps.defaultTimeZone, 'SE'))).toUTC();
+}
+
+/**
+ * Sends the coordinator the overview card every Monday morning, while they are a coordinator (it
+ * stops when they are no longer one) and have a chat with Samråd. At least once: the intent is
+ * written before the send, so a crash in between sends that one digest again.
+ */
+export function digestJob(deps: Deps): JobKind<{ tenantId: string; objectId: string; userKey: string }, { sending?: boolean; sent?: boolean }> {
+  return jobKind(DIGEST_JOB, async (context: JobContext<{ tenantId: string; objectId: string; userKey: string }, { sending?: boolean; sent?: boolean }>) => {
+    const { tenantId, objectId, userKey } = context.job.payload;
+    if (!(await deps.coordinators.isCoordinator(tenantId, objectId))) {
+      deps.log.info('digest.stopped', { tenant: tenantId });
+      return;
+    }
+    const user = await readUser(deps, userKey);
+    // From now, not from when it was due: after a long stop one digest catches up, not one per week missed.
+    const next = nextDigest(deps, deps.now(), user?.timeZone);
+    if (!user?.address || context.progress?.sent) return { next };
+    await context.save({ sending: true });
+    const reader = { locale: user.locale, timeZone: user.timeZone ?? deps.defaultTimeZone };
+    await deps.messenger.sendCard(user.address, await overviewCardFor(deps, tenantId, reader), t(user.locale, 'overview.digestSummary'));
+    await context.save({ sent: true });
+    deps.log.info('digest.sent', { tenant: tenantId });
+    return { next };
+  });
 }
 
 /**

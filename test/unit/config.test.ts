@@ -135,6 +135,13 @@ describe('parseConfig (bot/config.ts)', () => {
       assert.equal(parseConfig(production({ DEFAULT_TIME_ZONE: 'Europe/Helsinki' }), generate).defaultTimeZone, 'Europe/Helsinki');
     });
 
+    it('times the nudges as configured (14 days and 2 working days unless set), and names a setting that is not a whole number in range', () => {
+      assert.deepEqual(parseConfig(production(), generate).nudges, { summaryDaysBefore: 14, graceWorkingDays: 2 });
+      assert.deepEqual(parseConfig(production({ NUDGE_SUMMARY_DAYS: '10', NUDGE_GRACE_DAYS: '3' }), generate).nudges, { summaryDaysBefore: 10, graceWorkingDays: 3 });
+      for (const bad of ['0', '61', '7.5', 'two', '-1']) assert.deepEqual(names(problemsFor(production({ NUDGE_SUMMARY_DAYS: bad })), 'NUDGE_SUMMARY_DAYS'), ['NUDGE_SUMMARY_DAYS must be a whole number from 1 to 60'], bad);
+      assert.deepEqual(names(problemsFor(production({ NUDGE_GRACE_DAYS: '21' })), 'NUDGE_GRACE_DAYS'), ['NUDGE_GRACE_DAYS must be a whole number from 1 to 20']);
+    });
+
     it('names a default language Samråd does not speak, and accepts one it does', () => {
       for (const locale of ['de', 'sv-SE']) assert.equal(names(problemsFor(production({ DEFAULT_LOCALE: locale })), 'DEFAULT_LOCALE').length, 1);
       assert.equal(parseConfig(production({ DEFAULT_LOCALE: 'fi' }), generate).defaultLocale, 'fi');
