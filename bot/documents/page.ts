@@ -59,6 +59,8 @@ export interface PageInput {
   items: readonly ActionItem[];
   /** The minutes, once sent. */
   minutes?: MinutesContent;
+  /** In the days before the follow-up meeting: its date and how many agreed action items are still open. */
+  summary?: { followUp: string; open: number };
   /** The caseworker's contact details as they entered them. */
   contact?: CaseworkerContact;
   /** The page's own address (relative), where its forms are sent. */
@@ -92,6 +94,10 @@ export function personalPage(input: PageInput, nonce: string): string {
   } else {
     parts.push(`<p>${esc(tr('page.intro'))}</p>`);
     if (input.stage === 'ended') {
+      if (input.summary) {
+        const date = DateTime.fromISO(input.summary.followUp).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
+        parts.push(`<h2 id="summary">${esc(tr('nudge.summaryIntro', { date }))}</h2>\n<p>${esc(tr('nudge.summaryOpen', { count: input.summary.open }))}</p>`);
+      }
       parts.push(feedbackPart(input, errors));
       parts.push(itemsPart(input));
       parts.push(minutesPart(input));

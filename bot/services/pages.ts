@@ -1,4 +1,4 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { SCALES, type FeedbackInput } from '../domain/feedback';
 import { replyDoc, viewOf } from '../domain/invitation';
 import { ANSWERS, LIMITS, type Locale, type Meeting, type MeetingDoc, type MeetingView, type Participant } from '../domain/meeting';
@@ -357,6 +357,12 @@ async function pageInput(deps: Deps, opened: Opened): Promise<Omit<PageInput, 'a
   const minutes = view.minutes?.state === 'sent' && view.session ? minutesContent(plan, view.session, view.actions, view.minutes) : undefined;
   const reply = view.replies.get(person.id);
   const feedback = view.feedback.get(person.id);
+  // From the days before the follow-up meeting that everyone in Teams gets the summary, the page shows it too.
+  const followUp = view.session?.state === 'ended' ? view.session.outcome?.followUp : undefined;
+  const zone = plan.when?.timeZone ?? deps.defaultTimeZone;
+  const today = deps.now().setZone(zone).toISODate()!;
+  const summaryFrom = followUp && followUp !== 'undecided' ? DateTime.fromISO(followUp, { zone }).minus({ days: deps.nudgeSettings.summaryDaysBefore }).toISODate()! : undefined;
+  const summary = summaryFrom && followUp && today >= summaryFrom && today <= followUp ? { followUp, open: view.actions.filter((i) => !i.done).length } : undefined;
   return {
     meeting: plan,
     person,
@@ -367,6 +373,7 @@ async function pageInput(deps: Deps, opened: Opened): Promise<Omit<PageInput, 'a
     items: view.actions.filter((item) => ownsItem(item, person.id)),
     ...(minutes ? { minutes } : {}),
     ...(contact ? { contact } : {}),
+    ...(summary ? { summary } : {}),
   };
 }
 

@@ -296,6 +296,26 @@ describe('a person\'s own page (/p/:token) through the HTTP endpoint', () => {
     assert.equal(await reply(h, meetingId, eva), undefined);
   });
 
+  it('in the days before the follow-up meeting, the page shows it and how many agreed action items are still open (as everyone in Teams is told)', async () => {
+    const { meetingId, eva, nurse } = await meetingAtHome(h);
+    const url = (await pageUrl(h.app.deps, meetingId, eva))!;
+    let card = await startMeeting(h, meetingId);
+    card = await h.press(CASEWORKER, 'session.item', { verb: 'session.item', meetingId, change: 'add' }, { itemText: 'Ringe til skolen', itemOwner: eva, itemDue: daysAhead(11), itemWith: nurse });
+    card = await h.press(CASEWORKER, 'session.item', { verb: 'session.item', meetingId, change: 'add' }, { itemText: 'Sygeplejerskens opgave', itemOwner: nurse, itemDue: daysAhead(11), itemWith: '' });
+    // The follow-up in twelve days: within the fourteen days before it.
+    const followUp = daysAhead(12);
+    card = await h.press(CASEWORKER, 'session.outcome', action(card, 'session.outcome').data, { responsible: 'undecided', followUp, followUpUndecided: 'false' });
+    card = await h.press(CASEWORKER, 'session.end', action(card, 'session.end').data);
+    const date = DateTime.fromISO(followUp).setLocale('da').toLocaleString(DateTime.DATE_FULL);
+    let page = await get(url);
+    assert.ok(page.text.includes(da('nudge.summaryIntro', { date })), 'the follow-up date, in Danish');
+    assert.ok(page.text.includes(da('nudge.summaryOpen', { count: 2 })), 'two still open: ' + page.text.slice(page.text.indexOf('id="summary"'), page.text.indexOf('id="summary"') + 300));
+    const evas = (await h.view(meetingId))!.actions.find((i) => i.ownerId === eva)!;
+    await post(url, { what: 'item', item: evas.id.slice('action.'.length), done: 'yes' });
+    page = await get(url);
+    assert.ok(page.text.includes(da('nudge.summaryOpen', { count: 1 })), 'her own item marked done: one still open');
+  });
+
   it('after the meeting: feedback once (a score of 11 and a second feedback refused), the person\'s own action items marked done, the minutes in Danish', async () => {
     const { meetingId, eva, nurse } = await meetingAtHome(h);
     const url = (await pageUrl(h.app.deps, meetingId, eva))!;
@@ -319,6 +339,7 @@ describe('a person\'s own page (/p/:token) through the HTTP endpoint', () => {
 
     let page = await get(url);
     assert.equal(page.status, 200);
+    assert.ok(!page.text.includes('id="summary"'), 'no follow-up agreed: no summary before one');
     for (const text of [da('feedback.title'), da('feedback.scale.relation'), da('feedback.low.goals'), da('feedback.high.overall'), da('minutes.yourItems'), 'Ringe til skolen', da('page.markDone'), da('page.minutesLater')]) {
       assert.ok(page.text.includes(text), text);
     }
