@@ -1,7 +1,6 @@
 import type { JobsDoc } from '../jobs/job';
 import type { Logger } from '../services/ports';
-import { ConcurrencyError, upsert, type DocumentStore } from './port';
-import { queries } from './queries';
+import { ConcurrencyError, upsert, type DocumentStore, type NamedQuery } from './port';
 
 /**
  * Which Samråd instances are running on this store, so that they can share Teams' rate limits
@@ -115,7 +114,7 @@ export class InstanceRegistry {
         ttl: Math.max(60, Math.ceil((6 * this.periodMs) / 1000)),
       });
       const since = new Date(now - 3 * this.periodMs).toISOString();
-      const rows = await this.store.query(queries.liveInstances(INSTANCES_BUCKET, since));
+      const rows = await this.store.query(liveInstances(INSTANCES_BUCKET, since));
       const ids = new Set([this.instanceId]);
       for (const { doc } of rows) if (doc.type === 'instance' && doc.seenAt > since) ids.add(doc.id);
       if (ids.size !== this.count) this.log.info('instances.live', { count: ids.size, instance: this.instanceId });
@@ -138,4 +137,18 @@ export class InstanceRegistry {
     }
     this.etag = (await upsert<JobsContainerDoc>(this.store, INSTANCES_BUCKET, this.instanceId, () => beat))?.etag;
   }
+}
+
+/**
+ * The instances whose heartbeat is newer than `since` (the query every beat runs; `store/queries.ts` has the others). One partition (the
+ * instances' own); the cost grows with the live instances, and with dead ones until their ttl
+ * removes them. Each running instance asks it once per heartbeat.
+ */
+function liveInstances(bucket: string, sinceIso: string): NamedQuery<InstanceBeat> {
+  return {
+    name: 'instances.live',
+    partition: bucket,
+    sql: "SELECT * FROM c WHERE c.bucket = @bucket AND c.type = 'instance' AND c.seenAt > @since",
+    parameters: { bucket, since: sinceIso },
+  };
 }

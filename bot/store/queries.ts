@@ -1,7 +1,6 @@
 import type { MeetingDoc } from '../domain/meeting';
 import type { MeetingRef } from '../domain/meeting-ref';
 import type { MeetingSummary } from '../domain/overview';
-import type { InstanceBeat } from './instances';
 import type { NamedQuery } from './port';
 
 /**
@@ -36,19 +35,5 @@ export const queries = {
    */
   overviewMonth(partition: string): NamedQuery<MeetingSummary> {
     return { name: 'overview.month', partition, sql: "SELECT * FROM c WHERE c.kind = 'meetingSummary'", parameters: {} };
-  },
-
-  /**
-   * The instances whose heartbeat is newer than `since` (see `instances.ts`). One partition (the
-   * instances' own); the cost grows with the live instances, and with dead ones until their ttl
-   * removes them. Each running instance asks it once per heartbeat.
-   */
-  liveInstances(bucket: string, sinceIso: string): NamedQuery<InstanceBeat> {
-    return {
-      name: 'instances.live',
-      partition: bucket,
-      sql: "SELECT * FROM c WHERE c.bucket = @bucket AND c.type = 'instance' AND c.seenAt > @since",
-      parameters: { bucket, since: sinceIso },
-    };
   },
 };
