@@ -16,7 +16,7 @@ import {
 import { Refusal } from './problems';
 import type { Feedback } from './feedback';
 import type { MinutesDoc } from './minutes';
-import type { NudgeDoc, TrackingDoc } from './nudges';
+import type { NudgeDoc, TrackingDoc } from './nudge-log';
 import { inOrder, type ActionItem } from './plan';
 import type { Session } from './session';
 import { clean } from './planning';

@@ -1,6 +1,6 @@
 import type { Feedback } from './feedback';
 import type { MinutesDoc } from './minutes';
-import type { NudgeDoc, TrackingDoc } from './nudges';
+import type { NudgeDoc, TrackingDoc } from './nudge-log';
 import type { PageLinkDoc } from './page-link';
 import type { ActionItem } from './plan';
 import type { Session } from './session';

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import { addWorkingDays, nextWorkingMoment, WORKING_HOURS, type Country } from './calendar';
+import { addWorkingDays, isWorkingDay, nextWorkingMoment, WORKING_HOURS, type Country } from './calendar';
 import type { MeetingView, Participant } from './meeting';
+import type { NudgeDoc } from './nudge-log';
 import type { ActionItem } from './plan';
 
 /**
@@ -35,43 +36,6 @@ export interface Nudge {
   count?: number;
 }
 
-/** What Samråd keeps of a nudge, in the meeting's partition: when it was sent, snoozed or marked done. */
-export interface NudgeDoc {
-  kind: 'nudge';
-  /** `nudge.<key>` */
-  id: string;
-  meetingId: string;
-  key: string;
-  sentAt?: string;
-  /** Pressed "remind me later": it comes again then. */
-  snoozedUntil?: string;
-  /** Pressed "done" (for a nudge that is not about an action item): it does not come again. */
-  dismissedAt?: string;
-  /** A user key, never a name. */
-  by?: string;
-  updatedAt: string;
-}
-
-/**
- * What the services last scheduled for a meeting (one document in its partition): each nudge's
- * key and time, so a change that makes one no longer apply cancels its job, and the partition of
- * the meeting's line in the coordinators' overview, so a moved meeting's old line is removed.
- */
-export interface TrackingDoc {
-  kind: 'tracking';
-  /** Always `tracking`: one per meeting. */
-  id: string;
-  meetingId: string;
-  nudges: Record<string, string>;
-  summaryPartition?: string;
-  updatedAt: string;
-}
-
-/** The id of a nudge's document. */
-export function nudgeDocId(key: string): string {
-  return `nudge.${key}`;
-}
-
 /** How the nudges are timed (configuration). */
 export interface NudgeSettings {
   /** The summary of the agreements goes out this many days before the follow-up meeting (004: 14). */
@@ -91,6 +55,8 @@ export interface NudgeContext {
   coordinators: boolean;
   /** Where the follow-up meeting drafted when this one ended stands: `draft` until the caseworker sends it. */
   followUpStatus?: 'draft' | 'invited' | 'cancelled';
+  /** The day the follow-up meeting was sent for (its local date), when the caseworker chose another than the one agreed. */
+  followUpDay?: string;
   /** Nudges sent, snoozed or marked done so far, by key. */
   log: ReadonlyMap<string, NudgeDoc>;
 }
@@ -139,27 +105,33 @@ function unanswered(view: MeetingView, context: NudgeContext): Nudge[] {
   const { zone, country } = context.placeOf(to);
   const day = DateTime.fromISO(plan.when.start, { zone: 'utc' }).setZone(zone).toISODate()!;
   const at = morningOf(addWorkingDays(day, -3, country), to, context);
+  // A change of time asks everyone to answer again: counted from the last change sent since then.
+  const asked = plan.answersFromRev !== undefined && plan.lastChange ? plan.lastChange.at : plan.sentAt;
   // Sent less than three working days before: the caseworker knows nobody has answered yet.
-  if (at <= plan.sentAt || at >= plan.when.start) return [];
+  if (at <= asked || at >= plan.when.start) return [];
   return [{ key: `unanswered.${day}`, rule: 'unanswered', to, at, count: waiting }];
 }
 
 /** Everyone, before the follow-up meeting: the summary of what was agreed and what is still open. */
 function summary(view: MeetingView, context: NudgeContext): Nudge[] {
   const session = view.session;
-  const followUp = session?.outcome?.followUp;
-  if (session?.state !== 'ended' || !session.endedAt || !followUp || followUp === 'undecided') return [];
+  const agreed = session?.outcome?.followUp;
+  if (session?.state !== 'ended' || !session.endedAt || !agreed || agreed === 'undecided') return [];
   if (context.followUpStatus === 'cancelled') return [];
+  // The day the follow-up meeting was sent for, once sent; until then the day agreed.
+  const followUp = context.followUpDay ?? agreed;
   const open = view.actions.filter((i) => !i.done).length;
   const outside = view.plan.participants.filter((p) => p.contact.kind !== 'teams' && !p.isOrganizer).length;
   return view.plan.participants
     .filter((p) => p.contact.kind === 'teams')
     .flatMap((p): Nudge[] => {
       const to: Recipient = p.isOrganizer ? { kind: 'caseworker' } : { kind: 'participant', id: p.id };
-      const { zone } = context.placeOf(to);
-      const before = DateTime.fromISO(followUp, { zone }).minus({ days: context.settings.summaryDaysBefore });
+      const { zone, country } = context.placeOf(to);
+      // The working morning on or before that day (a weekend or holiday moves it earlier, never later).
+      const day = DateTime.fromISO(followUp, { zone }).minus({ days: context.settings.summaryDaysBefore }).toISODate()!;
+      const before = DateTime.fromISO(isWorkingDay(day, country) ? day : addWorkingDays(day, -1, country), { zone }).set({ hour: WORKING_HOURS.from });
       const ended = DateTime.fromISO(session.endedAt!, { zone: 'utc' });
-      const at = workingMoment(before.set({ hour: WORKING_HOURS.from }) > ended ? before.set({ hour: WORKING_HOURS.from }) : ended.plus({ hours: 1 }), to, context);
+      const at = workingMoment(before > ended ? before : ended.plus({ hours: 1 }), to, context);
       // Not once the follow-up day has come.
       if (at >= DateTime.fromISO(followUp, { zone }).toUTC().toISO()!) return [];
       return [{ key: `summary.${p.id}`, rule: 'summary', to, at, count: p.isOrganizer ? outside : open }];
@@ -187,7 +159,8 @@ function itemNudges(view: MeetingView, item: ActionItem, context: NudgeContext):
   }
   const caseworker: Recipient = { kind: 'caseworker' };
   const coordinator: Recipient = { kind: 'coordinator' };
-  out.push({ key: `${base}.overdue.caseworker`, rule: 'itemOverdue', to: caseworker, at: morningOf(addWorkingDays(item.due, 1 + grace, context.placeOf(caseworker).country), caseworker, context), itemId: item.id });
+  // The caseworker's own item: they were told as its owner.
+  if (ownerTo?.kind !== 'caseworker') out.push({ key: `${base}.overdue.caseworker`, rule: 'itemOverdue', to: caseworker, at: morningOf(addWorkingDays(item.due, 1 + grace, context.placeOf(caseworker).country), caseworker, context), itemId: item.id });
   out.push({ key: `${base}.overdue.coordinator`, rule: 'itemOverdue', to: coordinator, at: morningOf(addWorkingDays(item.due, 1 + 2 * grace, context.placeOf(coordinator).country), coordinator, context), itemId: item.id });
   return out;
 }
@@ -212,7 +185,9 @@ function followUpDraft(view: MeetingView, context: NudgeContext): Nudge[] {
   const session = view.session;
   if (session?.state !== 'ended' || !session.endedAt || context.followUpStatus !== 'draft') return [];
   const to: Recipient = { kind: 'caseworker' };
-  return [{ key: 'followUp.draft', rule: 'followUpDraft', to, at: workingMoment(DateTime.fromISO(session.endedAt, { zone: 'utc' }).plus({ days: 7 }), to, context) }];
+  // A week in the caseworker's own time: the same local time across a daylight-saving change.
+  const weekLater = DateTime.fromISO(session.endedAt, { zone: 'utc' }).setZone(context.placeOf(to).zone).plus({ days: 7 });
+  return [{ key: 'followUp.draft', rule: 'followUpDraft', to, at: workingMoment(weekLater, to, context) }];
 }
 
 /** The owner of an action item as a recipient of nudges in Teams (the caseworker as themself). */

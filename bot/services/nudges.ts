@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { countryOfZone, type Country } from '../domain/calendar';
 import { organizes } from '../domain/change';
 import type { Locale, Meeting, MeetingView } from '../domain/meeting';
-import { dueNudges, nudgeDocId, plannedNudges, type Nudge, type NudgeContext, type NudgeDoc, type Recipient, type TrackingDoc } from '../domain/nudges';
+import { nudgeDocId, type NudgeDoc, type TrackingDoc } from '../domain/nudge-log';
+import { dueNudges, plannedNudges, type Nudge, type NudgeContext, type Recipient } from '../domain/nudges';
 import { overviewPartition, summaryOf } from '../domain/overview';
 import { userKey, type UserRecord } from '../domain/user';
 import { t } from '../i18n';
@@ -220,6 +221,7 @@ export async function nudgeContext(deps: Deps, view: MeetingView): Promise<Nudge
     },
     coordinators,
     ...(followUp ? { followUpStatus: followUp.doc.status } : {}),
+    ...(followUp?.doc.status === 'invited' && followUp.doc.when ? { followUpDay: DateTime.fromISO(followUp.doc.when.start, { zone: 'utc' }).setZone(followUp.doc.when.timeZone).toISODate()! } : {}),
     log: view.nudges,
   };
 }
@@ -278,7 +280,10 @@ export async function snoozeNudge(deps: Deps, actor: Actor, ref: NudgeRef & { da
   const until = deps.now().plus({ days: ref.days });
   await recordNudge(deps, plan.id, ref.key, (doc) => ({ ...doc, snoozedUntil: until.toUTC().toISO()!, by: actor.userKey }));
   const job = await meetingChanged(deps, plan.id);
-  const date = until.setZone(actor.reader.timeZone).setLocale(actor.reader.locale).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
+  // The day it really comes: "tomorrow" on a Friday, or before a holiday, waits for the recipient's next working morning.
+  const view = await readView(deps, plan.id);
+  const again = view && plannedNudges(view, await nudgeContext(deps, view)).find((n) => n.key === ref.key);
+  const date = (again ? DateTime.fromISO(again.at, { zone: 'utc' }) : until).setZone(actor.reader.timeZone).setLocale(actor.reader.locale).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
   deps.log.info('nudge.snoozed', { meeting: plan.id, nudge: ref.key, days: ref.days });
   return { card: settledNudgeCard(plan.id, actor.reader.locale, { text: t(actor.reader.locale, 'nudge.snoozed', { date }), color: 'Good' }, opens(ref.key)), jobs: [job] };
 }
