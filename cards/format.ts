@@ -82,7 +82,15 @@ export function clientName(meeting: Meeting, locale: Locale): string {
 
 /** Keeps names and topics from being read as markdown (emphasis, links, lists) by the card renderer. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_[\]`])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)\s/gm, '$1\\$2 ');
+  return notAList(text.replace(/([\\*_[\]`])/g, '\\$1'));
+}
+
+/**
+ * Keeps a line that begins like a list item ("- ", "16. ", as a Danish date does: "16. jan. 2027")
+ * from being drawn as a list: the marker's punctuation is escaped (`16\. jan.`), so it shows as written.
+ */
+export function notAList(text: string): string {
+  return text.replace(/^(\s*)([-+])\s/gm, '$1\\$2 ').replace(/^(\s*)(\d+)\.\s/gm, '$1$2\\. ');
 }
 
 /**

@@ -3,7 +3,7 @@ import { SCALES, type Scale } from '../bot/domain/feedback';
 import type { Locale } from '../bot/domain/meeting';
 import type { OverviewFigures } from '../bot/domain/overview';
 import { t } from '../bot/i18n';
-import { escapeMarkdown, type Fact, type Reader } from './format';
+import { escapeMarkdown, notAList, type Fact, type Reader } from './format';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
 import overviewTemplate from './templates/overview.json';
 
@@ -61,13 +61,13 @@ export function overviewCard(figures: OverviewFigures, reader: Reader & { timeZo
     { title: t(locale, 'overview.followUps'), value: number(figures.followUps.length) },
   ];
   const [withoutMinutes, withoutMinutesMore] = capped(figures.withoutMinutes, locale, (m) =>
-    t(locale, 'overview.withoutMinutesLine', { id: shortId(m.meetingId), date: instant(m.start), caseworker: caseworker(m.caseworker), ended: instant(m.endedAt) }),
+    notAList(t(locale, 'overview.withoutMinutesLine', { id: shortId(m.meetingId), date: instant(m.start), caseworker: caseworker(m.caseworker), ended: instant(m.endedAt) })),
   );
   const [overdue, overdueMore] = capped(figures.overdue, locale, (m) =>
-    t(locale, 'overview.overdueLine', { id: shortId(m.meetingId), date: instant(m.start), caseworker: caseworker(m.caseworker), count: m.overdue }),
+    notAList(t(locale, 'overview.overdueLine', { id: shortId(m.meetingId), date: instant(m.start), caseworker: caseworker(m.caseworker), count: m.overdue })),
   );
   const [followUps, followUpsMore] = capped(figures.followUps, locale, (m) =>
-    t(locale, 'overview.followUpLine', { date: day(m.followUp), id: shortId(m.meetingId), start: instant(m.start), caseworker: caseworker(m.caseworker) }),
+    notAList(t(locale, 'overview.followUpLine', { date: day(m.followUp), id: shortId(m.meetingId), start: instant(m.start), caseworker: caseworker(m.caseworker) })),
   );
   const local = now.setZone(timeZone).setLocale(locale);
   return render<OverviewData>(overviewTemplate, {

@@ -14,8 +14,9 @@ export interface PlaygroundRun {
  * Starts, for the enclosing `describe`, Samråd, a proxy giving the Playground's activities this
  * locale (the Playground always says en-US), the Playground on the project's mock tenant, and
  * headless Chromium; stops them afterwards. Skips when Chromium is missing, except in CI.
+ * `env`: settings Samråd starts with (as in `.env`), e.g. `COORDINATORS`.
  */
-export function usePlayground(locale: string, timezone: string, options: StartOptions = {}): PlaygroundRun {
+export function usePlayground(locale: string, timezone: string, options: StartOptions = {}, env: Record<string, string> = {}): PlaygroundRun {
   const run = {} as PlaygroundRun;
   let proxy: ActivityProxy | undefined;
   before(async function () {
@@ -25,7 +26,7 @@ export function usePlayground(locale: string, timezone: string, options: StartOp
       this.skip();
     }
     run.h = new Harness();
-    await run.h.start({}, undefined, options);
+    await run.h.start(env, undefined, options);
     proxy = await startActivityProxy({ target: `${run.h.app.url}/api/messages`, locale, timezone });
     run.playground = await startPlayground({ botEndpoint: proxy.url, port: 0, configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'), timezone });
     run.browser = await launchBrowser({ executablePath: executable, timezoneId: timezone });

@@ -20,6 +20,8 @@ export interface Person {
   name: string;
   locale: string;
   timeZone?: string;
+  /** The person's organisation, when not the Harness's own (`tenantId`): e.g. the Agents Playground's mock tenant. */
+  tenantId?: string;
 }
 
 /** The HTTP answer to one posted activity. */
@@ -104,8 +106,8 @@ export class Harness {
       timestamp: new Date().toISOString(),
       from: { id: `29:${person.aadObjectId}`, name: person.name, aadObjectId: person.aadObjectId },
       recipient: { id: '28:samrad-bot', name: 'Samråd' },
-      conversation: { id: `a:personal-${person.aadObjectId}`, conversationType: 'personal', tenantId: this.tenantId },
-      channelData: { tenant: { id: this.tenantId } },
+      conversation: { id: `a:personal-${person.aadObjectId}`, conversationType: 'personal', tenantId: person.tenantId ?? this.tenantId },
+      channelData: { tenant: { id: person.tenantId ?? this.tenantId } },
       locale: person.locale,
       localTimezone: person.timeZone ?? 'Europe/Stockholm',
       ...fields,

@@ -363,6 +363,7 @@ describe('names and topics on cards are not read as markdown', () => {
   it('escapes emphasis, links and list markers, and leaves ordinary punctuation alone', () => {
     assert.equal(escapeMarkdown('*Eva* [phone](http://x.example)'), '\\*Eva\\* \\[phone\\](http://x.example)');
     assert.equal(escapeMarkdown('- not a list'), '\\- not a list');
+    assert.equal(escapeMarkdown('16. jan. 2027: not a list either'), '16\\. jan. 2027: not a list either', 'a Danish date at the start of a line');
     assert.equal(escapeMarkdown('Anna (mother), 3. class'), 'Anna (mother), 3. class');
   });
 });
