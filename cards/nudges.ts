@@ -8,8 +8,8 @@ import { shortId } from './overview';
 import { base, render, type AdaptiveCard, type CardBase, type Notice } from './render';
 import nudgeTemplate from './templates/nudge.json';
 
-/** What a nudge card's "open" button shows: the minutes, the status card, My meetings, or the coordinators' overview. */
-export type NudgeOpens = 'minutes' | 'status' | 'meetings' | 'overview';
+/** What a nudge card's "open" button shows: the minutes, meeting mode (read-only for most), the status card, My meetings, or the coordinators' overview. */
+export type NudgeOpens = 'minutes' | 'session' | 'status' | 'meetings' | 'overview';
 
 /** The data of a nudge card. */
 export interface NudgeData extends CardBase {
@@ -30,6 +30,10 @@ export interface NudgeView {
   actions: readonly ActionItem[];
   /** The follow-up meeting's date, for the summary. */
   followUp?: string;
+  /** The minutes were sent: everyone can read their copy. */
+  minutesSent: boolean;
+  /** Who writes the minutes (a participant id). */
+  secretaryId?: string;
 }
 
 /**
@@ -50,7 +54,9 @@ export function nudgeCard(nudge: Nudge, view: NudgeView, reader: Reader, notices
   let text = '';
   let items: { text: string }[] = [];
   const notes: string[] = [];
-  let open: NudgeOpens = coordinator ? 'overview' : 'minutes';
+  // The minutes once sent (or for whoever writes them); before that, meeting mode with the plan agreed.
+  const writes = nudge.to.kind === 'caseworker' || (nudge.to.kind === 'participant' && nudge.to.id === view.secretaryId);
+  let open: NudgeOpens = coordinator ? 'overview' : view.minutesSent || writes ? 'minutes' : 'session';
   switch (nudge.rule) {
     case 'itemSoon':
       text = t(locale, 'nudge.itemSoon', { date: day(item?.due ?? '') });

@@ -123,7 +123,7 @@ export function nudgeJob(deps: Deps): JobKind<NudgePayload, NudgeProgress> {
     for (const recipient of await recipientsOf(deps, view.plan, planned.to)) {
       if (progress.sent.includes(recipient.key)) continue;
       await context.save({ ...progress, sending: recipient.key });
-      const outcome = await sendNudge(deps, view, planned, recipient, organizer);
+      const outcome = await sendNudge(deps, view, planned, recipient, organizer, nudgeContextNow.followUpDay);
       progress.sent.push(recipient.key);
       if (outcome === 'refused') progress.refused = [...(progress.refused ?? []), recipient.key];
       await context.save(progress);
@@ -159,8 +159,8 @@ async function recipientsOf(deps: Deps, plan: Meeting, to: Recipient): Promise<N
 }
 
 /** Sends one recipient their nudge card; `refused` when Teams would not take it (blocked, gone). */
-async function sendNudge(deps: Deps, view: MeetingView, nudge: Nudge, recipient: NudgeRecipient, organizer: UserRecord | undefined): Promise<'sent' | 'refused'> {
-  const draw = (reader: Reader) => ({ card: nudgeCard(nudge, nudgeView(view), reader), summary: t(reader.locale, 'nudge.summary') });
+async function sendNudge(deps: Deps, view: MeetingView, nudge: Nudge, recipient: NudgeRecipient, organizer: UserRecord | undefined, followUpDay?: string): Promise<'sent' | 'refused'> {
+  const draw = (reader: Reader) => ({ card: nudgeCard(nudge, nudgeView(view, followUpDay), reader), summary: t(reader.locale, 'nudge.summary') });
   if (!recipient.userId) {
     // A caseworker Teams gave no Entra id: only the chat they opened with Samråd reaches them.
     const known = await readUser(deps, recipient.key);
@@ -184,13 +184,16 @@ async function reportRefused(deps: Deps, view: MeetingView, recipientKey: string
   const p = view.plan.participants.find((x) => !x.isOrganizer && x.contact.kind === 'teams' && userKey(x.contact.userId, x.contact.userId) === recipientKey);
   // A participant of theirs; a coordinator Teams refused is in the log only.
   if (!organizer?.address || !p) return;
-  await deps.messenger.sendText(organizer.address, t(organizer.locale, 'nudge.blocked', { name: p.name }));
+  // A card, so the notification preview says only that a reminder could not be delivered.
+  const card = settledNudgeCard(view.plan.id, organizer.locale, { text: t(organizer.locale, 'nudge.blocked', { name: p.name }), color: 'Warning' }, 'status');
+  await deps.messenger.sendCard(organizer.address, card, t(organizer.locale, 'nudge.blockedSummary'));
 }
 
-/** What a nudge card needs of the meeting. */
-function nudgeView(view: MeetingView) {
-  const followUp = view.session?.outcome?.followUp;
-  return { plan: view.plan, actions: view.actions, ...(followUp && followUp !== 'undecided' ? { followUp } : {}) };
+/** What a nudge card needs of the meeting: the follow-up's date is the day it was sent for, once sent (the rules time the summary by it), else the day agreed. */
+function nudgeView(view: MeetingView, followUpDay?: string) {
+  const followUp = followUpDay ?? view.session?.outcome?.followUp;
+  const secretaryId = view.session?.secretaryId ?? view.plan.secretaryId;
+  return { plan: view.plan, actions: view.actions, minutesSent: view.minutes?.state === 'sent', ...(secretaryId ? { secretaryId } : {}), ...(followUp && followUp !== 'undecided' ? { followUp } : {}) };
 }
 
 /**
@@ -278,12 +281,18 @@ export async function snoozeNudge(deps: Deps, actor: Actor, ref: NudgeRef & { da
   if ('reply' in loaded) return loaded.reply;
   const { plan } = loaded;
   const until = deps.now().plus({ days: ref.days });
-  await recordNudge(deps, plan.id, ref.key, (doc) => ({ ...doc, snoozedUntil: until.toUTC().toISO()!, by: actor.userKey }));
-  const job = await meetingChanged(deps, plan.id);
+  const snoozedUntil = until.toUTC().toISO()!;
   // The day it really comes: "tomorrow" on a Friday, or before a holiday, waits for the recipient's next working morning.
+  // A nudge that no longer applies (its item done since, the follow-up sent) is not snoozed: it would not come again.
   const view = await readView(deps, plan.id);
-  const again = view && plannedNudges(view, await nudgeContext(deps, view)).find((n) => n.key === ref.key);
-  const date = (again ? DateTime.fromISO(again.at, { zone: 'utc' }) : until).setZone(actor.reader.timeZone).setLocale(actor.reader.locale).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
+  const context = view && (await nudgeContext(deps, view));
+  const logged = view?.nudges.get(ref.key);
+  const again =
+    view && context && logged && plannedNudges(view, { ...context, log: new Map([...context.log, [ref.key, { ...logged, snoozedUntil }]]) }).find((n) => n.key === ref.key);
+  if (!again) return { card: settledNudgeCard(plan.id, actor.reader.locale, { text: t(actor.reader.locale, 'nudge.noLonger'), color: 'Warning' }, opens(ref.key)) };
+  await recordNudge(deps, plan.id, ref.key, (doc) => ({ ...doc, snoozedUntil, by: actor.userKey }));
+  const job = await meetingChanged(deps, plan.id);
+  const date = DateTime.fromISO(again.at, { zone: 'utc' }).setZone(actor.reader.timeZone).setLocale(actor.reader.locale).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
   deps.log.info('nudge.snoozed', { meeting: plan.id, nudge: ref.key, days: ref.days });
   return { card: settledNudgeCard(plan.id, actor.reader.locale, { text: t(actor.reader.locale, 'nudge.snoozed', { date }), color: 'Good' }, opens(ref.key)), jobs: [job] };
 }

@@ -8,17 +8,26 @@ export interface Captured {
   body: any;
   /** When it arrived (ms since the epoch). */
   at: number;
+  /** When it arrived by the bot's clock (`clock`; the same as `at` unless a test runs Samråd on a clock of its own). */
+  clockAt: number;
+  /** The status the connector answered with. */
+  status?: number;
 }
 
 /**
  * A local stand-in for the Bot Framework connector: it records every request the bot makes
  * and answers as the Teams connector does. It can refuse a user (403, as when the app is not
- * installed for them) or throttle (429 with Retry-After).
+ * installed for them, or when they blocked the bot: then every post to their 1:1 chat is refused)
+ * or throttle (429 with Retry-After).
  */
 export class CaptureConnector {
   readonly requests: Captured[] = [];
   /** Users whose 1:1 chat cannot be created. */
   readonly unreachable = new Set<string>();
+  /** Users (Entra object ids) who blocked the bot: a post to their 1:1 chat answers 403. */
+  readonly blocked = new Set<string>();
+  /** The bot's clock, for `Captured.clockAt` (a test that runs Samråd on a clock of its own sets it). */
+  clock: () => number = () => Date.now();
   /** How many of the next activity posts answer 429. */
   throttleNext = 0;
   /** How long each activity post takes to answer (a slow connection to Teams). */
@@ -36,8 +45,10 @@ export class CaptureConnector {
     this.server = createServer((req, res) => {
       void this.body(req).then((body) => {
         const path = decodeURIComponent(req.url ?? '');
-        this.requests.push({ method: req.method ?? '', path, body, at: Date.now() });
+        const captured: Captured = { method: req.method ?? '', path, body, at: Date.now(), clockAt: this.clock() };
+        this.requests.push(captured);
         const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+          captured.status = status;
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(value));
         };
@@ -52,7 +63,9 @@ export class CaptureConnector {
           if (this.createDelayMs > 0) return void setTimeout(create, this.createDelayMs);
           return create();
         }
-        if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(path)) {
+        const posted = /^\/v3\/conversations\/([^/]+)\/activities/.exec(path);
+        if (req.method === 'POST' && posted) {
+          if (this.blocked.has(this.memberOf(posted[1]) ?? '')) return json(403, { error: { code: 'ConversationBlockedByUser', message: 'blocked' } });
           if (this.delayMs > 0) return void setTimeout(() => json(200, { id: `activity-${++this.counter}` }), this.delayMs);
           if (this.throttleNext > 0) {
             this.throttleNext -= 1;
@@ -77,6 +90,11 @@ export class CaptureConnector {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** The user of a 1:1 chat: the one the bot opened it with, or the one who wrote from it (`a:personal-<id>`). */
+  memberOf(conversationId: string): string | undefined {
+    return this.members.get(conversationId) ?? /^a:personal-(.+)$/.exec(conversationId)?.[1];
   }
 
   /** The activities the bot posted, newest last. */

@@ -7,6 +7,10 @@ import { problemText } from '../../bot/i18n';
 import { LetterLinks } from '../../bot/services/links';
 import { commentsCard, invitationCard, statusCard } from '../../cards/invitations';
 import { meetingModeCard } from '../../cards/session';
+import { nudgeCard } from '../../cards/nudges';
+import { cardActions } from '../support/cards';
+import type { Nudge } from '../../bot/domain/nudges';
+import { newActionItem } from '../../bot/domain/plan';
 import { applyStep, openSession, type Session, type SessionStep } from '../../bot/domain/session';
 import { planningCard, welcomeCard } from '../../cards/planning';
 import type { AdaptiveCard } from '../../cards/render';
@@ -194,8 +198,30 @@ function everyCard(reader: Reader): Rendered[] {
     ['maximal meeting mode: everyone, 40 topics of 200 characters', () => meetingModeCard(big.plan, maximalSession(big), reader, NOW.plus({ minutes: 30 }), refusal, { liveUrl: LIVE, controls: true, undoEnd: false, viewers: VIEWERS })],
     ['maximal invitation, unanswered', () => invitation(bigUnanswered, bigUnanswered.plan.participants[3])],
     ['maximal invitation, answered with the longest comment', () => invitation(big, big.plan.participants[3], refusal)],
+    ...nudgeCards(big, reader),
   ];
   return cards.map(([name, draw]) => ({ name, card: draw() }));
+}
+
+/** A nudge of every rule, to each kind of recipient, about the biggest meeting (40 action items of the longest text). */
+function nudgeCards(view: MeetingView, reader: Reader): [string, () => AdaptiveCard][] {
+  const owner = view.plan.participants.find((p) => p.contact.kind === 'teams' && !p.isOrganizer)!;
+  const actions = Array.from({ length: 40 }, (_, i) => newActionItem(view.plan, { text: 'Å'.repeat(LIMITS.actionText), ownerId: owner.id, due: '2026-12-20', withIds: [] }, `0000000${i}-0000-4000-8000-000000000000`.slice(-36), 'by', NOW));
+  const at = NOW.toUTC().toISO()!;
+  const nudgeView = { plan: view.plan, actions, followUp: '2027-01-15', minutesSent: false, secretaryId: view.plan.secretaryId };
+  const to = { participant: { kind: 'participant' as const, id: owner.id }, caseworker: { kind: 'caseworker' as const }, coordinator: { kind: 'coordinator' as const } };
+  const itemId = actions[0].id;
+  const nudges: [string, Nudge][] = [
+    ['due soon, to its owner', { key: 'item.x.soon', rule: 'itemSoon', to: to.participant, at, itemId }],
+    ['overdue, to the caseworker', { key: 'item.x.overdue.caseworker', rule: 'itemOverdue', to: to.caseworker, at, itemId }],
+    ['overdue, to a coordinator', { key: 'item.x.overdue.coordinator', rule: 'itemOverdue', to: to.coordinator, at, itemId }],
+    ['minutes late, to a coordinator', { key: 'minutes.coordinator', rule: 'minutesLate', to: to.coordinator, at }],
+    ['unanswered, to the caseworker', { key: 'unanswered.2026-12-10', rule: 'unanswered', to: to.caseworker, at, count: 29 }],
+    ['the follow-up draft, to the caseworker', { key: 'followUp.draft', rule: 'followUpDraft', to: to.caseworker, at }],
+    ['the summary of 40 items, to a participant', { key: `summary.${owner.id}`, rule: 'summary', to: to.participant, at, count: 40 }],
+    ['the summary of 40 items, to the caseworker', { key: 'summary.kim', rule: 'summary', to: to.caseworker, at, count: 20 }],
+  ];
+  return nudges.map(([name, nudge]): [string, () => AdaptiveCard] => [`nudge: ${name}`, () => nudgeCard(nudge, nudgeView, reader)]);
 }
 
 /**
@@ -365,5 +391,29 @@ describe('names and topics on cards are not read as markdown', () => {
     assert.equal(escapeMarkdown('- not a list'), '\\- not a list');
     assert.equal(escapeMarkdown('16. jan. 2027: not a list either'), '16\\. jan. 2027: not a list either', 'a Danish date at the start of a line');
     assert.equal(escapeMarkdown('Anna (mother), 3. class'), 'Anna (mother), 3. class');
+  });
+});
+
+describe('the nudge card (cards/nudges.ts)', () => {
+  const view = complete().sent().view;
+  const nurse = view.plan.participants.find((p) => p.name === 'Noor Nurse')!;
+  const item = newActionItem(view.plan, { text: 'Ringa skolan om Alex', ownerId: nurse.id, due: '2026-12-20', withIds: [] }, '11111111-0000-4000-8000-000000000000', 'by', NOW);
+  const at = NOW.toUTC().toISO()!;
+  const reader: Reader = { locale: 'sv', timeZone: 'Europe/Stockholm' };
+  const verbs = (card: AdaptiveCard) => cardActions(card).map((a) => a.verb);
+
+  it('opens meeting mode for a participant before the minutes are sent, and their copy of the minutes after', () => {
+    const nudge: Nudge = { key: 'item.x.soon', rule: 'itemSoon', to: { kind: 'participant', id: nurse.id }, at, itemId: item.id };
+    assert.ok(verbs(nudgeCard(nudge, { plan: view.plan, actions: [item], minutesSent: false }, reader)).includes('session.show'));
+    assert.ok(verbs(nudgeCard(nudge, { plan: view.plan, actions: [item], minutesSent: true }, reader)).includes('minutes.show'));
+    assert.ok(verbs(nudgeCard(nudge, { plan: view.plan, actions: [item], minutesSent: false, secretaryId: nurse.id }, reader)).includes('minutes.show'), 'the secretary writes them');
+  });
+
+  it('shows a coordinator the meeting by its short id and caseworker, never the client or the item', () => {
+    const nudge: Nudge = { key: 'item.x.overdue.coordinator', rule: 'itemOverdue', to: { kind: 'coordinator' }, at, itemId: item.id };
+    const card = nudgeCard(nudge, { plan: view.plan, actions: [item], minutesSent: true }, reader);
+    const text = JSON.stringify(card);
+    for (const detail of ['Alex', 'Ringa skolan', 'Noor Nurse', 'Eva Lind']) assert.ok(!text.includes(detail), detail);
+    assert.ok(verbs(card).includes('overview.show'));
   });
 });
