@@ -13,6 +13,9 @@ import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
 import type { Deps, Logger, Stores } from './services/ports';
 import { nudgeJob, trackJob } from './services/nudges';
+import { eraseMeetingJob, erasePersonJob } from './services/erasure';
+import { appOfficers } from './services/officers';
+import { peopleJob } from './services/people';
 import { digestJob } from './services/overview';
 import { meetingOfferJob } from './services/session';
 import { statusCardJob } from './services/status';
@@ -48,7 +51,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   if (!target) {
     // Loaded only in local mode without a store of its own: the embedded server costs about 35 MB of memory.
     const { startEmbeddedCosmos } = require('./store/embedded') as typeof import('./store/embedded');
-    embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, log });
+    embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, log, now: () => now().toMillis() });
     target = { endpoint: embedded.endpoint, key: embedded.key, database: config.database };
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });
   }
@@ -59,12 +62,14 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
     storeRequests[key] = (storeRequests[key] ?? 0) + 1;
     options.observeStore?.(container, operation);
   };
+  const clock = () => now().toMillis();
   const stores: Stores = {
-    meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe),
-    users: new CosmosDocumentStore(containers.users, 'users', observe),
-    meetingIndex: new CosmosDocumentStore(containers.meetingIndex, 'meetingIndex', observe),
-    jobs: new CosmosDocumentStore(containers.jobs, 'jobs', observe),
-    overview: new CosmosDocumentStore(containers.overview, 'overview', observe),
+    meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe, clock),
+    users: new CosmosDocumentStore(containers.users, 'users', observe, clock),
+    meetingIndex: new CosmosDocumentStore(containers.meetingIndex, 'meetingIndex', observe, clock),
+    jobs: new CosmosDocumentStore(containers.jobs, 'jobs', observe, clock),
+    overview: new CosmosDocumentStore(containers.overview, 'overview', observe, clock),
+    people: new CosmosDocumentStore(containers.people, 'people', observe, clock),
   };
 
   // Teams' rate limits are the app's in the tenant, not this process's: the instances on this store
@@ -76,11 +81,11 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   let listeningAt = '';
   const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
   const jobs = new JobRunner(stores.jobs, instanceId, now, log);
-  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens), coordinators: appCoordinators(config, log, options.graphTokens), defaultTimeZone: config.defaultTimeZone, nudgeSettings: config.nudges };
+  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens), coordinators: appCoordinators(config, log, options.graphTokens), dataProtection: appOfficers(config, log), defaultTimeZone: config.defaultTimeZone, nudgeSettings: config.nudges, retention: config.retention };
 
   // The live timer tab's sign-on; `links.liveUrl` (on the meeting-mode card) is the signed link for a big screen.
   const sso = new TabSso({ ...config.sso, tenantId: config.bot.tenantId || undefined }, now);
-  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links, config.local ? { storeRequests: () => ({ ...storeRequests }) } : undefined, sso);
+  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links, config.local ? { storeRequests: () => ({ ...storeRequests }) } : undefined, sso, { retentionMonths: config.retention.months });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -88,7 +93,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   listeningAt = `http://${host}:${port}`;
-  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps), feedbackFanout(deps).job, minutesFanout(deps).job, trackJob(deps), nudgeJob(deps), digestJob(deps)]);
+  jobs.start([deliveryJob(deps), statusCardJob(deps), meetingOfferJob(deps), feedbackFanout(deps).job, minutesFanout(deps).job, trackJob(deps), nudgeJob(deps), digestJob(deps), peopleJob(deps), erasePersonJob(deps), eraseMeetingJob(deps)]);
   log.info('samrad.listening', { url: listeningAt, local: config.local, authenticated: !!config.bot.appId, instance: instanceId });
 
   return {

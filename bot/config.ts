@@ -43,6 +43,13 @@ export interface Config {
     graphBaseUrl: string;
   };
   /**
+   * The data-protection officers, who find, export and erase a person's data and read a meeting's
+   * audit trail (DATA_PROTECTION_OFFICERS): Entra object ids in lower case, each an officer in the
+   * bot's tenant (MICROSOFT_APP_TENANT_ID; in any tenant when that is unset), or in the tenant it is
+   * written with (`<tenant id>:<object id>`); `tenantId` absent: any tenant.
+   */
+  dataProtectionOfficers: { tenantId?: string; objectId: string }[];
+  /**
    * The OpenID metadata document listing the keys incoming Bot Framework tokens are signed with,
    * used for channel and emulator tokens alike; absent: the SDK's public-cloud documents.
    */
@@ -73,6 +80,17 @@ export interface Config {
    * overdue action item or late minutes wait before the caseworker, then a coordinator, is told).
    */
   nudges: NudgeSettings;
+  /**
+   * RETENTION_MONTHS (default 6): how long a meeting's documents are kept after the last meeting
+   * of its follow-up chain, or after its cancellation; then Cosmos DB's `ttl` removes them.
+   */
+  retention: { months: number };
+  /**
+   * TEAMS_SENDS_PER_SECOND: the most requests to Teams a second, all instances on the store
+   * together (default 40, under Teams' 50 per app and tenant; see `teams/pacing.ts`). Above 50
+   * only in local mode, against a connector that enforces no limits (the crash tests).
+   */
+  teamsSendsPerSecond: number;
 }
 
 /** The environment could not be turned into a Config; the message names every key at fault. */
@@ -117,6 +135,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   }
 
   const coordinators = parseCoordinators(env, { local, appType, tenantId, graphBaseUrl }, problems);
+  const dataProtectionOfficers = objectIds(env.DATA_PROTECTION_OFFICERS, 'DATA_PROTECTION_OFFICERS', tenantId, problems);
 
   const openIdMetadataUrl = env.BOT_OPENID_METADATA_URL?.trim() || undefined;
   if (openIdMetadataUrl && !isUrl(openIdMetadataUrl, local ? ['https:', 'http:'] : ['https:'])) {
@@ -166,6 +185,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     summaryDaysBefore: wholeNumber(env.NUDGE_SUMMARY_DAYS, DEFAULT_NUDGE_SETTINGS.summaryDaysBefore, 1, 60, 'NUDGE_SUMMARY_DAYS', problems),
     graceWorkingDays: wholeNumber(env.NUDGE_GRACE_DAYS, DEFAULT_NUDGE_SETTINGS.graceWorkingDays, 1, 20, 'NUDGE_GRACE_DAYS', problems),
   };
+  const teamsSendsPerSecond = wholeNumber(env.TEAMS_SENDS_PER_SECOND, 40, 1, local ? 999 : 50, 'TEAMS_SENDS_PER_SECOND', problems);
+  const retention = { months: wholeNumber(env.RETENTION_MONTHS, 6, 1, 120, 'RETENTION_MONTHS', problems) };
   const defaultLocale = (env.DEFAULT_LOCALE?.trim() || 'en') as Locale;
   if (!LOCALES.includes(defaultLocale)) problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}`);
 
@@ -185,6 +206,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     bot: { appId, appPassword, appType, tenantId },
     graph,
     coordinators,
+    dataProtectionOfficers,
     openIdMetadataUrl,
     sso,
     cosmos,
@@ -195,6 +217,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     defaultTimeZone,
     defaultLocale,
     nudges,
+    retention,
+    teamsSendsPerSecond,
   };
 }
 
@@ -253,6 +277,23 @@ function isUrl(value: string, protocols: string[]): boolean {
 /** A value that is still an App Service Key Vault reference, `@Microsoft.KeyVault(...)`, in any spelling. */
 function isKeyVaultReference(value: string): boolean {
   return /^\s*@Microsoft\.KeyVault\s*\(/i.test(value);
+}
+
+/**
+ * A list of Entra object ids (DATA_PROTECTION_OFFICERS): each a plain id, which counts in the bot's
+ * own tenant (in any tenant when that is unset), or `<tenant id>:<object id>`. Anything else is a
+ * problem named after the variable.
+ */
+function objectIds(raw: string | undefined, name: string, botTenantId: string, problems: string[]): { tenantId?: string; objectId: string }[] {
+  const botTenant = botTenantId.toLowerCase() || undefined;
+  const ids: { tenantId?: string; objectId: string }[] = [];
+  for (const entry of list(raw)) {
+    const parts = entry.split(':').map((part) => part.trim());
+    if (parts.length === 1 && GUID.test(parts[0])) ids.push({ ...(botTenant ? { tenantId: botTenant } : {}), objectId: parts[0].toLowerCase() });
+    else if (parts.length === 2 && GUID.test(parts[0]) && GUID.test(parts[1])) ids.push({ tenantId: parts[0].toLowerCase(), objectId: parts[1].toLowerCase() });
+    else problems.push(`${name}: "${entry}" must be an Entra object id (a GUID), or <tenant id>:<object id>`);
+  }
+  return ids;
 }
 
 /** A comma-separated setting as its trimmed, non-empty parts. */

@@ -22,6 +22,9 @@ export interface NudgeData extends CardBase {
   live: boolean;
   doneTitle: string;
   open: NudgeOpens;
+  /** The retention nudge offers to keep the meeting longer, once, with a reason. */
+  extend: boolean;
+  reasonLabel: string;
 }
 
 /** What a nudge card shows besides the nudge: the meeting, its items, and who the reader is to it. */
@@ -34,6 +37,8 @@ export interface NudgeView {
   minutesSent: boolean;
   /** Who writes the minutes (a participant id). */
   secretaryId?: string;
+  /** When the meeting's documents expire, whether it was already kept longer once, and the period (retention). */
+  retention?: { expiresAt: string; extended: boolean; months: number };
 }
 
 /**
@@ -77,6 +82,10 @@ export function nudgeCard(nudge: Nudge, view: NudgeView, reader: Reader, notices
       text = t(locale, 'nudge.followUpDraft', { date: meetingDay });
       open = 'meetings';
       break;
+    case 'expiry':
+      text = t(locale, 'retention.nudgeText', { date: meetingDay, expiry: instant(view.retention?.expiresAt) });
+      open = 'status';
+      break;
     case 'summary': {
       text = t(locale, 'nudge.summaryIntro', { date: day(view.followUp ?? '') });
       items = view.actions.map((i) => ({ text: `${i.done ? '✓' : '○'} ${escapeMarkdown(i.text)} · ${ownerName(view.plan, i.ownerId, locale)} · ${day(i.due)}` }));
@@ -97,12 +106,14 @@ export function nudgeCard(nudge: Nudge, view: NudgeView, reader: Reader, notices
     live: true,
     doneTitle: t(locale, nudge.itemId && !coordinator ? 'agreements.markDone' : 'nudge.done'),
     open,
+    extend: nudge.rule === 'expiry' && !!view.retention && !view.retention.extended,
+    reasonLabel: t(locale, 'retention.reasonLabel', { months: view.retention?.months ?? 0 }),
   });
 }
 
 /** A nudge card after it was acted on (or no longer applies): the notice, no buttons but "open". */
 export function settledNudgeCard(meetingId: string, locale: Locale, notice: Notice, open: NudgeOpens = 'minutes'): AdaptiveCard {
-  return render<NudgeData>(nudgeTemplate, { ...base(locale, [notice]), meetingId, key: '', text: '', items: [], notes: [], live: false, doneTitle: '', open });
+  return render<NudgeData>(nudgeTemplate, { ...base(locale, [notice]), meetingId, key: '', text: '', items: [], notes: [], live: false, doneTitle: '', open, extend: false, reasonLabel: '' });
 }
 
 function ownerName(plan: Meeting, participantId: string, locale: Locale): string {

@@ -154,6 +154,7 @@ var containerDefs = [
   { name: 'meetingIndex', partitionKey: '/userKey' } // per caseworker: the meetings in their list
   { name: 'jobs', partitionKey: '/bucket' } // work after an answer, by the hour it falls due
   { name: 'overview', partitionKey: '/partition' } // the coordinators' overview: one summary per meeting, by tenant and month
+  { name: 'people', partitionKey: '/personKey' } // where each person appears, by hashed key: the data-protection officer's index
 ]
 
 resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [

@@ -21,8 +21,12 @@ import { dayText, heldTimes, local, longDate, minutesBlocks, minutesModel, place
  * addresses are kept and kept current; a second copy in an attachment, taken on one day and
  * saved in a Downloads folder on the way, serves the journal nothing and would only go stale
  * (the sensitive-data rule: store the least that serves the process). Samråd's internal keys
- * (user keys, Teams ids, card addresses, the audit's actors) stay out too: they mean nothing
- * outside Samråd.
+ * (user keys, Teams ids, card addresses) stay out too: they mean nothing outside Samråd. The
+ * audit trail is not part of the export either (the data-protection officer reads it in Samråd):
+ * it is documents of its own in the meeting's partition, never a field of the plan, so moving it
+ * there out of the plan changed nothing of this shape. A participant whose data was erased is
+ * exported as the placeholder the meeting keeps, marked `erased` (an optional field added to
+ * version 1: purely additive, as the schema allows).
  */
 
 /** The meeting as exported, schema version 1. Every field is described in schema/meeting-export.v1.schema.json. */
@@ -45,7 +49,7 @@ export interface MeetingExportV1 {
     consentAt?: string;
     cancelled?: { at: string; reason?: string };
   };
-  participants: { id: string; name: string; group: Group; relation: string; contactKind: ContactKind; organizer: boolean }[];
+  participants: { id: string; name: string; group: Group; relation: string; contactKind: ContactKind; organizer: boolean; erased?: true }[];
   answers: { participantId: string; answer: Answer; comment?: string; topic?: string; at: string; via: 'teams' | 'phone' | 'page' }[];
   session?: {
     state: SessionState;
@@ -105,7 +109,7 @@ export function meetingExport(view: MeetingView, now: DateTime): MeetingExportV1
       ...(plan.consent ? { consentAt: plan.consent.at } : {}),
       ...(plan.cancelled ? { cancelled: { at: plan.cancelled.at, ...(plan.cancelled.reason ? { reason: plan.cancelled.reason } : {}) } } : {}),
     },
-    participants: plan.participants.map((p) => ({ id: p.id, name: p.name, group: p.group, relation: p.relation, contactKind: p.contact.kind, organizer: !!p.isOrganizer })),
+    participants: plan.participants.map((p) => ({ id: p.id, name: p.name, group: p.group, relation: p.relation, contactKind: p.contact.kind, organizer: !!p.isOrganizer, ...(p.erased ? { erased: true as const } : {}) })),
     answers: plan.participants.flatMap((p) => {
       const r = view.replies.get(p.id);
       return r ? [{ participantId: p.id, answer: r.answer, ...(r.comment ? { comment: r.comment } : {}), ...(r.topic ? { topic: r.topic } : {}), at: r.at, via: r.via }] : [];

@@ -50,7 +50,7 @@ export function withEdits(meeting: Meeting, edited: Meeting): Meeting {
   const edits = pick(edited);
   const before = meeting.editing!.participants.map((p) => p.id).join();
   if (edited.participants.map((p) => p.id).join() !== before && edits.consent === meeting.editing!.consent) delete edits.consent;
-  return { ...meeting, editing: edits, rev: edited.rev, updatedAt: edited.updatedAt, audit: edited.audit };
+  return { ...meeting, editing: edits, rev: edited.rev, updatedAt: edited.updatedAt };
 }
 
 /** Starts a change of a sent meeting from what the invitations say, at its summary. */
@@ -58,13 +58,13 @@ export function startChange(meeting: Meeting, by: string, now: DateTime): Meetin
   if (meeting.status === 'cancelled') throw new Refusal({ code: 'meetingCancelled' });
   if (meeting.status !== 'invited') throw new Refusal({ code: 'notDraft' });
   if (meeting.editing) return meeting;
-  return touch(meeting, now, { editing: { ...pick(meeting), step: 'summary' } }, { by, action: 'change:start' });
+  return touch(meeting, now, { editing: { ...pick(meeting), step: 'summary' } });
 }
 
 /** Drops the change being prepared; the invitations stay as they were. */
 export function discardChange(meeting: Meeting, by: string, now: DateTime): Meeting {
   if (!isChanging(meeting)) throw new Refusal({ code: 'noChange' });
-  return touch(meeting, now, { editing: undefined }, { by, action: 'change:discard' });
+  return touch(meeting, now, { editing: undefined });
 }
 
 /** What the change being prepared changes, compared with what the invitations say. */
@@ -122,7 +122,6 @@ export function sendChange(meeting: Meeting, by: string, now: DateTime): Meeting
       lastChange: { rev: planRev, at, what },
       removed: [...(meeting.removed ?? []), ...removed.map((participant) => ({ participant, rev: planRev }))].slice(-LIMITS.participants),
     },
-    { by, action: `change:send:${what.join('+')}` },
   );
 }
 
@@ -159,7 +158,6 @@ export function cancelMeeting(meeting: Meeting, reason: string, by: string, now:
       sequence: (meeting.sequence ?? 0) + 1,
       cancelled: { at, by, ...(text ? { reason: text } : {}) },
     },
-    { by, action: 'cancelled' },
   );
 }
 

@@ -27,6 +27,8 @@ export interface MeetingRef {
   counts: Record<Answer | 'waiting', number>;
   /** The revisions of the plan and of meeting mode (0 before it was opened) this entry was drawn from. */
   drawnAt: { plan: number; session: number };
+  /** When the meeting's documents expire (retention): the entry goes with them. */
+  expiresAt?: string;
 }
 
 /** The list entries of a meeting: one for the caseworker who convenes it and one for its co-organizer. */
@@ -43,6 +45,8 @@ export function meetingRefsOf(view: MeetingView): MeetingRef[] {
     client: plan.participants.find((p) => p.group === 'client')?.name ?? '',
     counts: tally(view),
     drawnAt: { plan: plan.rev, session: view.session?.rev ?? 0 },
+    // The entry goes with the meeting (retention).
+    ...(plan.expiresAt ? { expiresAt: plan.expiresAt } : {}),
   };
   const refs: MeetingRef[] = [{ ...base, userKey: plan.organizer.userKey, role: 'organizer' }];
   const co = coOrganizerKey(plan);
@@ -71,6 +75,7 @@ export function mergedRef(current: MeetingRef | undefined, next: MeetingRef): Me
     ...(plan.place ? { place: plan.place } : {}),
     ...(session.held ? { held: session.held } : {}),
     drawnAt: { plan: plan.drawnAt.plan, session: session.drawnAt.session },
+    ...((next.expiresAt ?? current.expiresAt) ? { expiresAt: next.expiresAt ?? current.expiresAt } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { MinutesDoc } from './minutes';
 import type { NudgeDoc, TrackingDoc } from './nudge-log';
 import type { PageLinkDoc } from './page-link';
 import type { ActionItem } from './plan';
+import type { AuditDoc } from './audit';
 import type { Session } from './session';
 
 /**
@@ -74,7 +75,16 @@ export interface Participant {
    * first invitations added them: their first invitation is a first one, not a changed one.
    */
   invitedRev?: number;
+  /**
+   * Set when the data-protection officer erased this person's data from the meeting: a
+   * placeholder (`ERASED_NAME`, no relation, no contact) that keeps the meeting's counts right.
+   * No link of theirs works any more (letter, calendar file, page, printable minutes).
+   */
+  erased?: boolean;
 }
+
+/** The name an erased participant keeps: a redaction mark, the same in every language. */
+export const ERASED_NAME = '[…]';
 
 export interface When {
   /** Start as an ISO instant in UTC. */
@@ -105,14 +115,16 @@ export interface Consent {
 export type PlanningStep = 'when' | 'who' | 'why' | 'summary';
 export type MeetingStatus = 'draft' | 'invited' | 'cancelled';
 
-export interface AuditEntry {
+/** Who may send invitations for a meeting from Teams: the bot's conversation with the caseworker. */
+/** Why and by whom a meeting is kept one retention period longer (once). */
+export interface RetentionExtension {
   at: string;
-  /** A user key or `system`; never a name. */
+  /** A user key, never a name. */
   by: string;
-  action: string;
+  /** The caseworker's reason, as they wrote it. */
+  reason: string;
 }
 
-/** Who may send invitations for a meeting from Teams: the bot's conversation with the caseworker. */
 export interface Organizer {
   userKey: string;
   name: string;
@@ -180,7 +192,10 @@ export interface Meeting {
   cancelled?: { at: string; by: string; reason?: string };
   /** The meeting this one follows up (its draft was made from that meeting's plan). */
   followUpOf?: string;
-  audit: AuditEntry[];
+  /** Kept longer than the retention period, once, with the caseworker's reason (`domain/retention.ts`). */
+  retention?: { extended?: RetentionExtension };
+  /** When the meeting's documents expire (stamped once it is sent; the store writes it as `ttl`). */
+  expiresAt?: string;
   /**
    * Seconds the store keeps the document after its last write (Cosmos DB `ttl`): a draft left
    * unsent is erased after LIMITS.draftDays; a sent meeting has none here.
@@ -258,9 +273,10 @@ export interface SentDoc {
  * Every kind of document in a meeting's partition: the plan, each person's answer and delivery,
  * the meeting being held (`session.ts`), each action item (`plan.ts`), each person's feedback
  * (`feedback.ts`), the minutes (`minutes.ts`), how the cards after the meeting reached each person,
- * and each person's page link (`page-link.ts`).
+ * each person's page link (`page-link.ts`), and the audit trail, one document per entry (`audit.ts`).
  */
-export type MeetingDoc = Meeting | ReplyDoc | DeliveryDoc | Session | ActionItem | Feedback | MinutesDoc | SentDoc | PageLinkDoc | NudgeDoc | TrackingDoc;
+/** Every document of a meeting's partition; each carries the instant it expires (retention, see `domain/retention.ts`) once the meeting is sent. */
+export type MeetingDoc = (Meeting | ReplyDoc | DeliveryDoc | Session | ActionItem | Feedback | MinutesDoc | SentDoc | PageLinkDoc | NudgeDoc | TrackingDoc | AuditDoc) & { expiresAt?: string };
 
 /**
  * Where an invitation stands for the caseworker: `pending` until the bot has tried Teams,

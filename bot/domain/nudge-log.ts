@@ -32,6 +32,8 @@ export interface TrackingDoc {
   meetingId: string;
   nudges: Record<string, string>;
   summaryPartition?: string;
+  /** The expiry last stamped on the meeting's documents (retention). */
+  expiresAt?: string;
   updatedAt: string;
 }
 

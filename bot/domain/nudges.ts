@@ -3,6 +3,7 @@ import { addWorkingDays, isWorkingDay, nextWorkingMoment, WORKING_HOURS, type Co
 import type { MeetingView, Participant } from './meeting';
 import type { NudgeDoc } from './nudge-log';
 import type { ActionItem } from './plan';
+import { EXPIRY_NOTICE_DAYS } from './retention';
 
 /**
  * Follow-up nudges (000: everyone does what was agreed; 004: minutes quickly, a summary 14 days
@@ -16,7 +17,7 @@ import type { ActionItem } from './plan';
  */
 
 /** The kinds of nudge. */
-export const NUDGE_RULES = ['summary', 'itemSoon', 'itemOverdue', 'minutesLate', 'unanswered', 'followUpDraft'] as const;
+export const NUDGE_RULES = ['summary', 'itemSoon', 'itemOverdue', 'minutesLate', 'unanswered', 'followUpDraft', 'expiry'] as const;
 export type NudgeRule = (typeof NUDGE_RULES)[number];
 
 /** Who a nudge goes to: a participant (by id), the caseworker who convenes, or the tenant's coordinators. */
@@ -59,6 +60,8 @@ export interface NudgeContext {
   followUpDay?: string;
   /** Nudges sent, snoozed or marked done so far, by key. */
   log: ReadonlyMap<string, NudgeDoc>;
+  /** When the meeting's documents expire (retention), once it was sent. */
+  expiresAt?: string;
 }
 
 /**
@@ -75,6 +78,7 @@ export function plannedNudges(view: MeetingView, context: NudgeContext): Nudge[]
     ...view.actions.flatMap((item) => itemNudges(view, item, context)),
     ...minutesLate(view, context),
     ...followUpDraft(view, context),
+    ...expiry(view, context),
   ];
   const out: Nudge[] = [];
   for (const nudge of candidates) {
@@ -188,6 +192,15 @@ function followUpDraft(view: MeetingView, context: NudgeContext): Nudge[] {
   // A week in the caseworker's own time: the same local time across a daylight-saving change.
   const weekLater = DateTime.fromISO(session.endedAt, { zone: 'utc' }).setZone(context.placeOf(to).zone).plus({ days: 7 });
   return [{ key: 'followUp.draft', rule: 'followUpDraft', to, at: workingMoment(weekLater, to, context) }];
+}
+
+/** The caseworker, EXPIRY_NOTICE_DAYS before the meeting's documents expire: export what must be kept, or keep it longer once. */
+function expiry(view: MeetingView, context: NudgeContext): Nudge[] {
+  if (!context.expiresAt || view.plan.status === 'draft') return [];
+  const to: Recipient = { kind: 'caseworker' };
+  const { zone, country } = context.placeOf(to);
+  const day = DateTime.fromISO(context.expiresAt, { zone: 'utc' }).setZone(zone).minus({ days: EXPIRY_NOTICE_DAYS }).toISODate()!;
+  return [{ key: `retention.${context.expiresAt.slice(0, 10)}`, rule: 'expiry', to, at: morningOf(isWorkingDay(day, country) ? day : addWorkingDays(day, -1, country), to, context) }];
 }
 
 /** The owner of an action item as a recipient of nudges in Teams (the caseworker as themself). */

@@ -160,7 +160,9 @@ export function followUpDraft(meeting: Meeting, outcome: Outcome, openItems: rea
   const at = now.toUTC().toISO()!;
   const oldStart = DateTime.fromISO(meeting.when.start, { zone: 'utc' }).setZone(meeting.when.timeZone);
   const start = DateTime.fromISO(outcome.followUp, { zone: meeting.when.timeZone }).set({ hour: oldStart.hour, minute: oldStart.minute });
-  const newId = new Map(meeting.participants.map((p) => [p.id, ids.participant(p)]));
+  // Someone whose data was erased is not invited again.
+  const kept = meeting.participants.filter((p) => !p.erased);
+  const newId = new Map(kept.map((p) => [p.id, ids.participant(p)]));
   const byOld = (id: string | undefined) => (id ? newId.get(id) : undefined);
   const topics = openItems.map((item) => item.text.replace(/\s+/g, ' ').slice(0, LIMITS.topic)).slice(0, LIMITS.topics);
   return {
@@ -175,14 +177,13 @@ export function followUpDraft(meeting: Meeting, outcome: Outcome, openItems: rea
     when: { start: start.toUTC().toISO()!, timeZone: meeting.when.timeZone, durationMinutes: meeting.when.durationMinutes },
     ...(meeting.place ? { place: meeting.place } : {}),
     why: { purpose: meeting.why?.purpose ?? '', topics, form: meeting.why?.form ?? '' },
-    participants: meeting.participants.map(({ invitedRev: _rev, ...p }) => ({ ...p, id: newId.get(p.id)! })),
+    participants: kept.map(({ invitedRev: _rev, ...p }) => ({ ...p, id: newId.get(p.id)! })),
     ...(byOld(meeting.chairId) ? { chairId: byOld(meeting.chairId) } : {}),
     ...(byOld(meeting.secretaryId) ? { secretaryId: byOld(meeting.secretaryId) } : {}),
     ...(byOld(meeting.coOrganizerId) ? { coOrganizerId: byOld(meeting.coOrganizerId) } : {}),
     followUpOf: meeting.id,
     createdAt: at,
     updatedAt: at,
-    audit: [{ at, by: 'system', action: `followUp:${meeting.id}` }],
     ttl: LIMITS.draftDays * 24 * 3600,
   };
 }

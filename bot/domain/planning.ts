@@ -115,7 +115,6 @@ export function newDraft(args: {
     ],
     createdAt: at,
     updatedAt: at,
-    audit: [{ at, by: args.organizer.userKey, action: 'created' }],
     ttl: LIMITS.draftDays * 24 * 3600,
   };
 }
@@ -281,7 +280,6 @@ export function markSent(meeting: Meeting, now: DateTime, statusCard?: StatusCar
     meeting,
     now,
     { status: 'invited', sentAt: iso(now), step: 'summary', planRev: meeting.rev + 1, ttl: undefined, ...(statusCard ? { statusCard } : {}) },
-    { by: meeting.organizer.userKey, action: 'sent' },
   );
 }
 
@@ -307,11 +305,9 @@ export function parseAnswer(value: string): Answer {
   return answer;
 }
 
-/** Returns the meeting with the changes, a raised revision and an audit line when asked. */
-export function touch(meeting: Meeting, now: DateTime, changes: Partial<Meeting>, audit?: { by: string; action: string }): Meeting {
-  const at = iso(now);
-  const entries = audit ? [...meeting.audit, { at, ...audit }].slice(-LIMITS.audit) : meeting.audit;
-  return { ...meeting, ...changes, rev: meeting.rev + 1, updatedAt: at, audit: entries };
+/** Returns the meeting with the changes and a raised revision (who did it is written to the audit trail by the service, `services/audit.ts`). */
+export function touch(meeting: Meeting, now: DateTime, changes: Partial<Meeting>): Meeting {
+  return { ...meeting, ...changes, rev: meeting.rev + 1, updatedAt: iso(now) };
 }
 
 /**

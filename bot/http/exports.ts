@@ -11,6 +11,8 @@ import { journalText, meetingExport } from '../documents/export';
 import { noticePage } from '../documents/print';
 import { minutesHtml } from '../documents/minutes';
 import type { HttpAnswer } from './letters';
+import { BY_LINK } from '../domain/audit';
+import { audit } from '../services/audit';
 
 /**
  * After the meeting, over signed links:
@@ -68,6 +70,7 @@ export async function serveJournal(deps: Deps, verify: ExportVerifier, token: st
   const found = await caseworkerView(deps, verify, token);
   if (!found) return notFound();
   deps.log.info('export.served', { meeting: found.view.plan.id, kind: 'journal' });
+  await audit(deps, found.view.plan, BY_LINK, 'export.read');
   return {
     status: 200,
     type: 'text/plain; charset=utf-8',
@@ -81,6 +84,7 @@ export async function serveMeetingJson(deps: Deps, verify: ExportVerifier, token
   const found = await caseworkerView(deps, verify, token);
   if (!found) return notFound();
   deps.log.info('export.served', { meeting: found.view.plan.id, kind: 'json' });
+  await audit(deps, found.view.plan, BY_LINK, 'export.read');
   return {
     status: 200,
     type: 'application/json',
@@ -97,7 +101,7 @@ export async function serveMinutes(deps: Deps, verify: ExportVerifier, token: st
   const claim = verify(token);
   const names = claim?.names;
   const view = claim && names && isIssuedId(claim.meetingId) ? await readView(deps, claim.meetingId) : undefined;
-  const reader = names && view?.plan.participants.find((p) => names(p.id));
+  const reader = names && view?.plan.participants.find((p) => names(p.id) && !p.erased);
   const session = view?.session;
   if (!view || !reader || view.plan.status !== 'invited' || !session || session.state !== 'ended') {
     return { status: 404, type: 'text/html; charset=utf-8', body: minutesMissing(readerLocale, 'missing'), headers: { ...BASE_HEADERS } };
@@ -105,6 +109,7 @@ export async function serveMinutes(deps: Deps, verify: ExportVerifier, token: st
   const nonce = randomBytes(16).toString('base64');
   const content = minutesContent(view.plan, session, view.actions, view.minutes);
   deps.log.info('minutes.served', { meeting: view.plan.id, participant: reader.id, sent: view.minutes?.state === 'sent' });
+  await audit(deps, view.plan, BY_LINK, 'minutes.read', { ref: reader.id });
   return {
     status: 200,
     type: 'text/html; charset=utf-8',

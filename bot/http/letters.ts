@@ -8,6 +8,8 @@ import { namesParticipant } from '../domain/page-link';
 import type { Locale } from '../domain/meeting';
 import { invitationLetter, letterMissing } from '../documents/letter';
 import { invitationIcs } from '../documents/ics';
+import { BY_LINK } from '../domain/audit';
+import { audit } from '../services/audit';
 
 /** A plain HTTP answer. */
 export interface HttpAnswer {
@@ -30,7 +32,8 @@ export async function serveLetter(deps: Deps, links: LetterLinks, token: string,
   const claim = links.verifyLetter(token, kind);
   // A signed link names ids Samråd issued; anything else finds nothing.
   const found = claim && isIssuedId(claim.meetingId) ? await readPlan(deps, claim.meetingId) : undefined;
-  const invitee = found?.doc.participants.find((p) => claim && namesParticipant(claim, p.id) && !p.isOrganizer);
+  // Someone whose data was erased has no letter any more.
+  const invitee = found?.doc.participants.find((p) => claim && namesParticipant(claim, p.id) && !p.isOrganizer && !p.erased);
   // An invitation, or its cancellation: both are letters (and calendar files) the invitee must get.
   if (!found || !invitee || (found.doc.status !== 'invited' && found.doc.status !== 'cancelled')) {
     return { status: 404, type: 'text/html; charset=utf-8', body: letterMissing(readerLocale, 'expired') };
@@ -39,6 +42,7 @@ export async function serveLetter(deps: Deps, links: LetterLinks, token: string,
   const key = found.doc.organizer.userKey;
   const contact = (await deps.stores.users.read(key, key))?.doc.contact;
   deps.log.info('letter.served', { meeting: found.doc.id, participant: invitee.id, kind, status: found.doc.status, contact: !!contact });
+  await audit(deps, found.doc, BY_LINK, 'letter.read', { ref: invitee.id });
   if (kind === 'ics') {
     return {
       status: 200,

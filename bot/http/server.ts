@@ -1,15 +1,16 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { Locale } from '../domain/meeting';
+import { LOCALES, type Locale } from '../domain/meeting';
 import type { Deps } from '../services/ports';
 import type { LetterLinks } from '../services/links';
 import type { MessagesEndpoint } from '../teams/endpoint';
 import { letterMissing } from '../documents/letter';
-import { sitePage } from '../documents/site';
+import { sitePage, type SiteSettings } from '../documents/site';
 import { resolveLocale } from '../i18n';
 import { exportRoutes } from './exports';
 import { serveLetter, type HttpAnswer } from './letters';
 import { liveRoutes } from './live';
 import { pageRoutes } from './pages';
+import { personExportRoutes } from './person-export';
 import type { TabSso } from './sso';
 
 /** The largest request body accepted; Teams activities are far smaller. */
@@ -22,6 +23,7 @@ export function httpServer(
   links: LetterLinks,
   local?: { storeRequests: () => Record<string, number> },
   sso?: TabSso,
+  site?: SiteSettings,
 ): Server {
   // Signed letter tokens are longer than the router's default limit of 100 characters per parameter.
   const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false, maxParamLength: 512 } as restify.ServerOptions);
@@ -57,8 +59,13 @@ export function httpServer(
   exportRoutes(server, deps, { export: (t) => links.verifyExport(t), minutes: (t) => links.verifyMinutes(t) });
   // Each person's own page (/p/:token): answering the invitation, feedback, the minutes, their action items.
   pageRoutes(server, deps, links);
+  // A person's data for the data-protection officer (GDPR art. 15): JSON and a readable document.
+  personExportRoutes(server, deps, (t) => links.verifyPersonExport(t));
+  // The pages the manifest links to, in the language asked for (`?lang=`, the links between the languages) or the browser's.
   const page = (name: 'about' | 'privacy' | 'terms') => async (req: Request, res: Response) => {
-    send(res, { status: 200, type: 'text/html; charset=utf-8', body: sitePage(name, readerLocale(req)), headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } });
+    const asked = new URL(req.url ?? '/', 'http://samrad').searchParams.get('lang') ?? '';
+    const locale = (LOCALES as readonly string[]).includes(asked) ? (asked as Locale) : readerLocale(req);
+    send(res, { status: 200, type: 'text/html; charset=utf-8', body: sitePage(name, locale, site), headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } });
   };
   server.get('/', page('about'));
   server.get('/privacy', page('privacy'));

@@ -6,6 +6,7 @@ import type { ActionInput } from '../domain/plan';
 import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
 import { isChoosableZone, type ChoosableZone } from '../domain/user';
 import type { PlainProblemCode } from '../i18n';
+import { PERSON_KEY, type PersonQuery } from '../domain/people';
 
 /**
  * The data each card action carries, parsed at the edge. Ids must have the shape Samråd issues
@@ -81,6 +82,13 @@ export function parseNudgeRef(raw: ActionData): (MeetingRef & { key: string }) |
   const ref = meetingRef(raw);
   if ('bad' in ref) return ref;
   return typeof raw.key === 'string' && NUDGE_KEY.test(raw.key) ? { ...ref, key: raw.key } : { bad: 'meetingNotFound' };
+}
+
+/** A meeting to keep one retention period longer, with the caseworker's reason. */
+export function parseExtend(raw: ActionData): (MeetingRef & { reason: string }) | BadData {
+  const ref = meetingRef(raw);
+  if ('bad' in ref) return ref;
+  return { ...ref, reason: text(raw, 'reason') };
 }
 
 /** A nudge to be reminded of again in a day or a week. */
@@ -470,4 +478,58 @@ export function parseSessionBudgets(raw: ActionData): SessionPress | BadData {
     budgets[phase] = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
   }
   return press(raw, () => [{ step: 'budgets', budgets }], 'phases');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data-protection officer's card. Its data is never refused here: whoever presses is checked
+// first (only an officer gets past that), and only then is what they typed looked at, so anyone
+// else gets the same short refusal whatever the card carried.
+
+/** Card data the officer's service could not use; they see the card again with what was wrong. */
+export interface PrivacyInvalid {
+  invalid: 'unknownAction' | 'idInvalid';
+}
+
+/** What to look a person up by: their Teams account, an e-mail address, or a name and a day. */
+export function parsePrivacyFind(raw: ActionData): { query: PersonQuery } | PrivacyInvalid {
+  switch (raw.by) {
+    case 'aad':
+      return { query: { by: 'aad', objectId: text(raw, 'teamsUser').slice(0, 100) } };
+    case 'email':
+      return { query: { by: 'email', email: text(raw, 'email').slice(0, 300) } };
+    case 'name':
+      return { query: { by: 'name', name: text(raw, 'name').slice(0, 200), day: text(raw, 'day').slice(0, 20) } };
+    default:
+      return { invalid: 'unknownAction' };
+  }
+}
+
+/** A meeting named by the officer's card: by a button (`meetingId`), or typed (`auditMeetingId`). */
+export function parsePrivacyMeeting(raw: ActionData): MeetingRef | PrivacyInvalid {
+  const id = (raw.meetingId ?? inputField(raw, 'auditMeetingId') ?? '').trim();
+  return isIssuedId(id) ? { meetingId: id.toLowerCase() } : { invalid: 'idInvalid' };
+}
+
+/** A whole meeting to erase, with the request id its confirmation card was drawn with. */
+export function parsePrivacyMeetingConfirm(raw: ActionData): (MeetingRef & { request: string }) | PrivacyInvalid {
+  const ref = parsePrivacyMeeting(raw);
+  if ('invalid' in ref) return ref;
+  return isIssuedId(raw.request) ? { ...ref, request: raw.request.toLowerCase() } : { invalid: 'unknownAction' };
+}
+
+/** A person as a search found them: the key (an object id or a digest) and, for a name, the day. */
+export function parsePrivacyPerson(raw: ActionData): { key: string; day?: string } | PrivacyInvalid {
+  const key = raw.key ?? '';
+  const day = raw.day ?? '';
+  if (!PERSON_KEY.test(key)) return { invalid: 'unknownAction' };
+  if (day !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(day)) return { invalid: 'unknownAction' };
+  if (key.startsWith('name-') && day === '') return { invalid: 'unknownAction' };
+  return { key, ...(day ? { day } : {}) };
+}
+
+/** A person's erasure confirmed, with the request id its confirmation card was drawn with. */
+export function parsePrivacyEraseConfirm(raw: ActionData): { key: string; day?: string; request: string } | PrivacyInvalid {
+  const person = parsePrivacyPerson(raw);
+  if ('invalid' in person) return person;
+  return isIssuedId(raw.request) ? { ...person, request: raw.request.toLowerCase() } : { invalid: 'unknownAction' };
 }

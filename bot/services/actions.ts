@@ -9,6 +9,7 @@ import {
   parseContact,
   parseGoto,
   parseMeetingRef,
+  parseExtend,
   parseNudgeRef,
   parseNudgeSnooze,
   parsePhoneAnswer,
@@ -40,6 +41,11 @@ import {
   parseWhen,
   parseWhy,
   parseZoneChoice,
+  parsePrivacyEraseConfirm,
+  parsePrivacyFind,
+  parsePrivacyMeeting,
+  parsePrivacyMeetingConfirm,
+  parsePrivacyPerson,
   type ActionData,
   type BadData,
 } from './action-data';
@@ -48,7 +54,9 @@ import { refusedCard, welcome } from './meetings';
 import { beginChange, cancel, dropChange, publishChange } from './changes';
 import { showMeetings } from './meeting-list';
 import { completeNudge, snoozeNudge } from './nudges';
+import { extendRetention } from './retention';
 import { showOverview } from './overview';
+import { askEraseMeeting, askErasePerson, eraseMeetingNow, erasePersonNow, findPersonCard, showAuditTrail, showPrivacy } from './privacy';
 import { discardDraft, planAction, resumeDraft, sendInvitations, startDraft } from './planning';
 import { bringMeetingHere, openMeetingMode, pickMeetingHere, showMeetingMode, stepMeetingMode } from './session';
 import { feedbackOnScreen, feedbackOverview, giveFeedback } from './feedback';
@@ -148,6 +156,16 @@ export const ROUTES = {
   // A follow-up nudge: done, or again tomorrow / in a week (whoever it concerns, checked on every press).
   'nudge.done': route(parseNudgeRef, (deps, actor, d) => completeNudge(deps, actor, d)),
   'nudge.snooze': route(parseNudgeSnooze, (deps, actor, d) => snoozeNudge(deps, actor, d)),
+  // The data-protection officer's card: who is an officer is checked on every press, before the data is looked at.
+  'privacy.show': route(noData, (deps, actor) => showPrivacy(deps, actor)),
+  'privacy.find': route(parsePrivacyFind, (deps, actor, d) => findPersonCard(deps, actor, d)),
+  'privacy.audit': route(parsePrivacyMeeting, (deps, actor, d) => showAuditTrail(deps, actor, d)),
+  'privacy.erase': route(parsePrivacyPerson, (deps, actor, d) => askErasePerson(deps, actor, d)),
+  'privacy.eraseConfirm': route(parsePrivacyEraseConfirm, (deps, actor, d) => erasePersonNow(deps, actor, d)),
+  'privacy.eraseMeeting': route(parsePrivacyMeeting, (deps, actor, d) => askEraseMeeting(deps, actor, d)),
+  'privacy.eraseMeetingConfirm': route(parsePrivacyMeetingConfirm, (deps, actor, d) => eraseMeetingNow(deps, actor, d)),
+  // Retention: the caseworker keeps a meeting one period longer, once, with a reason.
+  'retention.extend': route(parseExtend, (deps, actor, d) => extendRetention(deps, actor, d)),
 } satisfies Record<string, Route<any>>;
 
 /** A verb Samråd answers. */
@@ -187,13 +205,19 @@ const NEW_WORDS = new Set(['new', 'ny', 'uusi', 'start', 'plan', 'planera', 'pla
 const HELP_WORDS = new Set(['help', 'hjälp', 'hjælp', 'apua', 'ohje', '?']);
 const MEETINGS_WORDS = new Set(['meetings', 'möten', 'mina möten', 'møder', 'mine møder', 'kokoukset', 'omat kokoukset']);
 const OVERVIEW_WORDS = new Set(['overview', 'översikt', 'oversigt', 'yleiskatsaus']);
+const PRIVACY_WORDS = new Set(['data protection', 'dataskydd', 'databeskyttelse', 'tietosuoja']);
 
-/** Answers a typed message in the personal chat: "new" starts planning, "meetings" lists them, "overview" shows a coordinator the overview, "help" explains, anything else welcomes. */
+/**
+ * Answers a typed message in the personal chat: "new" starts planning, "meetings" lists them,
+ * "overview" shows a coordinator the overview, "data protection" the data-protection officer their
+ * card, "help" explains, anything else welcomes.
+ */
 export async function handleText(deps: Deps, actor: Actor, text: string): Promise<{ text?: string; card: CardReply['card'] }> {
   const word = text.trim().toLocaleLowerCase().replace(/[.!]+$/, '');
   if (NEW_WORDS.has(word) && !actor.draftMeetingId) return { card: (await startDraft(deps, actor)).card };
   if (MEETINGS_WORDS.has(word)) return { card: (await showMeetings(deps, actor)).card };
   if (OVERVIEW_WORDS.has(word)) return { card: (await showOverview(deps, actor)).card };
+  if (PRIVACY_WORDS.has(word)) return { card: (await showPrivacy(deps, actor)).card };
   const reply = await welcome(deps, actor);
   return HELP_WORDS.has(word) ? { text: t(actor.reader.locale, 'help.text'), card: reply.card } : reply;
 }

@@ -25,6 +25,7 @@ interface Context {
 export function feedbackFanout(deps: Deps): Fanout<{ meetingId: string }> {
   return defineFanout<{ meetingId: string }, Context, PersonStep>(deps, {
     kind: 'feedback-cards',
+    meetingOf: (payload) => payload.meetingId,
     maxAttempts: 8,
     load: async ({ meetingId }) => {
       const view = await readView(deps, meetingId);
@@ -45,6 +46,7 @@ export function feedbackFanout(deps: Deps): Fanout<{ meetingId: string }> {
 export function minutesFanout(deps: Deps): Fanout<{ meetingId: string }> {
   return defineFanout<{ meetingId: string }, Context, PersonStep>(deps, {
     kind: 'minutes',
+    meetingOf: (payload) => payload.meetingId,
     maxAttempts: 8,
     load: async ({ meetingId }) => {
       const view = await readView(deps, meetingId);

@@ -12,6 +12,7 @@ import { requestStatusRefresh } from './refresh';
 import { statusView } from './status-view';
 import { syncMeetingRefs } from './meeting-list';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
 
 /**
  * Answers to invitations. Each person's answer is a document of its own in the meeting's
@@ -37,6 +38,7 @@ export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef &
     return { card: invitationCard(plan, invitee, reply?.doc as ReplyDoc | undefined, actor.reader, notices, true) };
   }
   deps.log.info('invitation.answered', { meeting: plan.id, participant: invitee.id, answer: data.answer });
+  await audit(deps, plan, actor.userKey, 'answer.given', { ref: invitee.id });
   // The answer is stored; bringing the caseworker's status card up to date is work after it.
   const refresh = await requestStatusRefresh(deps, plan.id);
   const tracked = await meetingChanged(deps, plan.id);
@@ -68,6 +70,7 @@ export async function recordPhoneAnswer(deps: Deps, actor: Actor, data: MeetingR
       return { ...next, ...(before?.comment ? { comment: before.comment } : {}), ...(before?.topic ? { topic: before.topic } : {}) };
     });
     deps.log.info('invitation.recorded', { meeting: plan.id, participant: data.participantId, answer: data.answer });
+    await audit(deps, plan, actor.userKey, 'answer.recorded', { ref: data.participantId });
     notices = [{ text: t(locale, 'status.recorded'), color: 'Good' }];
   } catch (err) {
     const refusal = err instanceof ConcurrencyError ? new Refusal({ code: 'busy' }) : err;

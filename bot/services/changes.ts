@@ -10,6 +10,8 @@ import { planOnly } from '../domain/invitation';
 import type { Meeting } from '../domain/meeting';
 import { statusCardHere } from './status-view';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
+import { indexPeople } from './people';
 
 /**
  * Changing and cancelling a meeting after the invitations went out. A change is prepared with
@@ -22,6 +24,7 @@ import { meetingChanged } from './tracking';
 export async function beginChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
   const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: leavingStatusCard(startChange(plan, actor.userKey, deps.now()), actor) }));
   if ('reply' in applied) return applied.reply;
+  await audit(deps, applied.saved, actor.userKey, 'change.started');
   return { card: await currentCard(deps, actor, applied.saved) };
 }
 
@@ -29,6 +32,7 @@ export async function beginChange(deps: Deps, actor: Actor, ref: CardRef): Promi
 export async function dropChange(deps: Deps, actor: Actor, ref: CardRef): Promise<CardReply> {
   const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: showingStatusCard(discardChange(plan, actor.userKey, deps.now()), actor) }));
   if ('reply' in applied) return applied.reply;
+  await audit(deps, applied.saved, actor.userKey, 'change.discarded');
   return { card: await currentCard(deps, actor, applied.saved, [{ text: t(actor.reader.locale, 'change.discarded'), color: 'Good' }]) };
 }
 
@@ -42,8 +46,12 @@ export async function publishChange(deps: Deps, actor: Actor, ref: SendRef, raw:
   const job = await enqueueDelivery(deps, meeting);
   const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
   await syncMeetingRefs(deps, view);
+  await audit(deps, meeting, actor.userKey, 'change.sent');
   deps.log.info('change.sent', { meeting: meeting.id, rev: meeting.planRev, what: meeting.lastChange?.what.join('+') });
-  return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'change.sent'), color: 'Good' }]), jobs: [job, await meetingChanged(deps, meeting.id)] };
+  return {
+    card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'change.sent'), color: 'Good' }]),
+    jobs: [job, await meetingChanged(deps, meeting.id), await indexPeople(deps, meeting.id)],
+  };
 }
 
 /** Cancels the meeting: everyone in Teams is told and their invitation shows it; the caseworker gets letters for the others. */
@@ -56,6 +64,7 @@ export async function cancel(deps: Deps, actor: Actor, ref: CardRef & { reason: 
   const job = await enqueueDelivery(deps, meeting);
   const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
   await syncMeetingRefs(deps, view);
+  await audit(deps, meeting, actor.userKey, 'plan.cancelled');
   deps.log.info('meeting.cancelled', { meeting: meeting.id });
   const tracked = [await meetingChanged(deps, meeting.id), ...(meeting.followUpOf ? [await meetingChanged(deps, meeting.followUpOf)] : [])];
   return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'cancel.done'), color: 'Good' }]), jobs: [job, ...tracked] };

@@ -55,6 +55,7 @@ function invitations(deps: Deps): Fanout<DeliveryPayload> {
   return defineFanout<DeliveryPayload, DeliveryContext, InvitationStep>(deps, {
     kind: KIND,
     maxAttempts: MAX_ATTEMPTS,
+    meetingOf: (payload) => payload.meetingId,
     load: async ({ meetingId, planRev }) => {
       const view = await readView(deps, meetingId);
       // A meeting that is gone, or whose plan changed since (a newer delivery carries on), needs nothing more from this one.

@@ -8,6 +8,7 @@ import { AlreadyExistsError, update } from '../store/port';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Reader } from '../../cards/format';
 import { UnreachableError, type Deps, type Logger } from './ports';
+import { meetingChanged } from './tracking';
 import { readUser } from './users';
 
 /**
@@ -115,6 +116,8 @@ export interface FanoutSpec<P, C, S extends FanoutStep, O = Outcome> {
   finish?(context: C, outcomes: Readonly<Record<string, O>>): Promise<void>;
   /** At the end of every run that got past `finish`; idempotent work only. */
   after?(context: C, outcomes: Readonly<Record<string, O>>): Promise<void>;
+  /** The meeting the fan-out wrote to: its nudges, overview line and retention are brought up to date after each run (`tracking.ts`). */
+  meetingOf?(payload: P): string;
   /** The job gave up after its last attempt. */
   onDead?(job: JobDoc<P, FanoutProgress<O>>): Promise<void>;
 }
@@ -144,11 +147,15 @@ export interface Fanout<P, O = Outcome> {
 }
 
 /** Declares a kind of fan-out (see the example at the top of this file). */
-export function defineFanout<P, C, S extends FanoutStep, O = Outcome>(deps: Pick<Deps, 'jobs' | 'log'>, spec: FanoutSpec<P, C, S, O>): Fanout<P, O> {
+export function defineFanout<P, C, S extends FanoutStep, O = Outcome>(deps: Pick<Deps, 'jobs' | 'log' | 'now'>, spec: FanoutSpec<P, C, S, O>): Fanout<P, O> {
   const type = jobType<P>({ kind: spec.kind, maxAttempts: spec.maxAttempts });
+  const run = async (context: JobContext<P, FanoutProgress<O>>) => {
+    await runFanout(spec, context, deps.log);
+    if (spec.meetingOf) await meetingChanged(deps, spec.meetingOf(context.job.payload));
+  };
   return {
     kind: spec.kind,
-    job: jobKind<P, FanoutProgress<O>>(type, (context) => runFanout(spec, context, deps.log), spec.onDead ? (job) => spec.onDead!(job) : undefined),
+    job: jobKind<P, FanoutProgress<O>>(type, run, spec.onDead ? (job) => spec.onDead!(job) : undefined),
     enqueue: ({ key, payload, dueAt }) => deps.jobs.enqueue(type, key, payload, dueAt),
   };
 }

@@ -12,6 +12,7 @@ import { readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { participantOf, readSession } from './session';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
 
 /**
  * The participants' feedback (001): each person gives it once, on their own card in Teams, on
@@ -33,6 +34,7 @@ export async function recordFeedback(deps: Deps, plan: Meeting, session: Session
   try {
     const saved = (await deps.stores.meetings.create(feedback)).doc as Feedback;
     deps.log.info('feedback.given', { meeting: plan.id, via });
+    await audit(deps, plan, by, 'feedback.given', { ref: participantId });
     deps.jobs.runSoon(await meetingChanged(deps, plan.id));
     return saved;
   } catch (err) {
@@ -93,6 +95,7 @@ export async function feedbackOverview(deps: Deps, actor: Actor, ref: MeetingRef
   const view = await readView(deps, ref.meetingId);
   if (!view) return refusedCard(actor, 'meetingNotFound');
   if (!organizes(view.plan, actor.userKey)) return refusedCard(actor, 'notOrganizer');
+  await audit(deps, view.plan, actor.userKey, 'feedback.read');
   return { card: feedbackOverviewCard(view.plan, [...view.feedback.values()], actor.reader) };
 }
 

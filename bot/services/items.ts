@@ -13,6 +13,7 @@ import { minutesFor } from './minutes';
 import { readItems } from './meetings';
 import { card, load, participantOf } from './session';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
 
 /**
  * The action items a meeting agrees: added and changed on the meeting-mode card by whoever runs
@@ -40,9 +41,11 @@ export async function saveItem(deps: Deps, actor: Actor, ref: MeetingRef & { ite
       const found = await readItem(deps, plan.id, ref.itemId);
       if (!found) throw new Refusal({ code: 'itemUnknown' });
       await deps.stores.meetings.replace(editActionItem(plan, found.doc, ref.input, deps.now()), found.etag);
+      await audit(deps, plan, actor.userKey, 'item.saved', { ref: found.doc.id });
     } else {
       if ((await readItems(deps, plan.id)).length >= LIMITS.actions) throw new Refusal({ code: 'tooManyItems', params: { max: LIMITS.actions } });
-      await deps.stores.meetings.create(newActionItem(plan, ref.input, deps.newId(), actor.userKey, deps.now()));
+      const created = await deps.stores.meetings.create(newActionItem(plan, ref.input, deps.newId(), actor.userKey, deps.now()));
+      await audit(deps, plan, actor.userKey, 'item.saved', { ref: created.doc.id });
     }
   } catch (err) {
     const refusal = err instanceof ConcurrencyError ? new Refusal({ code: 'busy' }) : err;
@@ -76,7 +79,10 @@ export async function markItemDone(deps: Deps, actor: Actor, ref: MeetingRef & {
   } else {
     try {
       const next = markItem(item, ref.done, actor.userKey, ownsItem(item, me?.id) ? 'teams' : 'caseworker', deps.now());
-      if (next !== item) item = (await deps.stores.meetings.replace(next, found.etag)).doc as ActionItem;
+      if (next !== item) {
+        item = (await deps.stores.meetings.replace(next, found.etag)).doc as ActionItem;
+        await audit(deps, plan, actor.userKey, ref.done ? 'item.done' : 'item.undone', { ref: item.id });
+      }
       deps.log.info('item.marked', { meeting: plan.id, done: ref.done });
       deps.jobs.runSoon(await meetingChanged(deps, plan.id));
     } catch (err) {

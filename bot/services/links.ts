@@ -1,5 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { LOCALES, type Locale } from '../domain/meeting';
+import { PERSON_KEY } from '../domain/people';
 import {
   acceptedKid,
   checkClaims,
@@ -40,6 +42,21 @@ const LIVE_HOURS_AFTER_END = 3;
 
 /** The signing kind of live timer links. */
 const LIVE_KIND = 'live';
+
+/** The signing kind of links to a person's data (the data-protection officer's export). */
+const PERSON_KIND = 'person';
+
+/** How long a link to a person's data works: the officer's card draws fresh ones on every press. */
+export const PERSON_EXPORT_MINUTES = 60;
+
+/** What a link to a person's data names (see `PersonExportRequest` in `ports.ts`). */
+export interface PersonExportClaim {
+  tenantId: string;
+  key: string;
+  day?: string;
+  by: string;
+  locale: Locale;
+}
 
 /** What a live timer link names: one meeting, read-only. */
 export interface LiveClaim {
@@ -205,6 +222,38 @@ export class LetterLinks {
     return `${this.baseUrl()}/live/${payload}.${liveSignature(this.secrets[0], payload)}`;
   }
 
+  /**
+   * The data-protection officer's links to one person's data, as JSON and as a readable document:
+   * one token for both (its own signing kind, so no other link opens it), naming the tenant, the
+   * key the person was found by (an object id or a digest, never a name or an address), the day for
+   * a name, the officer and their language; valid PERSON_EXPORT_MINUTES.
+   */
+  personExportUrls(request: PersonExportClaim): { jsonUrl: string; documentUrl: string } {
+    const expires = Math.floor(this.now().plus({ minutes: PERSON_EXPORT_MINUTES }).toSeconds());
+    const claim = { k: PERSON_KIND, t: request.tenantId, p: request.key, ...(request.day ? { d: request.day } : {}), b: request.by, l: request.locale, e: expires };
+    const payload = Buffer.from(JSON.stringify(claim)).toString('base64url');
+    const token = `${payload}.${personSignature(this.secrets[0], payload)}`;
+    return { jsonUrl: `${this.baseUrl()}/person-export/${token}/person.json`, documentUrl: `${this.baseUrl()}/person-export/${token}/person.html` };
+  }
+
+  /** The claim of a valid, unexpired person-export token; undefined for anything else (any other link's token too). */
+  verifyPersonExport(token: string): PersonExportClaim | undefined {
+    const [payload, signature, extra] = token.split('.');
+    if (!payload || !signature || extra !== undefined || !BASE64URL.test(payload) || !BASE64URL.test(signature)) return undefined;
+    const given = Buffer.from(signature);
+    const signed = this.secrets.some((secret) => {
+      const expected = Buffer.from(personSignature(secret, payload));
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+    if (!signed) return undefined;
+    const claim = parse64(payload) as { k?: unknown; t?: unknown; p?: unknown; d?: unknown; b?: unknown; l?: unknown; e?: unknown } | undefined;
+    if (!claim || claim.k !== PERSON_KIND || typeof claim.t !== 'string' || typeof claim.p !== 'string' || !PERSON_KEY.test(claim.p) || typeof claim.b !== 'string' || typeof claim.e !== 'number') return undefined;
+    if (claim.d !== undefined && (typeof claim.d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(claim.d))) return undefined;
+    if (!(LOCALES as readonly unknown[]).includes(claim.l)) return undefined;
+    if (claim.e <= this.now().toSeconds()) return undefined;
+    return { tenantId: claim.t, key: claim.p, ...(typeof claim.d === 'string' ? { day: claim.d } : {}), by: claim.b, locale: claim.l as Locale };
+  }
+
   /** The claim of a valid, unexpired live timer token; undefined for anything else (a letter or page token too). */
   verifyLive(token: string): LiveClaim | undefined {
     const [payload, signature, extra] = token.split('.');
@@ -229,6 +278,11 @@ export class LetterLinks {
 /** A live timer token's signature: `live:payload`, so it never serves as any other kind. */
 function liveSignature(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(`${LIVE_KIND}:${payload}`).digest('base64url');
+}
+
+/** A person-export token's signature: `person:payload`, so it never serves as a live timer link or any other. */
+function personSignature(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(`${PERSON_KIND}:${payload}`).digest('base64url');
 }
 
 function mac(key: Buffer, signingInput: string): string {

@@ -13,6 +13,7 @@ import { readView, refusedCard } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { participantOf } from './session';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
 
 /**
  * The minutes (004: they reach every participant quickly): built from what the meeting recorded,
@@ -35,6 +36,7 @@ export async function reviewMinutes(deps: Deps, actor: Actor, ref: MeetingRef, n
   if (plan && me && !organizes(plan, actor.userKey) && (await readMinutes(deps, plan.id))?.doc.state === 'sent') return minutesFor(deps, actor, plan, notices);
   const loaded = await loadForMinutes(deps, actor, ref.meetingId);
   if ('reply' in loaded) return loaded.reply;
+  await audit(deps, loaded.view.plan, actor.userKey, 'minutes.read');
   return { card: reviewCard(deps, actor, loaded.view, notices) };
 }
 
@@ -61,6 +63,7 @@ export async function minutesFor(deps: Deps, actor: Actor, plan: Meeting, notice
   if (!view?.session) return refusedCard(actor, 'meetingNotFound');
   const me = participantOf(plan, actor.userKey);
   const content = minutesContent(plan, view.session, view.actions, view.minutes);
+  await audit(deps, plan, actor.userKey, 'minutes.read');
   return { card: minutesCard(plan, content, view.minutes, actor.reader, { review: false, viewer: actor.address.userId, ...(me ? { me: me.id } : {}) }, notices) };
 }
 
@@ -90,6 +93,7 @@ async function writeMinutes(
   const fresh = (await readView(deps, view.plan.id)) ?? view;
   const jobs = after ? ((await after(fresh)) as CardReply['jobs']) : undefined;
   deps.log.info(done === 'minutes.sending' ? 'minutes.sent' : 'minutes.noted', { meeting: view.plan.id });
+  await audit(deps, view.plan, actor.userKey, done === 'minutes.sending' ? 'minutes.sent' : 'minutes.noted');
   return { card: reviewCard(deps, actor, fresh, [{ text: t(locale, done), color: 'Good' }]), ...(jobs ? { jobs } : {}) };
 }
 

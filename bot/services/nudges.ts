@@ -18,7 +18,9 @@ import { markItemDone } from './items';
 import { readPlan, readView, refusedCard } from './meetings';
 import { UnreachableError, type Actor, type CardReply, type Deps } from './ports';
 import { participantOf } from './session';
+import { expiryFor, stampExpiry } from './retention';
 import { meetingChanged, TRACK_JOB } from './tracking';
+import { indexPeople } from './people';
 import { readUser } from './users';
 
 /**
@@ -68,7 +70,14 @@ export function trackJob(deps: Deps): JobKind<{ meetingId: string }> {
     const { meetingId } = context.job.payload;
     const view = await readView(deps, meetingId);
     if (!view) return;
-    const planned = plannedNudges(view, await nudgeContext(deps, view));
+    // Retention: the instant the meeting's documents expire, stamped on each (the store writes it as `ttl`).
+    const expiresAt = await expiryFor(deps, view);
+    if (expiresAt) await stampExpiry(deps, view.plan, expiresAt);
+    // A follow-up's expiry is its chain's: the meeting before it is kept as long.
+    if (expiresAt !== view.tracking?.expiresAt && view.plan.followUpOf) await meetingChanged(deps, view.plan.followUpOf);
+    // The index by person goes with the meeting: its entries take the new expiry from the plan.
+    if (expiresAt !== view.tracking?.expiresAt) await indexPeople(deps, meetingId);
+    const planned = plannedNudges(view, await nudgeContext(deps, view, expiresAt));
     const before = view.tracking?.nudges ?? {};
     const now: Record<string, string> = {};
     for (const nudge of planned) {
@@ -76,8 +85,8 @@ export function trackJob(deps: Deps): JobKind<{ meetingId: string }> {
       if (before[nudge.key] !== nudge.at) await deps.jobs.schedule(NUDGE_JOB, nudgeJobKey(meetingId, nudge.key), { meetingId, key: nudge.key }, DateTime.fromISO(nudge.at, { zone: 'utc' }));
     }
     for (const key of Object.keys(before)) if (!(key in now)) await deps.jobs.cancel(NUDGE_JOB, nudgeJobKey(meetingId, key));
-    const summaryPartition = await writeSummary(deps, view);
-    const changed = JSON.stringify(before) !== JSON.stringify(now) || summaryPartition !== view.tracking?.summaryPartition;
+    const summaryPartition = await writeSummary(deps, view, expiresAt);
+    const changed = JSON.stringify(before) !== JSON.stringify(now) || summaryPartition !== view.tracking?.summaryPartition || expiresAt !== view.tracking?.expiresAt;
     if (!changed) return;
     await upsert(deps.stores.meetings, meetingId, 'tracking', (): TrackingDoc => ({
       kind: 'tracking',
@@ -85,14 +94,17 @@ export function trackJob(deps: Deps): JobKind<{ meetingId: string }> {
       meetingId,
       nudges: now,
       ...(summaryPartition ? { summaryPartition } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
       updatedAt: deps.now().toUTC().toISO()!,
     }));
   });
 }
 
 /** Writes the meeting's line in the coordinators' overview (removing it from a month it left); returns its partition. */
-async function writeSummary(deps: Deps, view: MeetingView): Promise<string | undefined> {
-  const summary = summaryOf(view, deps.now());
+async function writeSummary(deps: Deps, view: MeetingView, expiresAt: string | undefined): Promise<string | undefined> {
+  const line = summaryOf(view, deps.now());
+  // The line goes with the meeting.
+  const summary = line && expiresAt ? { ...line, expiresAt } : line;
   const old = view.tracking?.summaryPartition;
   if (old && old !== summary?.partition) {
     const found = await deps.stores.overview.read(old, `summary.${view.plan.id}`);
@@ -123,12 +135,12 @@ export function nudgeJob(deps: Deps): JobKind<NudgePayload, NudgeProgress> {
     for (const recipient of await recipientsOf(deps, view.plan, planned.to)) {
       if (progress.sent.includes(recipient.key)) continue;
       await context.save({ ...progress, sending: recipient.key });
-      const outcome = await sendNudge(deps, view, planned, recipient, organizer, nudgeContextNow.followUpDay);
+      const outcome = await sendNudge(deps, view, planned, recipient, organizer, nudgeContextNow);
       progress.sent.push(recipient.key);
       if (outcome === 'refused') progress.refused = [...(progress.refused ?? []), recipient.key];
       await context.save(progress);
     }
-    await recordNudge(deps, meetingId, key, (doc) => ({ ...doc, sentAt: deps.now().toUTC().toISO()! }));
+    await recordNudge(deps, meetingId, key, (doc) => ({ ...doc, sentAt: deps.now().toUTC().toISO()! }), view.plan.expiresAt);
     for (const refused of progress.refused ?? []) await reportRefused(deps, view, refused, organizer);
     deps.log.info('nudge.sent', { meeting: meetingId, nudge: key, rule: planned.rule, recipients: progress.sent.length });
   });
@@ -159,8 +171,9 @@ async function recipientsOf(deps: Deps, plan: Meeting, to: Recipient): Promise<N
 }
 
 /** Sends one recipient their nudge card; `refused` when Teams would not take it (blocked, gone). */
-async function sendNudge(deps: Deps, view: MeetingView, nudge: Nudge, recipient: NudgeRecipient, organizer: UserRecord | undefined, followUpDay?: string): Promise<'sent' | 'refused'> {
-  const draw = (reader: Reader) => ({ card: nudgeCard(nudge, nudgeView(view, followUpDay), reader), summary: t(reader.locale, 'nudge.summary') });
+async function sendNudge(deps: Deps, view: MeetingView, nudge: Nudge, recipient: NudgeRecipient, organizer: UserRecord | undefined, context: NudgeContext): Promise<'sent' | 'refused'> {
+  const retention = context.expiresAt ? { expiresAt: context.expiresAt, extended: !!view.plan.retention?.extended, months: deps.retention.months } : undefined;
+  const draw = (reader: Reader) => ({ card: nudgeCard(nudge, nudgeView(view, context.followUpDay, retention), reader), summary: t(reader.locale, 'nudge.summary') });
   if (!recipient.userId) {
     // A caseworker Teams gave no Entra id: only the chat they opened with Samråd reaches them.
     const known = await readUser(deps, recipient.key);
@@ -190,17 +203,17 @@ async function reportRefused(deps: Deps, view: MeetingView, recipientKey: string
 }
 
 /** What a nudge card needs of the meeting: the follow-up's date is the day it was sent for, once sent (the rules time the summary by it), else the day agreed. */
-function nudgeView(view: MeetingView, followUpDay?: string) {
+function nudgeView(view: MeetingView, followUpDay?: string, retention?: { expiresAt: string; extended: boolean; months: number }) {
   const followUp = followUpDay ?? view.session?.outcome?.followUp;
   const secretaryId = view.session?.secretaryId ?? view.plan.secretaryId;
-  return { plan: view.plan, actions: view.actions, minutesSent: view.minutes?.state === 'sent', ...(secretaryId ? { secretaryId } : {}), ...(followUp && followUp !== 'undecided' ? { followUp } : {}) };
+  return { plan: view.plan, actions: view.actions, minutesSent: view.minutes?.state === 'sent', ...(secretaryId ? { secretaryId } : {}), ...(followUp && followUp !== 'undecided' ? { followUp } : {}), ...(retention ? { retention } : {}) };
 }
 
 /**
  * What the rules need to know besides the meeting: each recipient's zone (their user record's,
  * or the organisation's), the follow-up draft's state, and whether there are coordinators.
  */
-export async function nudgeContext(deps: Deps, view: MeetingView): Promise<NudgeContext> {
+export async function nudgeContext(deps: Deps, view: MeetingView, expiresAt = view.tracking?.expiresAt): Promise<NudgeContext> {
   const fallback: Country = countryOfZone(deps.defaultTimeZone, 'SE');
   const zones = new Map<string, string>();
   const organizer = await readUser(deps, view.plan.organizer.userKey);
@@ -226,13 +239,15 @@ export async function nudgeContext(deps: Deps, view: MeetingView): Promise<Nudge
     ...(followUp ? { followUpStatus: followUp.doc.status } : {}),
     ...(followUp?.doc.status === 'invited' && followUp.doc.when ? { followUpDay: DateTime.fromISO(followUp.doc.when.start, { zone: 'utc' }).setZone(followUp.doc.when.timeZone).toISODate()! } : {}),
     log: view.nudges,
+    ...(expiresAt ? { expiresAt } : {}),
   };
 }
 
 /** Changes a nudge's record in the meeting's partition (created the first time). */
-async function recordNudge(deps: Deps, meetingId: string, key: string, change: (doc: NudgeDoc) => NudgeDoc): Promise<void> {
+async function recordNudge(deps: Deps, meetingId: string, key: string, change: (doc: NudgeDoc) => NudgeDoc, expiresAt: string | undefined): Promise<void> {
   const at = deps.now().toUTC().toISO()!;
-  await upsert(deps.stores.meetings, meetingId, nudgeDocId(key), (current) => change({ ...((current as NudgeDoc | undefined) ?? { kind: 'nudge', id: nudgeDocId(key), meetingId, key }), updatedAt: at }));
+  // It goes with the meeting (retention).
+  await upsert(deps.stores.meetings, meetingId, nudgeDocId(key), (current) => change({ ...((current as NudgeDoc | undefined) ?? { kind: 'nudge', id: nudgeDocId(key), meetingId, key }), ...(expiresAt ? { expiresAt } : {}), updatedAt: at }));
 }
 
 /** A nudge named by a card: the meeting, the nudge key, and (for a snooze) the days. */
@@ -290,7 +305,7 @@ export async function snoozeNudge(deps: Deps, actor: Actor, ref: NudgeRef & { da
   const again =
     view && context && logged && plannedNudges(view, { ...context, log: new Map([...context.log, [ref.key, { ...logged, snoozedUntil }]]) }).find((n) => n.key === ref.key);
   if (!again) return { card: settledNudgeCard(plan.id, actor.reader.locale, { text: t(actor.reader.locale, 'nudge.noLonger'), color: 'Warning' }, opens(ref.key)) };
-  await recordNudge(deps, plan.id, ref.key, (doc) => ({ ...doc, snoozedUntil, by: actor.userKey }));
+  await recordNudge(deps, plan.id, ref.key, (doc) => ({ ...doc, snoozedUntil, by: actor.userKey }), plan.expiresAt);
   const job = await meetingChanged(deps, plan.id);
   const date = DateTime.fromISO(again.at, { zone: 'utc' }).setZone(actor.reader.timeZone).setLocale(actor.reader.locale).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
   deps.log.info('nudge.snoozed', { meeting: plan.id, nudge: ref.key, days: ref.days });
@@ -308,7 +323,7 @@ export async function completeNudge(deps: Deps, actor: Actor, ref: NudgeRef): Pr
     const reply = await markItemDone(deps, actor, { meetingId: plan.id, itemId: item[1], done: true, from: 'minutes' });
     return { ...reply, jobs: [...(reply.jobs ?? []), await meetingChanged(deps, plan.id)] };
   }
-  await recordNudge(deps, plan.id, ref.key, (doc) => ({ ...doc, dismissedAt: deps.now().toUTC().toISO()!, by: actor.userKey }));
+  await recordNudge(deps, plan.id, ref.key, (doc) => ({ ...doc, dismissedAt: deps.now().toUTC().toISO()!, by: actor.userKey }), plan.expiresAt);
   const job = await meetingChanged(deps, plan.id);
   deps.log.info('nudge.dismissed', { meeting: plan.id, nudge: ref.key });
   return { card: settledNudgeCard(plan.id, actor.reader.locale, { text: t(actor.reader.locale, 'nudge.dismissed'), color: 'Good' }, opens(ref.key)), jobs: [job] };

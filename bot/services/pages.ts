@@ -34,6 +34,7 @@ import { loadOwnMeeting, readPlan } from './meetings';
 import type { Actor, CardReply, Deps } from './ports';
 import { requestStatusRefresh } from './refresh';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
 
 /**
  * Personal pages for the people outside Teams (the client and the private network seldom have an
@@ -96,7 +97,7 @@ async function issueFirstLink(deps: Deps, meetingId: string, participantId: stri
 /** The person a page link may be issued for: anyone invited to a sent meeting but the caseworker who convenes. */
 function linkPerson(plan: Meeting | undefined, participantId: string): Participant | undefined {
   if (!plan || plan.status === 'draft') return undefined;
-  return plan.participants.find((p) => p.id === participantId && !p.isOrganizer);
+  return plan.participants.find((p) => p.id === participantId && !p.isOrganizer && !p.erased);
 }
 
 /**
@@ -175,6 +176,7 @@ export async function revokeAndReissue(deps: Deps, actor: Actor, data: MeetingRe
   } else {
     try {
       await changeLink(deps, plan.id, person.id, actor.userKey, (doc) => reissuedLink(doc, actor.userKey, deps.now()), 'link.reissued');
+      await audit(deps, plan, actor.userKey, 'link.reissued', { ref: person.id });
       notices = [{ text: t(locale, 'page.reissued', { name: person.name }), color: 'Good' }];
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
@@ -197,6 +199,7 @@ export async function showPageLinks(deps: Deps, actor: Actor, data: MeetingRef, 
   const docs = await meetingDocs(deps, plan.id);
   const links = await pageLinks(deps, plan.id, outside.map((p) => p.id), docs);
   const sent = docs.some((d) => d.kind === 'minutes' && d.state === 'sent');
+  await audit(deps, plan, actor.userKey, 'pages.read');
   const lines: PageLine[] = outside.map((participant) => {
     const link = links.get(participant.id);
     return {
@@ -255,6 +258,7 @@ export async function showPage(deps: Deps, token: string, readerLocale: Locale, 
   const what: UseKind = input.minutes ? 'minutes' : 'view';
   const recorded = await recordUse(deps, opened, { what, result: 'ok' });
   if (recorded) return recorded;
+  await audit(deps, opened.view.plan, pageActor(opened.person.id), 'page.read', { ref: opened.person.id });
   const locale = opened.person.language;
   const organizer = input.contact?.name?.trim() || (opened.view.plan.participants.find((p) => p.isOrganizer)?.name ?? opened.view.plan.organizer.name);
   const notice = done === 'answer' ? t(locale, 'invitation.thanks', { organizer }) : done === 'feedback' ? t(locale, 'feedback.thanks') : done === 'item' ? t(locale, 'agreements.itemSaved') : undefined;
@@ -299,8 +303,9 @@ async function openPage(deps: Deps, token: string, readerLocale: Locale): Promis
   if (!view || view.plan.status === 'draft') return { status: 404, refused: 'invalid', locale: readerLocale };
   // The token names the person by a digest of their id (`domain/page-link.ts`): found again among the meeting's people.
   const link = docs.map((d) => d.doc).find((d): d is PageLinkDoc => d.kind === 'link' && namesParticipant(claims, d.participantId));
-  const person = view.plan.participants.find((p) => namesParticipant(claims, p.id) && !p.isOrganizer);
-  const removed = view.plan.removed?.find((r) => namesParticipant(claims, r.participant.id))?.participant;
+  // Someone whose data was erased is not there any more: their link finds nothing.
+  const person = view.plan.participants.find((p) => namesParticipant(claims, p.id) && !p.isOrganizer && !p.erased);
+  const removed = view.plan.removed?.find((r) => namesParticipant(claims, r.participant.id) && !r.participant.erased)?.participant;
   if (!person && !removed && !link) return { status: 404, refused: 'invalid', locale: readerLocale };
   const locale = person?.language ?? removed?.language ?? readerLocale;
   if (!checked.ok || !person || !link || !linkAccepts(link, claims.version)) {
@@ -410,6 +415,7 @@ async function submitAnswer(deps: Deps, opened: Opened, form: PageForm): Promise
     return { errors: refusal.problems.map((p) => problemError(locale, p)) };
   }
   deps.log.info('page.answered', { meeting: plan.id, participant: person.id, answer });
+  await audit(deps, plan, pageActor(person.id), 'answer.given', { ref: person.id });
   // The answer is stored; bringing the caseworker's status card up to date is work after it.
   deps.jobs.runSoon(await requestStatusRefresh(deps, plan.id));
   deps.jobs.runSoon(await meetingChanged(deps, plan.id));
@@ -464,6 +470,7 @@ async function submitItem(deps: Deps, opened: Opened, form: PageForm): Promise<F
     return refuse('busy');
   }
   deps.log.info('page.itemMarked', { meeting: view.plan.id, done });
+  if (next !== found.doc) await audit(deps, view.plan, pageActor(person.id), done ? 'item.done' : 'item.undone', { ref: found.doc.id });
   deps.jobs.runSoon(await meetingChanged(deps, view.plan.id));
   return { errors: [] };
 }

@@ -16,6 +16,8 @@ import type { Actor, CardReply, Deps } from './ports';
 import { statusCardHere, statusView } from './status-view';
 import { setDraftPointer } from './users';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
+import { indexPeople } from './people';
 
 /**
  * Planning a meeting with the caseworker: a draft through When? Who? Why? to the summary and
@@ -109,10 +111,12 @@ export async function sendInvitations(deps: Deps, actor: Actor, ref: SendRef, ra
   await setDraftPointer(deps, actor.userKey, undefined);
   const job = await enqueueDelivery(deps, meeting);
   await syncMeetingRefs(deps, planOnly(meeting));
+  await audit(deps, meeting, actor.userKey, 'plan.sent');
   deps.log.info('invitations.sent', { meeting: meeting.id, participants: meeting.participants.length });
   // Its nudges begin; a follow-up meeting sent ends the nudge about its draft at the meeting before.
   const tracked = [await meetingChanged(deps, meeting.id), ...(meeting.followUpOf ? [await meetingChanged(deps, meeting.followUpOf)] : [])];
-  return { card: statusView(deps, planOnly(meeting), actor.reader, actor.address.userId), jobs: [job, ...tracked] };
+  // The index by person (the data-protection officer's) follows the plan, after the answer.
+  return { card: statusView(deps, planOnly(meeting), actor.reader, actor.address.userId), jobs: [job, ...tracked, await indexPeople(deps, meeting.id)] };
 }
 
 async function discardIfDraft(deps: Deps, meetingId: string, userKey: string): Promise<void> {

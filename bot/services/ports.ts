@@ -1,8 +1,10 @@
 import type { DateTime } from 'luxon';
-import type { MeetingDoc, PostedCard } from '../domain/meeting';
+import type { Locale, MeetingDoc, PostedCard } from '../domain/meeting';
 import type { MeetingRef } from '../domain/meeting-ref';
 import type { NudgeSettings } from '../domain/nudges';
+import type { RetentionSettings } from '../domain/retention';
 import type { MeetingSummary } from '../domain/overview';
+import type { PersonRef } from '../domain/people';
 import type { LinkPurpose, TokenCheck } from '../domain/page-link';
 import type { ConversationAddress, UserRecord } from '../domain/user';
 import type { JobRef, JobsDoc } from '../jobs/job';
@@ -23,6 +25,8 @@ export interface Stores {
   jobs: DocumentStore<JobsDoc>;
   /** Per tenant and month: one summary per meeting for the coordinators' overview (ids, dates, counts). */
   overview: DocumentStore<MeetingSummary>;
+  /** Per person key (hashed): where each person appears, for the data-protection officer. */
+  people: DocumentStore<PersonRef>;
 }
 
 /** The person behind an incoming activity, as the services need them. */
@@ -98,6 +102,29 @@ export interface Coordinators {
   coordinatorsOf(tenantId: string): Promise<string[]>;
 }
 
+/**
+ * Who the data-protection officers are (dataskyddsombud / databeskyttelsesrådgiver /
+ * tietosuojavastaava): the people who answer a person's request for their data or its erasure.
+ * Object ids are Entra object ids, compared case-insensitively.
+ */
+export interface DataProtectionOfficers {
+  /** Whether this person (their Entra object id) is a data-protection officer of this tenant now. */
+  isDataProtectionOfficer(tenantId: string, objectId: string): Promise<boolean>;
+}
+
+/**
+ * What a link to a person's data names: the key they were found by (`domain/people.ts`, hashed or
+ * an object id), for a name the day, the tenant, the officer who asked (their user key, for the
+ * audit trail) and the language of the readable document.
+ */
+export interface PersonExportRequest {
+  tenantId: string;
+  key: string;
+  day?: string;
+  by: string;
+  locale: Locale;
+}
+
 /** A log line's fields: ids and counts only, never names or case details. */
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -128,6 +155,8 @@ export interface Deps {
     exportUrls(meetingId: string): { journalUrl: string; jsonUrl: string };
     /** A participant's printable minutes (14 days). */
     minutesUrl(meetingId: string, participantId: string): string;
+    /** A person's data for the data-protection officer who asked, as JSON and as a readable document (one hour). */
+    personExportUrls?(request: PersonExportRequest): { jsonUrl: string; documentUrl: string };
   };
   log: Logger;
   /** Work to do after answering; stored before the answer is sent, so a crash loses none of it. */
@@ -136,10 +165,14 @@ export interface Deps {
   installer: AppInstaller;
   /** Who sees the coordinators' overview (configured ids, and Entra groups read through Microsoft Graph). */
   coordinators: Coordinators;
+  /** Who finds, exports and erases a person's data (DATA_PROTECTION_OFFICERS). */
+  dataProtection: DataProtectionOfficers;
   /** The organisation's time zone (`DEFAULT_TIME_ZONE`), for a person whose Teams sends none. */
   defaultTimeZone: string;
   /** How follow-up nudges are timed (`NUDGE_SUMMARY_DAYS`, `NUDGE_GRACE_DAYS`). */
   nudgeSettings: NudgeSettings;
+  /** How long meetings are kept (`RETENTION_MONTHS`). */
+  retention: RetentionSettings;
 }
 
 /** What a card action answers with: the card that replaces the one acted on, and the jobs it enqueued. */

@@ -22,6 +22,7 @@ import { syncMeetingRefs } from './meeting-list';
 import { readItems, readPlan, readView, refusedCard } from './meetings';
 import type { Actor, CardReply, ChatMember, Deps } from './ports';
 import { meetingChanged } from './tracking';
+import { audit } from './audit';
 
 /**
  * Meeting mode: the meeting being held, one document in the meeting's partition. It is opened
@@ -61,6 +62,7 @@ export async function openMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef)
       const opened = openSession(plan, view ? proposedTopics(view) : [], declined, actor.userKey, deps.now());
       session = (await deps.stores.meetings.create(opened)).doc as Session;
       deps.log.info('session.opened', { meeting: plan.id });
+      await audit(deps, plan, actor.userKey, 'session.opened');
     } catch (err) {
       if (err instanceof Refusal) return refusedCard(actor, err);
       if (!(err instanceof AlreadyExistsError)) throw err;
@@ -113,7 +115,9 @@ export async function stepMeetingMode(deps: Deps, actor: Actor, ref: SessionPres
     const saved = (await deps.stores.meetings.replace(next, session.etag)).doc as Session;
     let jobs: CardReply['jobs'];
     if (saved.state !== session.doc.state) {
-      deps.log.info(`session.${saved.state === 'running' ? (session.doc.state === 'ended' ? 'reopened' : 'started') : saved.state}`, { meeting: plan.id });
+      const event = saved.state === 'running' ? (session.doc.state === 'ended' ? 'reopened' : 'started') : 'ended';
+      deps.log.info(`session.${event}`, { meeting: plan.id });
+      await audit(deps, plan, actor.userKey, `session.${event}`);
       // "My meetings" shows whether the meeting is planned, running or ended.
       const view = await readView(deps, plan.id);
       if (view) await syncMeetingRefs(deps, view);

@@ -15,6 +15,7 @@ import { currentCard } from './plan-action';
 import { statusView } from './status-view';
 import { STATUS_CARD_JOB } from './refresh';
 import { readUser } from './users';
+import { audit } from './audit';
 
 /**
  * The caseworker's status card: drawn from one read of the meeting's partition, and kept
@@ -33,6 +34,7 @@ export async function showStatus(deps: Deps, actor: Actor, ref: MeetingRef): Pro
   const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
   // A delivery cut off between the sending and its job (a crash in that instant) is asked for again: a no-op otherwise.
   const jobs = deliveryWork(view).length > 0 ? [await enqueueDelivery(deps, view.plan)] : [];
+  await audit(deps, view.plan, actor.userKey, 'status.read');
   return { card: statusView(deps, view, actor.reader, actor.address.userId), jobs };
 }
 
@@ -42,6 +44,7 @@ export async function showComments(deps: Deps, actor: Actor, ref: MeetingRef): P
   if ('reply' in loaded) return loaded.reply;
   if (loaded.meeting.status === 'draft') return { card: await currentCard(deps, actor, loaded.meeting) };
   const view = (await readView(deps, ref.meetingId)) ?? planOnly(loaded.meeting);
+  await audit(deps, view.plan, actor.userKey, 'comments.read');
   return { card: commentsCard(view, actor.reader) };
 }
 

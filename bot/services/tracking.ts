@@ -10,6 +10,6 @@ import type { Deps } from './ports';
 export const TRACK_JOB = jobType<{ meetingId: string }>({ kind: 'track', maxAttempts: 8, coalesce: true, spacingMs: 1000 });
 
 /** Asks for a meeting's nudges and overview line to be brought up to date, after the answer. */
-export function meetingChanged(deps: Deps, meetingId: string): Promise<JobRef> {
+export function meetingChanged(deps: Pick<Deps, 'jobs' | 'now'>, meetingId: string): Promise<JobRef> {
   return deps.jobs.enqueue(TRACK_JOB, meetingId, { meetingId }, deps.now());
 }

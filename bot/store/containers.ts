@@ -21,6 +21,14 @@ export const CONTAINERS = {
    * so an overview reads the fifteen months it shows and never all meetings ever held.
    */
   overview: { id: 'overview', partitionKey: 'partition', defaultTtl: -1 },
+  /**
+   * Where each person appears (partition = a key of the person: `aad-<object id>`,
+   * `email-<SHA-256 of the address>`, `name-<SHA-256 of the name>`; `bot/domain/people.ts`): one
+   * entry per meeting and participant, ids and the meeting's day only, so the data-protection
+   * officer finds a person's meetings without reading every meeting, and no key holds a name or
+   * an address in clear.
+   */
+  people: { id: 'people', partitionKey: 'personKey', defaultTtl: -1 },
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -68,6 +68,7 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
     private readonly container: Container,
     private readonly name: ContainerName,
     private readonly observe: StoreObserver = () => {},
+    private readonly now: () => number = Date.now,
   ) {
     this.partitionField = CONTAINERS[name].partitionKey;
   }
@@ -89,7 +90,7 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
     this.observe(this.name, 'create');
     this.assertPartition(doc);
     try {
-      const { resource, etag } = await this.container.items.create(doc as ItemDefinition);
+      const { resource, etag } = await this.container.items.create(this.withTtl(doc));
       return { doc: strip<T>(resource!), etag };
     } catch (err) {
       if (status(err) === 409) throw new AlreadyExistsError(doc.id);
@@ -102,7 +103,7 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
     try {
       const { resource, etag: next } = await this.container
         .item(doc.id, this.assertPartition(doc))
-        .replace(doc as ItemDefinition, { accessCondition: { type: 'IfMatch', condition: etag } });
+        .replace(this.withTtl(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
       return { doc: strip<T>(resource!), etag: next };
     } catch (err) {
       if (status(err) === 412 || status(err) === 404) throw new ConcurrencyError(doc.id);
@@ -131,6 +132,13 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
     return resources.map((resource) => ({ doc: strip<R>(resource), etag: String(resource._etag ?? '') }));
   }
 
+  /** The document as written: with `ttl` counted from now to its `expiresAt` (at least a second), or as it is. */
+  private withTtl(doc: T): ItemDefinition {
+    if (!doc.expiresAt) return doc as ItemDefinition;
+    const seconds = Math.ceil((Date.parse(doc.expiresAt) - this.now()) / 1000);
+    return Number.isFinite(seconds) ? { ...(doc as ItemDefinition), ttl: Math.max(1, seconds) } : (doc as ItemDefinition);
+  }
+
   /** The partition key value of a document; a document without one is a programming error. */
   private assertPartition(doc: T): string {
     const value = (doc as unknown as Record<string, unknown>)[this.partitionField];
@@ -147,6 +155,8 @@ export function isStorableId(id: string): boolean {
 function strip<T>(resource: ItemDefinition): T {
   const copy: Record<string, unknown> = { ...resource };
   for (const field of SYSTEM_FIELDS) delete copy[field];
+  // A `ttl` the store derived from `expiresAt` is the store's own: it is worked out again on every write.
+  if (typeof copy.expiresAt === 'string') delete copy.ttl;
   return copy as T;
 }
 

@@ -32,11 +32,29 @@
  * sends `x-ms-documentdb-partitionkey: ["value"]`), only that logical partition's documents
  * are considered, found through a per-partition index, as Cosmos DB does.
  *
+ * Time to live, as Cosmos DB for NoSQL does it (Microsoft Learn, "Time to Live (TTL) in Azure
+ * Cosmos DB", learn.microsoft.com/azure/cosmos-db/time-to-live; and `DefaultTimeToLive` of
+ * ContainerProperties): a container's `defaultTtl` absent or null turns TTL off (a document's
+ * `ttl` has no effect); -1 turns it on with no default; n > 0 makes a document without its own
+ * `ttl` expire n seconds after its last write. A document's `ttl` (-1: never; n > 0: n seconds)
+ * overrides the default; it counts from the document's `_ts`, the second of its last write, so
+ * a rewrite starts it again. An expired document is never shown, even before the background
+ * task deletes it: a point read, replace, patch or delete answers 404, queries and the feed
+ * leave it out, and a document with its id can be created. The purge here deletes expired
+ * documents in small steps between requests (journalled like any delete), found through an
+ * index of expiry times kept on every write: a min-heap with one current entry per document.
+ * Deviations: a `ttl` that is not -1 or a positive integer is treated as absent (the docs
+ * allow no other value, and a null `ttl` is "not supported"), and `COUNT` leaves expired
+ * documents out (Cosmos DB has been seen to count them until they are purged,
+ * azure-cosmos-dotnet-v3#4494). The `_ts` of documents and their expiry follow the `now`
+ * option (milliseconds), so tests with a fixed clock expire documents by moving it.
+ *
  * Pinned internals of @vercel/cosmosdb-server 1.0.1 (lib/, checked at start): `account`
  * (Account, with databases/collections/documents as `Items`: create, replace, upsert,
- * delete, query, _set, _item, _getId, _getPartition, _data), `routes` (request → [params,
- * handler]), the handlers `query-documents` and `patch-document` (by identity), and the
- * response framing of lib/index.js, repeated in `EmbeddedFront.respond` header for header.
+ * delete, query, read, _set, _item, _getId, _getPartition, _data, _uniqueKeyPaths; a
+ * document's `_ts` set before `_set`), `routes` (request → [params, handler]), the handlers
+ * `query-documents` and `patch-document` (by identity), and the response framing of
+ * lib/index.js, repeated in `EmbeddedFront.respond` header for header.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
@@ -74,9 +92,20 @@ export interface EmbeddedCosmosOptions {
   log?: Logger;
   /** The least journal size that triggers a compaction (default 4 MiB). */
   journalBytes?: number;
+  /**
+   * The clock (milliseconds since 1970) for the `_ts` stamped on every document written and for
+   * time-to-live expiry; absent: the real clock. Tests with a fixed clock move it to expire documents.
+   */
+  now?: () => number;
 }
 
 const DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024;
+/** How often the purge looks for expired documents while any document can expire. */
+const PURGE_INTERVAL_MS = 200;
+/** Index entries one purge step looks at before it lets requests run again. */
+const PURGE_STEP = 64;
+/** The largest time to live Cosmos DB accepts, in seconds. */
+const MAX_TTL = 2147483647;
 /** Sealed journals (one per start, one per rotation) that trigger a compaction whatever their size. */
 const MAX_SEALED_JOURNALS = 8;
 const LOCK_FILE = 'store.lock';
@@ -110,7 +139,7 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): 
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
   const { address, port } = server.address() as AddressInfo;
-  const model = new EmbeddedAccount(address, port);
+  const model = new EmbeddedAccount(address, port, { clock: options.now, expiry: log });
   let store: DataFolder | undefined;
   try {
     if (options.dataDir) {
@@ -124,12 +153,18 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): 
     throw err;
   }
   front = new EmbeddedFront(model, store, log);
+  model.startExpiry();
   for (const pending of early.splice(0)) pending();
   let closing: Promise<void> | undefined;
+  const close = async () => {
+    model.stopExpiry();
+    await front!.close(server);
+    await store?.close();
+  };
   return {
     endpoint: `http://127.0.0.1:${port}`,
     key: EMBEDDED_KEY,
-    close: () => (closing ??= front!.close(server).then(() => store?.close())),
+    close: () => (closing ??= close()),
   };
 }
 
@@ -160,10 +195,13 @@ interface Items<T extends Stored = Stored> {
   upsert(data: Record<string, unknown>): Resource;
   delete(idOrRid: string, partition: unknown): void;
   query(params: unknown, options: unknown): unknown;
+  read(options?: unknown): unknown;
   _set(data: Resource): Resource;
   _item(keyPath: string, value: unknown, partition: unknown): T;
   _getId(keyPath: string, id: unknown, partition: unknown): string;
   _getPartition(data: Record<string, unknown>): unknown;
+  /** `/id` and the container's unique keys, each unique within a logical partition. */
+  _uniqueKeyPaths: string[];
 }
 interface CollectionObject extends Stored {
   documents: Items;
@@ -197,6 +235,155 @@ const queryScope = new AsyncLocalStorage<QueryScope>();
 const NO_DOCUMENTS = new Map<string, Stored>();
 const NONE_PARTITION = '\u0000none';
 
+/** What a lookup finds where an expired document is: nothing. */
+const GONE: Stored = { read: () => undefined };
+
+/** True for a time to live Cosmos DB accepts: -1 (never) or 1 to 2147483647 seconds. */
+function validTtl(value: unknown): value is number {
+  return value === -1 || (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_TTL);
+}
+
+/**
+ * The second (Unix time) from which a document is expired, or undefined when it never expires:
+ * TTL off in its container (`defaultTtl` absent or null), or -1 in effect. Its own `ttl` wins
+ * over the container's `defaultTtl`, counted from its last write (`_ts`).
+ */
+function expiresAt(doc: Resource, defaultTtl: unknown): number | undefined {
+  if (!validTtl(defaultTtl)) return undefined;
+  const ttl = validTtl(doc.ttl) ? doc.ttl : defaultTtl;
+  if (ttl === -1 || typeof doc._ts !== 'number') return undefined;
+  return doc._ts + ttl;
+}
+
+/** A container's part in the expiry index. */
+interface ExpiringContainer {
+  /** Its documents in the index; 0: none of them can expire, and nothing needs checking. */
+  indexed: number;
+  /** Deletes the document with this `_rid` if it is still there and expired; true if it did. */
+  purge(rid: string): boolean;
+}
+
+interface ExpiryEntry {
+  /** The second from which the document is expired. */
+  at: number;
+  rid: string;
+  container: ExpiringContainer;
+}
+
+/**
+ * When each document that can expire does so, as of its last write: one current entry per
+ * document (by `_rid`, unique in the account) and a min-heap by time. A rewrite or delete makes
+ * the heap's older entry stale (skipped when it comes up); the heap is rebuilt from the current
+ * entries when stale ones outnumber them, so every write costs O(log n). The purge runs on a
+ * timer while there is anything in the heap, looks at PURGE_STEP entries at most per step and
+ * yields to requests between steps.
+ */
+class ExpiryIndex {
+  private heap: ExpiryEntry[] = [];
+  private readonly current = new Map<string, ExpiryEntry>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  onPurged: () => void = () => {};
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly log: Logger,
+  ) {}
+
+  set(rid: string, at: number, container: ExpiringContainer): void {
+    this.remove(rid);
+    const entry: ExpiryEntry = { at, rid, container };
+    this.current.set(rid, entry);
+    container.indexed += 1;
+    heapPush(this.heap, entry);
+    if (this.heap.length > 2 * this.current.size + 1024) this.rebuild();
+    this.schedule(PURGE_INTERVAL_MS);
+  }
+
+  remove(rid: string): void {
+    const entry = this.current.get(rid);
+    if (!entry) return;
+    this.current.delete(rid);
+    entry.container.indexed -= 1;
+  }
+
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(delay: number): void {
+    if (!this.running || this.timer || this.heap.length === 0) return;
+    this.timer = setTimeout(() => this.step(), delay);
+    this.timer.unref();
+  }
+
+  private step(): void {
+    this.timer = undefined;
+    if (!this.running) return;
+    const now = this.clock() / 1000;
+    let looked = 0;
+    let purged = 0;
+    while (this.heap.length > 0 && this.heap[0].at <= now && looked < PURGE_STEP) {
+      const entry = heapPop(this.heap)!;
+      looked += 1;
+      if (this.current.get(entry.rid) !== entry) continue;
+      this.remove(entry.rid);
+      try {
+        if (entry.container.purge(entry.rid)) purged += 1;
+      } catch (err) {
+        this.log.error('store.purgeFailed', { error: (err as Error).name });
+      }
+    }
+    if (purged > 0) {
+      this.log.info('store.expiredPurged', { documents: purged });
+      this.onPurged();
+    }
+    const more = this.heap.length > 0 && this.heap[0].at <= now;
+    this.schedule(more ? 0 : PURGE_INTERVAL_MS);
+  }
+
+  private rebuild(): void {
+    this.heap = [];
+    for (const entry of this.current.values()) heapPush(this.heap, entry);
+  }
+}
+
+function heapPush(heap: ExpiryEntry[], entry: ExpiryEntry): void {
+  let i = heap.push(entry) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent].at <= entry.at) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = entry;
+}
+
+function heapPop(heap: ExpiryEntry[]): ExpiryEntry | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || last === undefined) return top;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child = right < heap.length && heap[right].at < heap[left].at ? right : left;
+    if (heap[child].at >= last.at) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}
+
 /** The index key of a partition key value; documents without one share the "none" partition. */
 function partitionIndexKey(value: unknown): string {
   return value === undefined ? NONE_PARTITION : JSON.stringify(value);
@@ -209,10 +396,39 @@ class EmbeddedAccount {
   /** Receives each change to journal, in the order the changes happened. */
   onRecord: (record: ChangeRecord) => void = () => {};
   private readonly watched = new WeakSet<object>();
+  private readonly clock: () => number;
+  /** The expiry times of the documents that can expire; only on the live account. */
+  private readonly expiry: ExpiryIndex | undefined;
+  /** Expired documents are hidden: on the live account once loaded (a replay applies every change as it was). */
+  private expiring = false;
+  /** Above 0 while the store itself reads or removes an expired document. */
+  private revealing = 0;
+  /** The journalled ETag and timestamp of the document a replay is putting back. */
+  private restoring: { etag?: string; ts?: number } | undefined;
 
-  constructor(host: string, port: number) {
+  /** `expiry`: this is the live account, whose expired documents are purged (logging to it). */
+  constructor(host: string, port: number, options: { clock?: () => number; expiry?: Logger } = {}) {
     this.account = new Account(host, port) as unknown as AccountObject;
+    this.clock = options.clock ?? Date.now;
+    this.expiry = options.expiry ? new ExpiryIndex(this.clock, options.expiry) : undefined;
     this.watchDatabases();
+  }
+
+  /** From now on expired documents are hidden, and purged in the background. */
+  startExpiry(): void {
+    if (!this.expiry) return;
+    this.expiring = true;
+    this.expiry.start();
+  }
+
+  /** Stops the purge (expired documents stay hidden). */
+  stopExpiry(): void {
+    this.expiry?.stop();
+  }
+
+  /** Hears when the purge removed documents (their deletes are journalled, not yet synced). */
+  set onPurged(listener: () => void) {
+    if (this.expiry) this.expiry.onPurged = listener;
   }
 
   /** Applies a journalled or snapshotted change. */
@@ -242,10 +458,13 @@ class EmbeddedAccount {
       }
       case 'put': {
         const { _etag, _ts, ...fields } = record.doc;
-        const stored = this.collection(record.db, record.coll).documents.upsert(fields);
-        // The stored object is the one upsert returns: keep the ETag and time the client saw.
-        if (typeof _etag === 'string') stored._etag = _etag;
-        if (typeof _ts === 'number') stored._ts = _ts;
+        // Stored with the ETag and time the client saw (see the documents' `_set` in watchDocuments).
+        this.restoring = { etag: typeof _etag === 'string' ? _etag : undefined, ts: typeof _ts === 'number' ? _ts : undefined };
+        try {
+          this.collection(record.db, record.coll).documents.upsert(fields);
+        } finally {
+          this.restoring = undefined;
+        }
         return;
       }
       case 'del': {
@@ -339,41 +558,149 @@ class EmbeddedAccount {
     const documents = collection.documents;
     if (this.watched.has(documents)) return;
     const partitions = new Map<string, Map<string, Stored>>();
+    const expiring: ExpiringContainer = {
+      indexed: 0,
+      purge: (rid) => this.purge(dbId, collId, collection, expiring, rid),
+    };
+    // Wrapped before watchItems wraps them, so what they do belongs to the same recorded change.
+    const set = documents._set;
+    documents._set = (data) => {
+      const restoring = this.restoring;
+      data._ts = restoring?.ts ?? Math.floor(this.clock() / 1000);
+      if (restoring?.etag !== undefined) data._etag = restoring.etag;
+      if (this.expiring && expiring.indexed > 0) this.evictExpired(collection, data);
+      return set.call(documents, data);
+    };
+    // A document past its time to live is not there for the package's handlers (read, replace,
+    // patch, delete, upsert, the unique-key check of create), only for the store itself.
+    const item = documents._item;
+    documents._item = (keyPath, value, partition) => {
+      const found = item.call(documents, keyPath, value, partition);
+      if (expiring.indexed === 0 || this.revealing > 0 || !this.expiring) return found;
+      const doc = found.read();
+      return doc && this.isExpired(doc, collection, this.clock()) ? GONE : found;
+    };
     watchItems(documents, {
       put: (doc) => {
         const key = partitionIndexKey(documents._getPartition(doc));
         let partition = partitions.get(key);
         if (!partition) partitions.set(key, (partition = new Map()));
         partition.set(doc._rid, documents._data.get(doc._rid)!);
+        if (this.expiry) {
+          const at = expiresAt(doc, collection.read()?.defaultTtl);
+          if (at === undefined) this.expiry.remove(doc._rid);
+          else this.expiry.set(doc._rid, at, expiring);
+        }
       },
       removed: (doc) => {
         const key = partitionIndexKey(documents._getPartition(doc));
         const partition = partitions.get(key);
         partition?.delete(doc._rid);
         if (partition?.size === 0) partitions.delete(key);
+        this.expiry?.remove(doc._rid);
       },
       settled: (touched) => {
         for (const { id, partition } of touched) {
-          const doc = documents._item('/id', id, partition).read();
+          const doc = this.reveal(() => documents._item('/id', id, partition).read());
           if (doc) this.record({ op: 'put', db: dbId, coll: collId, doc: without(doc, PLACEMENT_FIELDS) });
           else this.record({ op: 'del', db: dbId, coll: collId, id, ...(partition === undefined ? {} : { pk: partition }) });
         }
       },
     }, this.watched);
-    // A scoped query runs the package's own query over the partition's documents only.
+    // A scoped query runs the package's own query over the partition's documents only; queries
+    // and the feed leave out expired documents.
     const query = documents.query;
     documents.query = (params, options) => {
       const scope = queryScope.getStore();
-      if (!scope) return query.call(documents, params, options);
-      const subset = 'nothing' in scope ? NO_DOCUMENTS : (partitions.get(scope.partition) ?? NO_DOCUMENTS);
       const all = documents._data;
-      documents._data = subset;
+      const subset = !scope ? all : 'nothing' in scope ? NO_DOCUMENTS : (partitions.get(scope.partition) ?? NO_DOCUMENTS);
+      const shown = this.unexpired(subset, collection, expiring);
+      if (shown === all) return query.call(documents, params, options);
+      documents._data = shown;
       try {
         return query.call(documents, params, options);
       } finally {
         documents._data = all;
       }
     };
+    const read = documents.read;
+    documents.read = (options) => {
+      const all = documents._data;
+      const shown = this.unexpired(all, collection, expiring);
+      if (shown === all) return read.call(documents, options);
+      documents._data = shown;
+      try {
+        return read.call(documents, options);
+      } finally {
+        documents._data = all;
+      }
+    };
+  }
+
+  private reveal<R>(fn: () => R): R {
+    this.revealing += 1;
+    try {
+      return fn();
+    } finally {
+      this.revealing -= 1;
+    }
+  }
+
+  /** True when the document's time to live in this container has run out by `nowMs`. */
+  private isExpired(doc: Resource, collection: CollectionObject, nowMs: number): boolean {
+    const at = expiresAt(doc, collection.read()?.defaultTtl);
+    return at !== undefined && at * 1000 <= nowMs;
+  }
+
+  /** The documents a query or the feed may show: all of them while none can expire, else a view without the expired ones. */
+  private unexpired(documents: Map<string, Stored>, collection: CollectionObject, expiring: ExpiringContainer): Map<string, Stored> {
+    if (expiring.indexed === 0 || !this.expiring || documents.size === 0) return documents;
+    const now = this.clock() / 1000;
+    const defaultTtl = collection.read()?.defaultTtl;
+    const shown = (doc: Resource | undefined) => {
+      const at = doc && expiresAt(doc, defaultTtl);
+      return at === undefined || at > now;
+    };
+    // The package's query and feed read `_data.values()` only.
+    return {
+      values: function* () {
+        for (const stored of documents.values()) if (shown(stored.read())) yield stored;
+      },
+    } as unknown as Map<string, Stored>;
+  }
+
+  /** Before a document is stored, removes an expired one holding its id (or a unique key), which it replaces. */
+  private evictExpired(collection: CollectionObject, data: Resource): void {
+    const documents = collection.documents;
+    const partition = documents._getPartition(data);
+    const nowMs = this.clock();
+    for (const keyPath of documents._uniqueKeyPaths) {
+      const value = keyPath
+        .slice(1)
+        .split('/')
+        .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), data);
+      const holder = this.reveal(() => documents._item(keyPath, value, partition).read());
+      if (holder && holder._rid !== data._rid && this.isExpired(holder, collection, nowMs)) {
+        this.reveal(() => documents.delete(holder.id, documents._getPartition(holder)));
+      }
+    }
+  }
+
+  /** The purge of one document the index says is due: deleted (and journalled) if it is still there and expired. */
+  private purge(dbId: string, collId: string, collection: CollectionObject, expiring: ExpiringContainer, rid: string): boolean {
+    // A container dropped (or replaced) took its documents with it.
+    if (this.account.database(dbId).collection(collId) !== collection) return false;
+    const documents = collection.documents;
+    const doc = documents._data.get(rid)?.read();
+    if (!doc) return false;
+    const at = expiresAt(doc, collection.read()?.defaultTtl);
+    if (at === undefined) return false;
+    if (at * 1000 > this.clock()) {
+      this.expiry?.set(rid, at, expiring);
+      return false;
+    }
+    this.reveal(() => documents.delete(doc.id, documents._getPartition(doc)));
+    return true;
   }
 }
 
@@ -977,6 +1304,8 @@ class DataFolder {
     this.journal = await Journal.create(this.dir, next, () => this.journalLimit(), (g, b) => this.sealedJournal(g, b), this.log);
     model.onRecord = (record) => this.journal.append(record);
     model.recording = true;
+    // What the purge deletes is written out at once, not with the next request's answer.
+    model.onPurged = () => void this.journal.synced().catch(() => {});
     this.log.info('store.opened', {
       dataDir: this.dir,
       snapshot: snapshot === undefined ? '' : generationName('snapshot', snapshot),

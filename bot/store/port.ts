@@ -13,6 +13,11 @@ export interface Versioned<T> {
 /** Every stored document has an id that is unique within its partition. */
 export interface StoredDoc {
   id: string;
+  /**
+   * When the document is to be gone (retention, ISO instant): the store turns it into Cosmos DB's
+   * `ttl` (seconds after this write) on every write, so a document rewritten later still expires then.
+   */
+  expiresAt?: string;
 }
 
 /** The document changed (or vanished) since it was read: the write was refused and nothing was lost. */

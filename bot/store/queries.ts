@@ -1,6 +1,7 @@
 import type { MeetingDoc } from '../domain/meeting';
 import type { MeetingRef } from '../domain/meeting-ref';
 import type { MeetingSummary } from '../domain/overview';
+import type { PersonRef } from '../domain/people';
 import type { NamedQuery } from './port';
 
 /**
@@ -35,5 +36,19 @@ export const queries = {
    */
   overviewMonth(partition: string): NamedQuery<MeetingSummary> {
     return { name: 'overview.month', partition, sql: "SELECT * FROM c WHERE c.kind = 'meetingSummary'", parameters: {} };
+  },
+
+  /** The latest entries of a meeting's audit trail, newest first (their ids sort by time). One partition. */
+  auditTrail(meetingId: string, limit: number): NamedQuery<MeetingDoc> {
+    return { name: 'meeting.audit', partition: meetingId, sql: "SELECT TOP @limit * FROM c WHERE c.kind = 'audit' ORDER BY c.id DESC", parameters: { limit } };
+  },
+
+  /**
+   * Where one person appears, by one of their keys (`domain/people.ts`: `aad-…`, `email-…`,
+   * `name-…`), in one tenant. One partition: the person's own, so finding someone reads the
+   * entries under that key, never the meetings.
+   */
+  personRefs(personKey: string, tenantId: string): NamedQuery<PersonRef> {
+    return { name: 'people.of', partition: personKey, sql: "SELECT * FROM c WHERE c.kind = 'personRef' AND c.tenantId = @tenant", parameters: { tenant: tenantId } };
   },
 };

@@ -18,7 +18,8 @@ export interface Teams {
  */
 export function teamsAdapter(config: Config, log: Logger, share: () => number = () => 1): Teams {
   const adapter = guardedAdapter(config, log, malformed);
-  return { adapter, messenger: new TeamsMessenger(adapter, config.bot.appId, log, share) };
+  // TEAMS_SENDS_PER_SECOND (40 by default) is the budget of all instances together: the Pacer spaces this one's requests by 1000 ms / budget × share.
+  return { adapter, messenger: new TeamsMessenger(adapter, config.bot.appId, log, share, 1000 / config.teamsSendsPerSecond) };
 }
 
 /** POST /api/messages. */

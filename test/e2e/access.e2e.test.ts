@@ -175,6 +175,8 @@ describe('who sees what and who may change what: every verb × every role × eve
       'minutes.note': { note: 'x'.repeat(3001) },
       'minutes.send': { note: '' },
       // A nudge never sent (no card of it exists): answered as no longer applying, nothing stored.
+      // No reason given: refused by the rules after the rights are checked, nothing stored.
+      'retention.extend': { reason: '' },
       'nudge.done': { key: 'followUp.draft' },
       'nudge.snooze': { key: 'followUp.draft', days: '7' },
       'session.budgets': { ...oldSession, budget_welcome: '10', budget_describe: '20', budget_reflect: '20', budget_agree: '20', budget_summary: '10' },
@@ -193,6 +195,8 @@ describe('who sees what and who may change what: every verb × every role × eve
     };
     const snapshot = async () =>
       JSON.stringify([await h.view(meetingId), ...(await Promise.all(ROLES.map((r) => h.app.deps.stores.meetingIndex.query({ name: 'test', partition: `aad-${PEOPLE[r].aadObjectId}`, sql: 'SELECT * FROM c', parameters: {} }))))]);
+    // What follows the setup (list entries, tracking) is done before the snapshot is taken.
+    await h.settled();
     const before = await snapshot();
     const details = ['Alex', 'Eva', 'En plan för skolan', 'Sömnen', 'Storgatan'];
 

@@ -258,7 +258,7 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     let stall = true;
     // The enqueueing half of the fan-out is not used here: the test enqueues through the runner.
     const fanout = (log: Logger) =>
-      defineFanout<{ meetingId: string }, string[], { id: string }>({ jobs: undefined as never, log }, {
+      defineFanout<{ meetingId: string }, string[], { id: string }>({ jobs: undefined as never, log, now: clock.now }, {
         kind: 'fan',
         maxAttempts: 3,
         load: async () => people,
@@ -445,5 +445,18 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
       await r.idle();
     }
     assert.deepEqual(ran, ['mid-stop'], 'found by the third poll (two days of hours each), not skipped');
+  });
+
+  it('more due than it has room for (a morning\'s nudges): the runner polls again as slots free up, not only on its timer', async () => {
+    const clock = new Clock();
+    let ran = 0;
+    const MORNING = jobType<{ n: number }>({ kind: 'morning', maxAttempts: 1 });
+    // Polling once an hour: the 40 jobs (eight slots) are all run after one poll of its own.
+    const r = await runner(clock, 'a', [jobKind(MORNING, async () => void (ran += 1))]);
+    for (let n = 0; n < 40; n++) await r.schedule(MORNING, `nudge-${n}`, { n }, clock.at);
+    r.poll();
+    await until(() => ran === 40, `40 jobs run (${ran} so far)`);
+    await r.idle();
+    assert.equal(ran, 40);
   });
 });

@@ -8,6 +8,7 @@ import { parseConfig } from '../../bot/config';
 import { jsonLogger, silentLogger } from '../../bot/services/log';
 import type { Logger } from '../../bot/services/ports';
 import type { Delivery, Meeting, MeetingView, Participant, Reply } from '../../bot/domain/meeting';
+import type { UserRecord } from '../../bot/domain/user';
 import { deliveryOf, replyOf } from '../../bot/domain/invitation';
 import { readPlan, readView } from '../../bot/services/meetings';
 import { assertFilled, attachedCard } from './cards';
@@ -67,15 +68,35 @@ export class Harness {
   private log?: Logger;
   private options: StartOptions = {};
 
+  /**
+   * Every line Samråd logged through this Harness, across its restarts, as `jsonLogger` writes it
+   * (the logger a test gives still gets every line too): `stop` looks for personal data in them.
+   */
+  readonly logLines: string[] = [];
+
   private async startApp(): Promise<void> {
     const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...this.env }, () => 'x'.repeat(40));
-    this.app = await startSamrad(config, this.log ?? (process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger), this.options);
+    const given = this.log ?? (process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger);
+    const captured = jsonLogger((line) => this.logLines.push(line));
+    const both = (level: keyof Logger): Logger[keyof Logger] => (event, fields) => {
+      captured[level](event, fields);
+      given[level](event, fields);
+    };
+    this.app = await startSamrad(config, { info: both('info'), warn: both('warn'), error: both('error') }, this.options);
   }
 
+  /**
+   * Stops Samråd and checks what it left behind: no personal data where it does not belong (see
+   * `assertNoPersonalData`), and every text and card posted with its placeholders filled.
+   */
   async stop(): Promise<void> {
+    // What the store holds is read while Samråd still runs on it.
+    const stored = this.app ? await storedForScan(this.app.deps).catch((err: Error) => new Error(`the store could not be read for the personal-data check: ${err.message}`)) : undefined;
     await this.app?.close();
     await this.connector.stop();
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+    if (stored instanceof Error) throw stored;
+    if (stored) assertNoPersonalData(stored, this.logLines, this.connector.posted());
     // Every text and card Samråd posted into a chat had its placeholders filled.
     for (const r of this.connector.posted()) {
       if (typeof r.body?.text === 'string') assertFilled({ text: r.body.text }, `a message posted to ${r.path}`);
@@ -117,9 +138,16 @@ export class Harness {
   /** The person sends a text; returns the card the bot posted in answer. */
   async say(person: Person, text: string): Promise<any> {
     const before = this.connector.posted().length;
-    const answer = await this.postRaw(this.activity(person, { type: 'message', text }));
+    const activity = this.activity(person, { type: 'message', text });
+    const answer = await this.postRaw(activity);
     if (answer.status !== 200) throw new Error(`message answered ${answer.status}`);
-    const replies = this.connector.posted().slice(before).map((r) => attachedCard(r.body)).filter(Boolean);
+    // The answers to this message (replies to it), not a card a job posted meanwhile (a feedback card, a nudge).
+    const replies = this.connector
+      .posted()
+      .slice(before)
+      .filter((r) => r.path.endsWith(`/activities/${encodeURIComponent(String(activity.id))}`) || r.path.endsWith(`/activities/${String(activity.id)}`))
+      .map((r) => attachedCard(r.body))
+      .filter(Boolean);
     for (const reply of replies) assertFilled(reply, `the answer to "${text}"`);
     return replies[replies.length - 1];
   }
@@ -192,4 +220,70 @@ export function useHarness(assign: (h: Harness) => void, once = false): void {
     await current.start();
   });
   (once ? after : afterEach)(async () => current?.stop());
+}
+
+/** What the personal-data check reads from the store: the personal data every plan and user record holds, and every job document. */
+interface StoredForScan {
+  /** Each value (a name, an e-mail or postal address, a phone number, a home address) with what it is. */
+  personal: Map<string, string>;
+  jobs: { id: string; json: string }[];
+}
+
+/**
+ * Reads every plan (the meetings container, all partitions) and every user record for the names,
+ * e-mail addresses, postal addresses, home addresses and phone numbers they hold, and every
+ * document of the jobs container (tests only: these queries read whole containers).
+ */
+async function storedForScan(deps: Samrad['deps']): Promise<StoredForScan> {
+  const personal = new Map<string, string>();
+  const add = (value: string | undefined, what: string) => {
+    const text = value?.trim() ?? '';
+    // Two characters at least: initials ("AB") are a client's name too.
+    if (text.length >= 2 && !personal.has(text)) personal.set(text, what);
+    // An address written over several lines: each line of it, too.
+    for (const line of text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 5 && l !== text)) if (!personal.has(line)) personal.set(line, what);
+  };
+  const plans = await deps.stores.meetings.query({ name: 'test.personalData.plans', sql: "SELECT * FROM c WHERE c.kind = 'plan'", parameters: {} });
+  for (const { doc } of plans) {
+    const plan = doc as Meeting;
+    const meeting = `meeting ${plan.id.slice(0, 8)}`;
+    add(plan.organizer?.name, `the name of the caseworker of ${meeting}`);
+    const people = [...plan.participants, ...(plan.editing?.participants ?? []), ...(plan.removed ?? []).map((r) => r.participant)];
+    for (const p of people) {
+      add(p.name, `the name of a participant (${p.group}) of ${meeting}`);
+      if (p.contact.kind === 'email') add(p.contact.email, `the e-mail address of a participant (${p.group}) of ${meeting}`);
+      if (p.contact.kind === 'post') add(p.contact.address, `the postal address of a participant (${p.group}) of ${meeting}`);
+    }
+    for (const place of [plan.place, plan.editing?.place]) if (place?.kind === 'home') add(place.details, `the home address of ${meeting}`);
+  }
+  const users = await deps.stores.users.query({ name: 'test.personalData.users', sql: 'SELECT * FROM c', parameters: {} });
+  for (const { doc } of users) {
+    const contact = (doc as UserRecord).contact;
+    add(contact?.name, 'a caseworker\'s name for letters');
+    add(contact?.phone, 'a caseworker\'s phone number');
+    add(contact?.email, 'a caseworker\'s e-mail address');
+  }
+  const jobs = await deps.stores.jobs.query({ name: 'test.personalData.jobs', sql: 'SELECT * FROM c', parameters: {} });
+  return { personal, jobs: jobs.map(({ doc }) => ({ id: doc.id, json: JSON.stringify(doc) })) };
+}
+
+/**
+ * No personal data where it does not belong: every log line is ids and counts only, never a
+ * name, an address or a phone number; a notification preview (a posted activity's `summary`, or
+ * the text of a plain text message, which is its own preview) names nobody; a job document (its
+ * id, its payload's keys and values, its progress) holds ids only. Fails naming each place found.
+ */
+export function assertNoPersonalData(stored: StoredForScan, logLines: readonly string[], posted: readonly { path: string; body: any }[]): void {
+  const patterns = [...stored.personal].map(([value, what]) => ({ value, what, pattern: new RegExp(`(?<![\\p{L}\\p{N}])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u') }));
+  const found: string[] = [];
+  const scan = (text: string, where: string) => {
+    for (const p of patterns) if (p.pattern.test(text)) found.push(`${where} holds ${p.what} ("${p.value}"): ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
+  };
+  logLines.forEach((line, i) => scan(line, `log line ${i + 1}`));
+  for (const r of posted) {
+    if (typeof r.body?.summary === 'string') scan(r.body.summary, `the notification preview (summary) of an activity posted to ${r.path}`);
+    if (typeof r.body?.text === 'string' && !(r.body.attachments ?? []).length) scan(r.body.text, `a text message (its own notification preview) posted to ${r.path}`);
+  }
+  for (const job of stored.jobs) scan(job.json, `the job document ${job.id}`);
+  if (found.length) throw new Error(`personal data where it does not belong (${found.length}):\n  - ${found.join('\n  - ')}`);
 }

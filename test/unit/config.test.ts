@@ -142,6 +142,14 @@ describe('parseConfig (bot/config.ts)', () => {
       assert.deepEqual(names(problemsFor(production({ NUDGE_GRACE_DAYS: '21' })), 'NUDGE_GRACE_DAYS'), ['NUDGE_GRACE_DAYS must be a whole number from 1 to 20']);
     });
 
+    it('paces sends to Teams at 40 a second unless set; above Teams\' 50 only in local mode (a connector that enforces no limits)', () => {
+      assert.equal(parseConfig(production(), generate).teamsSendsPerSecond, 40);
+      assert.equal(parseConfig(production({ TEAMS_SENDS_PER_SECOND: '25' }), generate).teamsSendsPerSecond, 25);
+      assert.deepEqual(names(problemsFor(production({ TEAMS_SENDS_PER_SECOND: '51' })), 'TEAMS_SENDS_PER_SECOND'), ['TEAMS_SENDS_PER_SECOND must be a whole number from 1 to 50']);
+      for (const bad of ['0', 'fast', '2.5']) assert.equal(names(problemsFor(production({ TEAMS_SENDS_PER_SECOND: bad })), 'TEAMS_SENDS_PER_SECOND').length, 1, bad);
+      assert.equal(parseConfig({ SAMRAD_LOCAL: 'true', TEAMS_SENDS_PER_SECOND: '400' }, generate).teamsSendsPerSecond, 400);
+    });
+
     it('names a default language Samråd does not speak, and accepts one it does', () => {
       for (const locale of ['de', 'sv-SE']) assert.equal(names(problemsFor(production({ DEFAULT_LOCALE: locale })), 'DEFAULT_LOCALE').length, 1);
       assert.equal(parseConfig(production({ DEFAULT_LOCALE: 'fi' }), generate).defaultLocale, 'fi');

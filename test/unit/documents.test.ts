@@ -872,6 +872,8 @@ describe('documents for people outside Teams', () => {
     function deps(plan: Meeting, caseworker?: Partial<UserRecord>, records: PageLinkDoc[] = []) {
       const userReads: string[][] = [];
       const created: PageLinkDoc[] = [];
+      /** The audit trail's entries (each letter and calendar file served is one, by the link). */
+      const audited: { action: string; by: string; ref?: string }[] = [];
       const fake = {
         stores: {
           meetings: {
@@ -881,8 +883,9 @@ describe('documents for people outside Teams', () => {
               const record = [...records, ...created].find((r) => r.id === id);
               return record ? { doc: record, etag: '"l"' } : undefined;
             },
-            create: async (doc: PageLinkDoc) => {
-              created.push(doc);
+            create: async (doc: PageLinkDoc | { kind: 'audit'; action: string; by: string; ref?: string }) => {
+              if (doc.kind === 'audit') audited.push({ action: doc.action, by: doc.by, ...(doc.ref ? { ref: doc.ref } : {}) });
+              else created.push(doc);
               return { doc, etag: '"c"' };
             },
           },
@@ -897,7 +900,7 @@ describe('documents for people outside Teams', () => {
         log: { info: () => {}, warn: () => {}, error: () => {} },
         now: () => NOW,
       };
-      return { deps: fake as unknown as Deps, userReads, created };
+      return { deps: fake as unknown as Deps, userReads, created, audited };
     }
 
     /** The person's page link printed on a letter, if any. */
@@ -905,9 +908,10 @@ describe('documents for people outside Teams', () => {
 
     it('prints the person\'s own page link on the letter (the first letter issues it) and in its e-mail; the calendar file issues none', async () => {
       const m = helsinkiMeeting(BY_EMAIL, IDS);
-      const { deps: d, created } = deps(m, { contact: CONTACT });
+      const { deps: d, created, audited } = deps(m, { contact: CONTACT });
       await serveLetter(d, links, icsToken(IDS.granny), 'ics', 'en');
       assert.equal(created.length, 0, 'a calendar file has no page link');
+      assert.deepEqual(audited, [{ action: 'letter.read', by: 'link', ref: IDS.granny }], 'in the audit trail: by the link, about the person, never a name');
       const letter = await serveLetter(d, links, token(IDS.guest), 'letter', 'en');
       assert.equal(letter.status, 200);
       const url = printedPage(letter.body);

@@ -319,9 +319,10 @@ describe('the export and minutes routes (bot/http/exports.ts)', () => {
     return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
   };
 
-  /** Just the ports the routes use: one meeting's documents (a single-partition query), the clock and a log. */
+  /** Just the ports the routes use: one meeting's documents (a single-partition query), the audit trail's one create, the clock and a log. */
   function deps(docs: MeetingDoc[] | 'down') {
     const logged: string[] = [];
+    const audited: MeetingDoc[] = [];
     const fake = {
       stores: {
         meetings: {
@@ -329,12 +330,16 @@ describe('the export and minutes routes (bot/http/exports.ts)', () => {
             if (docs === 'down') throw new Error('store down');
             return docs.filter((d) => d.meetingId === q.partition).map((doc) => ({ doc, etag: '"e"' }));
           },
+          create: async (doc: MeetingDoc) => {
+            audited.push(doc);
+            return { doc, etag: '"a"' };
+          },
         },
       },
       log: { info: (e: string) => logged.push(e), warn: () => {}, error: (e: string) => logged.push(e) },
       now: () => now,
     };
-    return { deps: fake as unknown as Deps, logged };
+    return { deps: fake as unknown as Deps, logged, audited };
   }
 
   beforeEach(() => {
@@ -342,7 +347,7 @@ describe('the export and minutes routes (bot/http/exports.ts)', () => {
   });
 
   it('gives the caseworker the journal as a text download and the meeting as a JSON download, never cached', async () => {
-    const { deps: d, logged } = deps(heldDocs());
+    const { deps: d, logged, audited } = deps(heldDocs());
     const journal = await serveJournal(d, verifiers.export, exportToken());
     assert.equal(journal.status, 200);
     assert.equal(journal.type, 'text/plain; charset=utf-8');
@@ -358,6 +363,14 @@ describe('the export and minutes routes (bot/http/exports.ts)', () => {
     assert.equal(validator()(parsed).ok, true);
     assert.equal(parsed.exportedAt, now.toUTC().toISO());
     assert.deepEqual(logged, ['export.served', 'export.served']);
+    // Each download is in the meeting's audit trail: by the signed link (it names nobody), never a name.
+    assert.deepEqual(
+      audited.map((a) => a.kind === 'audit' && [a.meetingId, a.by, a.action]),
+      [
+        [ID.meeting, 'link', 'export.read'],
+        [ID.meeting, 'link', 'export.read'],
+      ],
+    );
   });
 
   it('serves a cancelled meeting\'s export too, but never a draft\'s', async () => {

@@ -359,6 +359,21 @@ describe('follow-up nudges (bot/domain/nudges.ts)', () => {
     });
   });
 
+  describe('retention', () => {
+    it('tells the caseworker 14 days before the meeting is deleted, on the working morning on or before that day', () => {
+      const plan = meeting();
+      // Deleted Friday 10 December 2027: 14 days before is Friday 26 November.
+      const nudges = plannedNudges(view(plan, { session: ended(plan, ENDED) }), context({ expiresAt: '2027-12-10T09:30:00.000Z' }));
+      const notice = find(nudges, 'retention.2027-12-10');
+      assert.deepEqual(notice.to, { kind: 'caseworker' });
+      assert.equal(local(notice.at, STOCKHOLM), 'Friday 26 November 2027, 08:00', 'Kim: Friday 26 November at 08:00 Stockholm time');
+      // Kept longer: a new expiry, a new notice before it.
+      const later = plannedNudges(view(plan, { session: ended(plan, ENDED) }), context({ expiresAt: '2028-06-09T09:30:00.000Z' }));
+      assert.deepEqual(keys(later, 'expiry'), ['retention.2028-06-09']);
+      assert.deepEqual(keys(plannedNudges(view(plan), context()), 'expiry'), [], 'none while the expiry is not known');
+    });
+  });
+
   describe('what was done with a nudge', () => {
     const plan = meeting();
     const actions = [item(plan, 'a', 'noor', '2027-06-18')];
