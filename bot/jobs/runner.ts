@@ -192,7 +192,10 @@ export class JobRunner implements JobQueue {
     const current = bucketOf(now);
     const settled = settledBefore(now);
     let oldestOpen: string | undefined;
-    const scanned = bucketsBetween(head.head.oldest, current, this.maxBuckets);
+    // A head ahead of this instance's clock (another instance's clock runs ahead, or this one was set back):
+    // look from this clock's settled hour, so nothing due by it is passed over.
+    const from = head.head.oldest > current ? settled : head.head.oldest;
+    const scanned = bucketsBetween(from, current, this.maxBuckets);
     let more = false;
     for (const bucket of scanned) {
       const free = this.concurrency - this.running.size;
@@ -215,7 +218,7 @@ export class JobRunner implements JobQueue {
     const lastScanned = scanned[scanned.length - 1];
     const beyondScan = lastScanned && lastScanned < current ? bucketOf(DateTime.fromISO(`${lastScanned}:00:00Z`, { zone: 'utc' }).plus({ hours: 1 })) : settled;
     const target = oldestOpen ?? (beyondScan < settled ? beyondScan : settled);
-    if (target > head.head.oldest) await advanceHead(this.store, head, target, now);
+    if (target > head.head.oldest || from < head.head.oldest) await advanceHead(this.store, head, target, now);
     this.backlog = more;
   }
 

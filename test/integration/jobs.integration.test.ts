@@ -459,4 +459,18 @@ describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
     await r.idle();
     assert.equal(ran, 40);
   });
+  it('finds a job due now when the head is ahead of this instance\'s clock (another instance\'s clock ran ahead, or this one was set back)', async () => {
+    const clock = new Clock();
+    const ran: string[] = [];
+    const NOW = jobType<Record<string, never>>({ kind: 'now', maxAttempts: 1 });
+    const r = await runner(clock, 'a', [jobKind(NOW, async (c) => void ran.push(c.job.key))]);
+    clock.advance(3 * 24 * 3600);
+    r.poll();
+    await r.idle();
+    clock.advance(-3 * 24 * 3600);
+    await r.schedule(NOW, 'due-now', {}, clock.at);
+    r.poll();
+    await r.idle();
+    assert.deepEqual(ran, ['due-now']);
+  });
 });
