@@ -16,18 +16,24 @@
  * 5 store requests per meeting; 6 memory after many meetings, and start-up time; 7 invitations
  * through a slow connector (every call answered after 300 ms), to see them sent to several people
  * at once; 8 a burst of feedback at the end of a meeting (every participant in Teams answers the
- * feedback card within one second). A Markdown
+ * feedback card within one second); 9 one scheduler pass (a poll, and the due jobs claimed and
+ * run) over the jobs container of 1,000 and of 100,000 meetings' scheduled nudges, 10 of them due
+ * now; 10 three Samråd processes on one store sending 1,000 due nudges to a connector holding
+ * them to Teams' limits. A Markdown
  * table goes to stdout (measured value and goal side by side; a missed goal is printed as
  * such and does not fail the run); progress and details go to stderr.
  *
  * Flags:
- *   --quick            shorter runs (4 s instead of 10 s, 100 meetings for figure 6)
+ *   --quick            shorter runs (4 s instead of 10 s, 100 meetings for figure 6, 10,000
+ *                      instead of 100,000 for figure 9)
  *   --duration S       seconds measured in figures 1 and 2 (default 10; warm-up 2)
  *   --meetings N       meetings created and answered in figure 6 (default 500, about 1.5 min
  *                      per store mode; at the 5–6 meetings/s measured on 2 shared cores,
  *                      10,000 take about 30 min per store mode)
  *   --parallel N       caseworkers planning at once in figure 6 (default 50)
  *   --figures 1,2,6    only these figures (3 and 4 run together); --figures 7 runs figure 7 alone
+ *                      (9 and 10 measure the store in a process of its own only: three instances
+ *                      share one store, and a pass reads the same documents either way)
  *   --root DIR         the Samråd checkout to build and measure (default: this one)
  *   --keep             keep the work folder (logs of every process, data) and print where
  *
@@ -40,6 +46,8 @@ import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DateTime } from 'luxon';
 import { freePort, isStopping, rssMb, startNode, stopAll, stopChildrenOnExit, waitForHttp, type Child } from './children';
 import {
   action,
@@ -61,6 +69,7 @@ import {
   type Person,
 } from './conversation';
 import { closedLoop, openLoop, percentile, type OpenLoopResult } from './load';
+import { personalChat, seedDueNudges, seedScheduledJobs } from './nudges';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -107,8 +116,8 @@ function parseOptions(argv: string[]): Options {
     if (!known.has(argv[i])) throw new Error(`unknown flag ${argv[i]} (see --help)`);
   }
   const quick = flag('--quick');
-  const figures = value('--figures')?.split(',').map((f) => Number(f.trim())) ?? [1, 2, 3, 4, 5, 6, 7, 8];
-  if (figures.some((f) => !Number.isInteger(f) || f < 1 || f > 8)) throw new Error('--figures takes numbers from 1 to 8, e.g. --figures 1,2');
+  const figures = value('--figures')?.split(',').map((f) => Number(f.trim())) ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  if (figures.some((f) => !Number.isInteger(f) || f < 1 || f > 10)) throw new Error('--figures takes numbers from 1 to 10, e.g. --figures 1,2');
   return {
     root: resolve(value('--root') ?? join(__dirname, '..', '..')),
     quick,
@@ -942,6 +951,163 @@ async function figure8(ctx: Context): Promise<Row[]> {
   return [refused, p99];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Figure 9: one scheduler pass over many meetings' scheduled nudges
+
+/** Nudge jobs due now in figure 9. */
+const DUE_NOW = 10;
+
+/**
+ * The jobs container of 1,000 meetings' scheduled nudges, then of 100,000 (10,000 with --quick),
+ * each time with 10 nudges due now, in a store process: a pass of a job runner (Samråd's, built
+ * as the figures' Samråd is) over it, counting its store requests at its store port and timing it
+ * from the poll until the due jobs have run (their work a no-op); five passes, the median time.
+ * The goal: the same cost.
+ */
+async function figure9(ctx: Context): Promise<Row[]> {
+  const { opts } = ctx;
+  const sizes = [1_000, opts.quick ? 10_000 : 100_000];
+  const rows = [
+    rowFor(`9a. one scheduler pass over ${int(sizes[0])} stored meetings' scheduled nudges, ${DUE_NOW} due now (a poll; the due jobs claimed and run): store requests, time`, '—'),
+    rowFor(`9b. the same over ${int(sizes[1])} stored meetings, ${DUE_NOW} due now`, 'the same store requests as 9a'),
+  ];
+  await perMode(ctx, rows, async (mode) => {
+    if (mode === 'embedded') {
+      for (const row of rows) row.cells.embedded = '— (the separate store only)';
+      return;
+    }
+    const store = await startStore(ctx, 'fig9');
+    try {
+      const cosmos = samradModule(ctx, join('bot', 'store', 'cosmos-store'));
+      const { JobRunner, jobKind } = samradModule(ctx, join('bot', 'jobs', 'runner'));
+      const containers = await cosmos.openContainers(cosmos.cosmosClient({ endpoint: store.endpoint, key: store.key, database: 'samrad' }), 'samrad');
+      const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+      /** One pass of a fresh runner: from its first poll until what it claimed has run. */
+      const pass = async (name: string) => {
+        const counts: Record<string, number> = {};
+        const observe = (_container: string, operation: string) => void (counts[operation] = (counts[operation] ?? 0) + 1);
+        const runner = new JobRunner(new cosmos.CosmosDocumentStore(containers.jobs, 'jobs', observe), `bench-fig9-${name}`, () => DateTime.utc(), quiet, { pollMs: 3_600_000 });
+        let ran = 0;
+        const started = performance.now();
+        runner.start([jobKind({ kind: 'nudge', maxAttempts: 8 }, async () => void (ran += 1))]);
+        await runner.idle();
+        const took = performance.now() - started;
+        await runner.stop();
+        return { counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0), took, ran };
+      };
+      let numbered = 0;
+      const requests: number[] = [];
+      for (const [i, size] of sizes.entries()) {
+        const more = size - (i === 0 ? 0 : sizes[i - 1]);
+        progress(`figure 9: storing the scheduled nudges of ${int(more)} more meetings (${int(size)} in all)`);
+        const seeded = await seedScheduledJobs(containers.jobs, { meetings: more, dueNow: 0, from: numbered });
+        numbered += more;
+        // A first pass with nothing due, unmeasured: the runner's code and the connection warm.
+        await pass(`warm-${i}`);
+        // Five passes, each over 10 more nudges due now: the requests of each, the median time.
+        const passes = [];
+        for (let k = 0; k < 5; k++) {
+          await seedScheduledJobs(containers.jobs, { meetings: 0, dueNow: DUE_NOW, from: numbered });
+          numbered += DUE_NOW;
+          passes.push(await pass(`${i}-${k}`));
+        }
+        const { counts, total } = passes[0];
+        const times = passes.map((p) => p.took);
+        const ran = passes.map((p) => p.ran);
+        requests.push(...passes.map((p) => p.total));
+        const breakdown = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${n} ${op}`).join(', ');
+        const same = passes.every((p) => p.total === total) ? '' : ` (the passes: ${passes.map((p) => p.total).join(', ')})`;
+        rows[i].cells.separate = `${total} store requests${same} (${breakdown}), ${ms(percentile(times, 50))} (median of 5 passes, ${ms(Math.min(...times))}–${ms(Math.max(...times))}); the ${int(seeded.documents)} documents of ${int(more)} meetings stored in ${(seeded.ms / 1000).toFixed(0)} s`;
+        progress(`figure 9, ${int(size)} meetings: ${passes.map((p) => p.total).join(', ')} store requests (${breakdown}) in ${times.map(ms).join(', ')}, ${ran.join(', ')} jobs run; seeding took ${(seeded.ms / 1000).toFixed(1)} s`);
+        if (ran.some((n) => n !== DUE_NOW)) ctx.seen.push(`Figure 9 (${int(size)} meetings): the passes ran ${ran.join(', ')} of the ${DUE_NOW} due jobs each.`);
+      }
+      rows[1].met.separate = requests.every((n) => n === requests[0]);
+    } finally {
+      await store.child.stop();
+    }
+  });
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figure 10: three instances sending due nudges, Teams' limits enforced
+
+/** Nudge cards due in figure 10. */
+const NUDGES = 1_000;
+
+/** How many live instances a Samråd process last counted, from its log (it logs each change of the count). */
+function countedInstances(run: SamradRun): number {
+  let count = 1;
+  for (const line of readFileSync(run.logFile, 'utf8').split('\n')) {
+    if (!line.includes('"instances.live"')) continue;
+    try {
+      count = Number(JSON.parse(line).count);
+    } catch {
+      /* a line still being written */
+    }
+  }
+  return count;
+}
+
+/**
+ * Three Samråd processes on one store process, counting each other; then 1,000 nudges fall due in
+ * the same minute (stored as Samråd stores them: scripts/bench/nudges.ts) and the three send them
+ * to the connector enforcing Teams' limits: the 429s it answered, and the time to the last card.
+ */
+async function figure10(ctx: Context): Promise<Row[]> {
+  const row = rowFor(`10. ${int(NUDGES)} due nudges sent by three Samråd processes on one store, Teams' limits enforced: 429s received`, '0');
+  await perMode(ctx, [row], async (mode) => {
+    if (mode === 'embedded') {
+      row.cells.embedded = '— (three instances share a store process)';
+      return;
+    }
+    const store = await startStore(ctx, 'fig10');
+    const runs: SamradRun[] = [];
+    try {
+      for (let i = 0; i < 3; i++) runs.push(await startSamrad(ctx, mode, 'fig10', { dataDir: join(ctx.work, `fig10-${i}-data`), store }));
+      const started = Date.now();
+      while (!runs.every((run) => countedInstances(run) === runs.length)) {
+        if (Date.now() - started > 30_000) throw new Error(`the instances counted ${runs.map(countedInstances).join(', ')}, not ${runs.length} each`);
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      await ctx.connector.configure('enforce', true);
+      progress(`figure 10: storing meetings with ${int(NUDGES)} nudges due, for three Samråd processes on one store`);
+      const due = await seedDueNudges({ endpoint: store.endpoint, key: store.key }, { sends: NUDGES, serviceUrl: ctx.connector.url, meetingsPerTenant: NUDGES, coordinatorsPerTenant: 0, due: 'together' });
+      const dueAt = Date.now();
+      const expected = new Set(due.sends.map((send) => `${send.meetingId}|${send.key}|${personalChat(send.userId)}`));
+      const arrived = new Map<string, number>();
+      const sendOf = (c: Captured) => {
+        const done = c.actions?.find((a) => a.verb === 'nudge.done');
+        return done ? `${done.data.meetingId}|${done.data.key}|${c.conversationId}` : undefined;
+      };
+      const result = await ctx.connector.collect(
+        (all) => {
+          for (const c of all) {
+            const send = c.method === 'POST' ? sendOf(c) : undefined;
+            if (send && expected.has(send) && !arrived.has(send)) arrived.set(send, c.at);
+          }
+          return arrived.size >= expected.size;
+        },
+        { timeoutMs: 240_000 },
+      );
+      const stats = await ctx.connector.stats();
+      const peak = Math.max(0, ...Object.values(stats.peakPerSecondByTenant ?? {}));
+      const seconds = (Math.max(...arrived.values()) - dueAt) / 1000;
+      const copies = result.all.filter((c) => c.method === 'POST' && sendOf(c)).length;
+      row.cells.separate = `${stats.throttled}${rules(stats.byRule)}; ${int(arrived.size)} of ${int(NUDGES)} cards in ${seconds.toFixed(1)} s (${due.jobs} jobs; ${copies - arrived.size} sent twice); busiest second ${peak} requests`;
+      row.met.separate = stats.throttled === 0 && arrived.size === expected.size;
+      const done = runs.map((run) => readFileSync(run.logFile, 'utf8').split('\n').filter((l) => l.includes('"job.done"') && l.includes('"kind":"nudge"')).length);
+      progress(`figure 10: ${arrived.size}/${NUDGES} nudge cards in ${seconds.toFixed(1)} s; ${stats.throttled} 429s; busiest second ${peak}; nudge jobs per instance ${done.join(', ')}`);
+      ctx.seen.push(`Figure 10: nudge jobs done by each of the three instances: ${done.join(', ')}.`);
+    } finally {
+      await ctx.connector.configure('off', false);
+      for (const run of runs) await stopSamrad(ctx, run, true);
+      await store.child.stop();
+    }
+  });
+  return [row];
+}
+
 /** The meeting and revision a card was drawn at, from the first of its actions that carries both. */
 function drawnFrom(card: unknown): { meetingId: unknown; rev: unknown } {
   let found: { meetingId: unknown; rev: unknown } | undefined;
@@ -1032,6 +1198,8 @@ async function main(): Promise<void> {
   if (want(6)) rows.push(...(await figure6(ctx)));
   if (want(7)) rows.push(...(await figure7(ctx)));
   if (want(8)) rows.push(...(await figure8(ctx)));
+  if (want(9)) rows.push(...(await figure9(ctx)));
+  if (want(10)) rows.push(...(await figure10(ctx)));
 
   const loadAfter = os.loadavg()[0];
   await stopAll();
@@ -1054,6 +1222,8 @@ async function main(): Promise<void> {
     `- Figure 7 is figure 4 over a slow link: the connector answers every call (opening a 1:1 chat, posting a card) ${SLOW_MS} ms after it arrives, Teams' limits enforced. One invitee after another that is ${SLOW_MS * 2} ms each (${((opts.invitees * SLOW_MS * 2) / 1000).toFixed(0)} s for ${opts.invitees}); Samråd sends to several at once. A card counts when it reaches the connector (its answer leaves ${SLOW_MS} ms later).`,
     '- Figure 8 opens a meeting with 40 Teams invitees in meeting mode, agrees its outcome and ends it; every invitee gets the feedback card, and all answer it within one second (an open loop, Teams\' limits enforced). An answer counts only when the card thanks the person (feedback.thanks) in their language; each feedback is its own document, so the answers do not wait on one another.',
     '- Figure 6 plans each meeting through the cards with minimal inputs (when, the client, one Teams invitee, consent, purpose), sends it, waits for the invitation card at the connector and answers it, with many caseworkers at once. "separate store" RSS is Samråd\'s alone; the store\'s is given beside it.',
+    `- Figure 9 writes the jobs container as the nudges of ${int(opts.quick ? 10_000 : 100_000)} meetings leave it (each meeting's next nudge due in working hours of the next 30 working days, each job in a partition of its own with its due entry in the partition of the hour it falls due), with 10 nudges due now, into a store process, and has a fresh job runner (Samråd's, in the bench's process) make one pass: a poll, and the 10 due jobs claimed and run (their work a no-op: the pass is what is measured), polling again when half its slots are free, as it does whenever more is due than it has room for. Five such passes, each over 10 more nudges due now, after one with nothing due; the time is their median. The store requests are counted as Samråd counts them (its store port's observer); 9a is the same after seeding 1,000 meetings.`,
+    '- Figure 10 starts three Samråd processes on one store process and waits until each counts three; then it stores 100 meetings held weeks ago whose minutes were never sent and whose action items are overdue, with their 1,000 nudge cards (to caseworkers, secretaries and owners in Teams, one organisation) falling due in the same minute, as a morning\'s nudges do; the three send them to the connector holding them to Teams\' limits. The seconds count from the moment the nudges were stored; at Teams\' 40 a second 1,000 cards take 25 s.',
     '- A goal marked **no** is a miss; the bench never fails on one.',
   ];
   if (ctx.seen.length) {
