@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { AlreadyExistsError, ConcurrencyError, update, upsert, type DocumentStore, type Versioned } from '../store/port';
-import { askedAgain, bucketOf, cancelled, entryFor, jobRef, newJob, rescheduled, settledBefore, type DueEntry, type JobDoc, type JobHead, type JobRef, type JobsDoc } from './job';
+import { askedAgain, cancelled, entryFor, jobRef, newJob, rescheduled, settledBefore, type DueEntry, type JobDoc, type JobHead, type JobRef, type JobsDoc } from './job';
 import type { JobType } from './kind';
 
 /** Enqueues work after an answer; the runner (`runner.ts`) does it. */
@@ -97,12 +97,12 @@ export class StoredJobQueue {
   }
 }
 
-/** Reads the head, creating it at the current hour the first time. */
+/** Reads the head, creating it the first time at the hour pollers may not pass (an hour ago: a job due then is still found). */
 export async function readHead(store: DocumentStore<JobsDoc>, now: DateTime): Promise<{ head: JobHead; etag: string }> {
   for (;;) {
     const found = await store.read('head', 'head');
     if (found) return { head: found.doc as JobHead, etag: found.etag };
-    const head: JobHead = { type: 'head', id: 'head', bucket: 'head', oldest: bucketOf(now), updatedAt: now.toUTC().toISO()! };
+    const head: JobHead = { type: 'head', id: 'head', bucket: 'head', oldest: settledBefore(now), updatedAt: now.toUTC().toISO()! };
     try {
       const created = await store.create(head);
       return { head: created.doc as JobHead, etag: created.etag };
