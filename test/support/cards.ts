@@ -71,3 +71,30 @@ export function assertFilled(card: unknown, where = 'a card'): void {
   const found = UNFILLED.exec(text);
   if (found) throw new Error(`${where} shows the unfilled placeholder ${found[0]}: ${text.slice(Math.max(0, found.index - 80), found.index + 40)}`);
 }
+
+// The reference Adaptive Cards SDK, read as CommonJS (it has no typings for Node).
+const AC = require('adaptivecards/dist/adaptivecards.js');
+
+/**
+ * The people picker of the "Who?" card is Teams' `choices.data` (Data.Query) on an empty choice
+ * list. The reference SDK knows it only from schema 1.6 and wants a choice, so it reports these
+ * two, and nothing else is accepted. `msteams` (width Full) is host data and raises nothing.
+ */
+const KNOWN_WARNINGS = [
+  { phase: 'Parse', event: 'UnsupportedProperty', source: 'teamsUser', message: /^Property "choices\.data" is supported in version 1\.6/ },
+  { phase: 'Validation', event: 'CollectionCantBeEmpty', source: 'teamsUser', message: /at least one choice/ },
+];
+
+/** What the Adaptive Cards SDK reports when it parses and validates the card as schema 1.5, minus the known Teams warnings. */
+export function validationErrors(json: object): string[] {
+  const card = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext(AC.Versions.v1_5);
+  card.parse(json, context);
+  const events: { phase: number; event: number; message: string; source?: { id?: string } }[] = [];
+  for (let i = 0; i < context.eventCount; i++) events.push(context.getEventAt(i));
+  events.push(...card.validateProperties().validationEvents);
+  return events
+    .map((e) => ({ phase: AC.ValidationPhase[e.phase], event: AC.ValidationEvent[e.event], source: e.source?.id, message: e.message }))
+    .filter((e) => !KNOWN_WARNINGS.some((k) => k.phase === e.phase && k.event === e.event && k.source === e.source && k.message.test(e.message)))
+    .map((e) => `${e.phase}/${e.event} at ${e.source ?? '?'}: ${e.message}`);
+}

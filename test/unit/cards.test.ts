@@ -8,7 +8,7 @@ import { LetterLinks } from '../../bot/services/links';
 import { commentsCard, invitationCard, statusCard } from '../../cards/invitations';
 import { meetingModeCard } from '../../cards/session';
 import { nudgeCard } from '../../cards/nudges';
-import { cardActions } from '../support/cards';
+import { cardActions, validationErrors } from '../support/cards';
 import type { Nudge } from '../../bot/domain/nudges';
 import { newActionItem } from '../../bot/domain/plan';
 import { applyStep, openSession, type Session, type SessionStep } from '../../bot/domain/session';
@@ -18,7 +18,6 @@ import { escapeMarkdown } from '../../cards/format';
 import type { Reader } from '../../cards/format';
 
 // The UMD bundle: `lib/` is ES modules that Node cannot load from CommonJS.
-const AC = require('adaptivecards/dist/adaptivecards.js');
 
 const NOW = DateTime.fromISO('2026-11-23T09:00:00Z');
 const ZONE = 'Europe/Stockholm';
@@ -222,30 +221,6 @@ function nudgeCards(view: MeetingView, reader: Reader): [string, () => AdaptiveC
     ['the summary of 40 items, to the caseworker', { key: 'summary.kim', rule: 'summary', to: to.caseworker, at, count: 20 }],
   ];
   return nudges.map(([name, nudge]): [string, () => AdaptiveCard] => [`nudge: ${name}`, () => nudgeCard(nudge, nudgeView, reader)]);
-}
-
-/**
- * The people picker of the "Who?" card is Teams' `choices.data` (Data.Query) on an empty choice
- * list. The reference SDK knows it only from schema 1.6 and wants a choice, so it reports these
- * two, and nothing else is accepted. `msteams` (width Full) is host data and raises nothing.
- */
-const KNOWN_WARNINGS = [
-  { phase: 'Parse', event: 'UnsupportedProperty', source: 'teamsUser', message: /^Property "choices\.data" is supported in version 1\.6/ },
-  { phase: 'Validation', event: 'CollectionCantBeEmpty', source: 'teamsUser', message: /at least one choice/ },
-];
-
-/** What the Adaptive Cards SDK reports when it parses and validates the card as schema 1.5, minus the known Teams warnings. */
-function validationErrors(json: object): string[] {
-  const card = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext(AC.Versions.v1_5);
-  card.parse(json, context);
-  const events: { phase: number; event: number; message: string; source?: { id?: string } }[] = [];
-  for (let i = 0; i < context.eventCount; i++) events.push(context.getEventAt(i));
-  events.push(...card.validateProperties().validationEvents);
-  return events
-    .map((e) => ({ phase: AC.ValidationPhase[e.phase], event: AC.ValidationEvent[e.event], source: e.source?.id, message: e.message }))
-    .filter((e) => !KNOWN_WARNINGS.some((k) => k.phase === e.phase && k.event === e.event && k.source === e.source && k.message.test(e.message)))
-    .map((e) => `${e.phase}/${e.event} at ${e.source ?? '?'}: ${e.message}`);
 }
 
 /** Every object in the card, depth first. */

@@ -18,10 +18,9 @@ import { parsePrivacyEraseConfirm, parsePrivacyFind, parsePrivacyMeeting, parseP
 import { ConfiguredOfficers } from '../../bot/services/officers';
 import { actionKey, auditCard, confirmMeetingCard, confirmPersonCard, erasureOutcomeCard, privacyCard } from '../../cards/privacy';
 import type { AdaptiveCard } from '../../cards/render';
-import { cardText } from '../support/cards';
+import { cardText, validationErrors } from '../support/cards';
 
 // The UMD bundle: `lib/` is ES modules that Node cannot load from CommonJS.
-const AC = require('adaptivecards/dist/adaptivecards.js');
 
 const NOW = DateTime.fromISO('2026-11-23T09:00:00Z', { zone: 'utc' });
 const ID = '4a1c2b3d-0000-4000-8000-000000000001';
@@ -40,20 +39,6 @@ function meeting(): Meeting {
   m = setRoles(m, { consent: true, chairId: pid(3), secretaryId: '' }, 'aad-kim', NOW);
   m = setWhy(m, { purpose: 'Skolan. Birgitta Zetterqvist och Birgitta Zetterqvists syster hjälper till; Birgittaskolan ringer.', topics: 'Morgnar', form: '' }, NOW);
   return markSent(m, NOW);
-}
-
-/** What the Adaptive Cards SDK reports for the card as schema 1.5, minus the people picker's known Teams warnings (see test/unit/cards.test.ts). */
-function validationErrors(json: object): string[] {
-  const card = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext(AC.Versions.v1_5);
-  card.parse(json, context);
-  const events: { phase: number; event: number; message: string; source?: { id?: string } }[] = [];
-  for (let i = 0; i < context.eventCount; i++) events.push(context.getEventAt(i));
-  events.push(...card.validateProperties().validationEvents);
-  return events
-    .map((e) => ({ phase: AC.ValidationPhase[e.phase], event: AC.ValidationEvent[e.event], source: e.source?.id, message: e.message }))
-    .filter((e) => !(e.source === 'teamsUser' && ((e.event === 'UnsupportedProperty' && /choices\.data/.test(e.message)) || e.event === 'CollectionCantBeEmpty')))
-    .map((e) => `${e.phase}/${e.event} at ${e.source ?? '?'}: ${e.message}`);
 }
 
 describe('the index by person (bot/domain/people.ts)', () => {
