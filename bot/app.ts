@@ -19,10 +19,12 @@ import { peopleJob } from './services/people';
 import { digestJob } from './services/overview';
 import { meetingOfferJob } from './services/session';
 import { statusCardJob } from './services/status';
-import { CosmosDocumentStore, cosmosClient, openContainers, type StoreObserver } from './store/cosmos-store';
+import { CosmosDocumentStore, cosmosClient, openContainers, type StoreMeter, type StoreObserver } from './store/cosmos-store';
 import type { EmbeddedCosmos } from './store/embedded';
+import { loadEmbeddedStore } from './store/embedded-loader';
 import { InstanceRegistry, type JobsContainerDoc } from './store/instances';
 import { messagesEndpoint, teamsAdapter } from './teams/endpoint';
+import { startTelemetry, type TelemetryOptions } from './telemetry';
 
 /** A running Samråd. */
 export interface Samrad {
@@ -41,6 +43,8 @@ export interface StartOptions {
   observeStore?: StoreObserver;
   /** Microsoft Graph tokens instead of the bot's own credentials (tests: a token for a local Graph stand-in). */
   graphTokens?: TokenSource;
+  /** How telemetry is exported when a connection string is configured (tests: trust the local ingestion stand-in). */
+  telemetry?: TelemetryOptions;
 }
 
 /** Composition root: config → store → Teams adapter → services and jobs → HTTP server, listening. */
@@ -49,8 +53,9 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   let embedded: EmbeddedCosmos | undefined;
   let target = config.cosmos;
   if (!target) {
-    // Loaded only in local mode without a store of its own: the embedded server costs about 35 MB of memory.
-    const { startEmbeddedCosmos } = require('./store/embedded') as typeof import('./store/embedded');
+    // Loaded only in local mode without a store of its own: the embedded server costs about 35 MB of
+    // memory, and a production package has none (EmbeddedStoreMissing names the cause and the fix).
+    const { startEmbeddedCosmos } = loadEmbeddedStore();
     embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, log, now: () => now().toMillis() });
     target = { endpoint: embedded.endpoint, key: embedded.key, database: config.database };
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });
@@ -62,26 +67,29 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
     storeRequests[key] = (storeRequests[key] ?? 0) + 1;
     options.observeStore?.(container, operation);
   };
+  // Nothing is exported (nor loaded) without APPLICATIONINSIGHTS_CONNECTION_STRING.
+  const telemetry = startTelemetry(config.telemetry, options.telemetry);
+  const meter: StoreMeter = (container, operation, requestCharge, ms) => telemetry.store(container, operation, requestCharge, ms);
   const clock = () => now().toMillis();
   const stores: Stores = {
-    meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe, clock),
-    users: new CosmosDocumentStore(containers.users, 'users', observe, clock),
-    meetingIndex: new CosmosDocumentStore(containers.meetingIndex, 'meetingIndex', observe, clock),
-    jobs: new CosmosDocumentStore(containers.jobs, 'jobs', observe, clock),
-    overview: new CosmosDocumentStore(containers.overview, 'overview', observe, clock),
-    people: new CosmosDocumentStore(containers.people, 'people', observe, clock),
+    meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe, clock, meter),
+    users: new CosmosDocumentStore(containers.users, 'users', observe, clock, meter),
+    meetingIndex: new CosmosDocumentStore(containers.meetingIndex, 'meetingIndex', observe, clock, meter),
+    jobs: new CosmosDocumentStore(containers.jobs, 'jobs', observe, clock, meter),
+    overview: new CosmosDocumentStore(containers.overview, 'overview', observe, clock, meter),
+    people: new CosmosDocumentStore(containers.people, 'people', observe, clock, meter),
   };
 
   // Teams' rate limits are the app's in the tenant, not this process's: the instances on this store
   // count each other through heartbeats in the jobs container, and the Pacer divides the limits by the count.
   const instanceId = randomUUID();
-  const instances = new InstanceRegistry(new CosmosDocumentStore<JobsContainerDoc>(containers.jobs, 'jobs', observe), instanceId, { log });
+  const instances = new InstanceRegistry(new CosmosDocumentStore<JobsContainerDoc>(containers.jobs, 'jobs', observe, undefined, meter), instanceId, { log });
   await instances.start();
-  const teams = teamsAdapter(config, log, () => instances.live());
+  const teams = teamsAdapter(config, log, () => instances.live(), telemetry);
   let listeningAt = '';
   const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
-  const jobs = new JobRunner(stores.jobs, instanceId, now, log);
-  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens), coordinators: appCoordinators(config, log, options.graphTokens), dataProtection: appOfficers(config, log), defaultTimeZone: config.defaultTimeZone, nudgeSettings: config.nudges, retention: config.retention };
+  const jobs = new JobRunner(stores.jobs, instanceId, now, log, { telemetry });
+  const deps: Deps = { stores, now, newId: () => randomUUID(), messenger: teams.messenger, links, log, jobs, installer: appInstaller(config, log, options.graphTokens), coordinators: appCoordinators(config, log, options.graphTokens), dataProtection: appOfficers(config, log), defaultTimeZone: config.defaultTimeZone, nudgeSettings: config.nudges, retention: config.retention, telemetry };
 
   // The live timer tab's sign-on; `links.liveUrl` (on the meeting-mode card) is the signed link for a big screen.
   const sso = new TabSso({ ...config.sso, tenantId: config.bot.tenantId || undefined }, now);
@@ -104,6 +112,8 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
       await jobs.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await instances.stop();
+      // The metrics and spans still recorded are sent now (the jobs and the server have stopped recording).
+      await telemetry.shutdown();
       if (embedded) await embedded.close();
     },
   };

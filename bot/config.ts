@@ -16,6 +16,19 @@ export interface Config {
     tenantId: string;
   };
   /**
+   * Samråd's Entra app registration (aad.manifest.json): the app Teams knows as the manifest's
+   * `webApplicationInfo`. The live timer tab's single sign-on tokens are for it, resource-specific
+   * consent is granted to it, and Samråd calls Microsoft Graph as it. ENTRA_APP_ID; unset, the bot's
+   * own app registration is that app (MICROSOFT_APP_ID, as in local mode). An Entra app other than
+   * the bot's needs a bot that is a user-assigned managed identity: the app then signs in without
+   * a secret, through a federated credential that trusts that identity (README: "Identity").
+   */
+  entraApp: {
+    appId: string;
+    /** How it gets its tokens: as the bot itself, or with the managed identity's token as its client assertion. */
+    signIn: 'bot' | 'federated';
+  };
+  /**
    * Installing Samråd through Microsoft Graph for colleagues who have not installed it, with the
    * bot's own credentials in its tenant; absent when neither TEAMS_APP_CATALOG_ID nor TEAMS_APP_ID is set.
    */
@@ -91,6 +104,11 @@ export interface Config {
    * only in local mode, against a connector that enforces no limits (the crash tests).
    */
   teamsSendsPerSecond: number;
+  /**
+   * APPLICATIONINSIGHTS_CONNECTION_STRING: where telemetry goes (bot/telemetry: metrics and spans of
+   * requests, jobs, Teams and the store; ids and counts only). Absent: nothing is exported.
+   */
+  telemetry?: { connectionString: string };
 }
 
 /** The environment could not be turned into a Config; the message names every key at fault. */
@@ -122,6 +140,12 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
   if (!local && !appId) problems.push('MICROSOFT_APP_ID is required (or set SAMRAD_LOCAL=true to run locally without authentication)');
   if (appId && appType !== 'UserAssignedMSI' && !appPassword) problems.push('MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID');
   if (appId && appType !== 'MultiTenant' && !tenantId) problems.push(`MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE is ${appType}`);
+  const entraAppId = env.ENTRA_APP_ID?.trim() || appId;
+  const entraApp: Config['entraApp'] = { appId: entraAppId, signIn: entraAppId.toLowerCase() === appId.toLowerCase() ? 'bot' : 'federated' };
+  if (env.ENTRA_APP_ID?.trim() && !GUID.test(entraAppId)) problems.push(`ENTRA_APP_ID must be the Entra app registration's client id (a GUID), not "${entraAppId}"`);
+  if (entraApp.signIn === 'federated' && appType !== 'UserAssignedMSI') {
+    problems.push('ENTRA_APP_ID differs from MICROSOFT_APP_ID: its federated credential trusts the bot\'s managed identity, so MICROSOFT_APP_TYPE must be UserAssignedMSI (otherwise leave ENTRA_APP_ID empty: the bot\'s app registration is the Entra app)');
+  }
 
   const teamsAppId = env.TEAMS_APP_ID?.trim() || undefined;
   const catalogId = env.TEAMS_APP_CATALOG_ID?.trim() || undefined;
@@ -142,7 +166,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     problems.push(`BOT_OPENID_METADATA_URL must be an ${local ? 'http(s)' : 'https'} address`);
   }
 
-  // The live timer tab's sign-on: by default the app id and the manifest's webApplicationInfo resource on the public host.
+  // The live timer tab's sign-on: by default the Entra app's id and its Application ID URI (the manifest's webApplicationInfo resource) on the public host.
   const ssoJwksUrl = env.SSO_JWKS_URL?.trim() || 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
   if (!isUrl(ssoJwksUrl, local ? ['https:', 'http:'] : ['https:'])) problems.push(`SSO_JWKS_URL must be an ${local ? 'http(s)' : 'https'} address`);
   const ssoIssuers = list(env.SSO_ISSUERS);
@@ -155,7 +179,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     }
   })();
   const ssoAudiences = list(env.SSO_AUDIENCE);
-  if (ssoAudiences.length === 0 && appId) ssoAudiences.push(appId, ...(publicHost ? [`api://${publicHost}/botid-${appId}`] : []));
+  if (ssoAudiences.length === 0 && entraAppId) ssoAudiences.push(entraAppId, ...(publicHost ? [applicationIdUri(publicHost, entraAppId)] : []));
   const sso = {
     jwksUrl: ssoJwksUrl,
     issuers: ssoIssuers.length > 0 ? ssoIssuers : ['https://login.microsoftonline.com/{tenantid}/v2.0', 'https://sts.windows.net/{tenantid}/'],
@@ -186,6 +210,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     graceWorkingDays: wholeNumber(env.NUDGE_GRACE_DAYS, DEFAULT_NUDGE_SETTINGS.graceWorkingDays, 1, 20, 'NUDGE_GRACE_DAYS', problems),
   };
   const teamsSendsPerSecond = wholeNumber(env.TEAMS_SENDS_PER_SECOND, 40, 1, local ? 999 : 50, 'TEAMS_SENDS_PER_SECOND', problems);
+  const telemetry = telemetrySettings(env.APPLICATIONINSIGHTS_CONNECTION_STRING, problems);
   const retention = { months: wholeNumber(env.RETENTION_MONTHS, 6, 1, 120, 'RETENTION_MONTHS', problems) };
   const defaultLocale = (env.DEFAULT_LOCALE?.trim() || 'en') as Locale;
   if (!LOCALES.includes(defaultLocale)) problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}`);
@@ -204,6 +229,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     host,
     port,
     bot: { appId, appPassword, appType, tenantId },
+    entraApp,
     graph,
     coordinators,
     dataProtectionOfficers,
@@ -219,7 +245,17 @@ export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => strin
     nudges,
     retention,
     teamsSendsPerSecond,
+    telemetry,
   };
+}
+
+/**
+ * The Application ID URI of Samråd's Entra app, which is the manifest's `webApplicationInfo.resource`
+ * and the audience of the tab's single sign-on tokens: `api://<the public host>/<its client id>`
+ * (aad.manifest.json `identifierUris`; test/unit/identity.test.ts holds the three together).
+ */
+export function applicationIdUri(host: string, entraAppId: string): string {
+  return `api://${host}/${entraAppId}`;
 }
 
 /** A whole number from `min` to `max`, or the default when unset; anything else is a problem named after its variable. */
@@ -264,6 +300,32 @@ function parseCoordinators(
     groups.push(group);
   }
   return { ids, groups, graphBaseUrl: bot.graphBaseUrl };
+}
+
+/**
+ * APPLICATIONINSIGHTS_CONNECTION_STRING as Azure shows it: `InstrumentationKey=<GUID>;IngestionEndpoint=https://…`
+ * (other fields allowed). The regional ingestion endpoint is required, so telemetry never goes to
+ * the global one by default; the exporter sends over https only. The value is never repeated in a message.
+ */
+function telemetrySettings(raw: string | undefined, problems: string[]): Config['telemetry'] {
+  const text = raw?.trim();
+  if (!text || isKeyVaultReference(text)) return undefined;
+  const name = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
+  const fields = new Map<string, string>();
+  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const pair = part.split('=');
+    if (pair.length !== 2 || !pair[0].trim()) {
+      problems.push(`${name} must be an Application Insights connection string (Key=value pairs separated by ";", as the resource's overview shows it), not an instrumentation key or anything else`);
+      return undefined;
+    }
+    fields.set(pair[0].trim().toLowerCase(), pair[1].trim());
+  }
+  const before = problems.length;
+  if (!GUID.test(fields.get('instrumentationkey') ?? '')) problems.push(`${name} must name its InstrumentationKey (a GUID)`);
+  const endpoint = fields.get('ingestionendpoint') ?? '';
+  if (!isUrl(endpoint, ['https:'])) problems.push(`${name} must name its regional IngestionEndpoint, an https address (as the resource's overview shows it)`);
+  if ((fields.get('authorization') ?? 'ikey').toLowerCase() !== 'ikey') problems.push(`${name}: Authorization=${fields.get('authorization')} is not supported; Samråd sends with the connection string alone`);
+  return problems.length === before ? { connectionString: text } : undefined;
 }
 
 function isUrl(value: string, protocols: string[]): boolean {

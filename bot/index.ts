@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, parseConfig } from './config';
 import { startSamrad } from './app';
+import { EmbeddedStoreMissing } from './store/embedded-loader';
 import { jsonLogger } from './services/log';
 
 /** Starts Samråd from the environment; stops cleanly on SIGINT and SIGTERM. */
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
 }
 
 void main().catch((err: Error) => {
+  if (err instanceof EmbeddedStoreMissing) {
+    process.stderr.write(`${err.message}\nSee the README ("Quickstart", "Running it for real").\n`);
+    process.exit(2);
+  }
   process.stderr.write(`Samråd stopped: ${err.message}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
-// Samråd on Azure: a Node 24 web app that is the bot's endpoint, signed in everywhere with one
-// user-assigned managed identity (Azure Bot, Cosmos DB, Key Vault); no passwords or keys; data in
-// the EU. The Microsoft 365 Agents Toolkit deploys it (m365agents.yml: arm/deploy with
+// Samråd on Azure: a Node 24 web app that is the bot's endpoint, signed in with one user-assigned
+// managed identity (Azure Bot, Cosmos DB, Key Vault, and as the trusted issuer of the federated
+// credential through which Samråd's Entra app calls Microsoft Graph); no passwords or keys; data
+// in the EU. The Microsoft 365 Agents Toolkit deploys it (m365agents.yml: arm/deploy with
 // azure.parameters.json), or az deployment group create by hand: see README.md beside this file.
 
 targetScope = 'resourceGroup'
@@ -45,6 +46,9 @@ param botSku string = 'F0'
 @description('Secret that signs links to letters, calendar files and the live timer, at least 32 characters. Needed on the first deployment; empty keeps the stored one, a new one invalidates the links already sent.')
 @secure()
 param linkSigningSecret string = ''
+
+@description('Client id of Samråd\'s Entra app registration (aad.manifest.json; the manifest\'s webApplicationInfo): the audience of the tab\'s single sign-on and the identity Samråd calls Microsoft Graph as, through a federated credential that trusts the managed identity below. Empty: the managed identity calls Graph itself, and the tab cannot sign in (README: "Identity").')
+param entraAppId string = ''
 
 @description('Time zone used when Teams sends none (IANA name).')
 param defaultTimeZone string = 'Europe/Stockholm'
@@ -205,7 +209,72 @@ module vault 'keyvault.bicep' = {
   }
 }
 
+// --- Application Insights (workspace-based), for telemetry -----------------
+
+// Samråd's metrics and spans (bot/telemetry: route templates, verbs, job kinds, status codes,
+// container names, request charges, durations and counts; never a name, an address, free text, a
+// token or a meeting id) go to a workspace-based Application Insights resource in `location`, its
+// data kept in a Log Analytics workspace in the same region (an EU region: see `location`). The app
+// gets the connection string as a setting (APPLICATIONINSIGHTS_CONNECTION_STRING below), which names
+// the regional ingestion endpoint; no instrumentation key is written in code.
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${baseName}-logs'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+    features: {
+      enableLogAccessUsingOnlyResourcePermissions: true
+    }
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${baseName}-insights'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    IngestionMode: 'LogAnalytics'
+    // Client IP addresses are masked (the default, stated): Samråd sends none, and none is kept.
+    DisableIpMasking: false
+    // DisableLocalAuth stays false, chosen: true would accept telemetry only with an Entra ID token
+    // (the identity with Monitoring Metrics Publisher on this resource, and a credential given to the
+    // exporter), so that nobody holding the connection string could write into this resource. The
+    // connection string allows writing telemetry, never reading it; it is an app setting, not in
+    // code; and what Samråd sends holds no personal data. Turning it on needs that role assignment
+    // and a credential in bot/telemetry/azure-monitor.ts first: without them every item is refused.
+    DisableLocalAuth: false
+    publicNetworkAccessForIngestion: 'Enabled'
+    publicNetworkAccessForQuery: 'Enabled'
+  }
+}
+
 // --- App Service (Linux, Node 24) -------------------------------------------
+
+// The Node.js heap limit (--max-old-space-size, MB) for each plan size allowed above: about 56%
+// of the plan's memory, rounded down to 256 MB. The rest is for the operating system and App
+// Service's own processes on the worker (the container runtime, the log and health agents, the
+// deployment site while it runs) and for Node's memory outside the old-generation heap (the young
+// generation, compiled code, buffers and sockets), which grows with load. Without a limit V8 grows
+// its heap by the memory it sees and keeps what it grew to (README: "Benchmark", figure 6); with
+// one it collects before the plan's memory is exhausted. Plan memory: B1 and S1 1.75 GB, B2 and
+// S2 3.5 GB, B3 and S3 7 GB, P0v3 4 GB, P1v3 8 GB, P2v3 16 GB, P3v3 32 GB.
+var nodeHeapMbBySku = {
+  B1: 1024
+  B2: 2048
+  B3: 4096
+  S1: 1024
+  S2: 2048
+  S3: 4096
+  P0v3: 2304
+  P1v3: 4608
+  P2v3: 9216
+  P3v3: 18432
+}
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${baseName}-plan'
@@ -254,6 +323,7 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     MICROSOFT_APP_ID: identity.properties.clientId
     MICROSOFT_APP_TYPE: 'UserAssignedMSI'
     MICROSOFT_APP_TENANT_ID: tenant().tenantId
+    ENTRA_APP_ID: entraAppId
     AZURE_CLIENT_ID: identity.properties.clientId
     COSMOS_ENDPOINT: cosmos.properties.documentEndpoint
     COSMOS_DATABASE: databaseName
@@ -261,9 +331,15 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     // Samråd refuses to start while App Service cannot resolve this reference.
     LINK_SIGNING_SECRET: '@Microsoft.KeyVault(VaultName=${vault.outputs.name};SecretName=${secretName})'
     DEFAULT_TIME_ZONE: defaultTimeZone
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString // bot/telemetry; App Service's own agent (ApplicationInsightsAgent_EXTENSION_VERSION) stays off: it would record URLs, which carry tokens
     SAMRAD_LOCAL: 'false'
     // The package is built before it is deployed (npm run stage): no build on App Service.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
+    // Runs the deployed zip as it is, mounted read-only as wwwroot, instead of unpacking its tens of
+    // thousands of files (the toolkit's template does the same); Samråd writes nothing there.
+    WEBSITE_RUN_FROM_PACKAGE: '1'
+    // A heap limit that fits the plan's memory (nodeHeapMbBySku above).
+    NODE_OPTIONS: '--max-old-space-size=${nodeHeapMbBySku[appServiceSku]}'
   }
   dependsOn: [
     cosmosRole
@@ -294,6 +370,9 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 
 @description('The bot\'s app id: the managed identity\'s client id.')
 output MICROSOFT_APP_ID string = identity.properties.clientId
+
+@description('The managed identity\'s principal (object) id: the subject of the Entra app\'s federated credential.')
+output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 
 @description('The tenant of the bot\'s identity.')
 output MICROSOFT_APP_TENANT_ID string = tenant().tenantId

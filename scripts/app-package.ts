@@ -22,6 +22,7 @@ export const PACKAGE_FILES = ['manifest.json', 'color.png', 'outline.png', 'sv.j
 export const LOCAL_DEFAULTS = {
   TEAMS_APP_ID: '5a3d2b1e-7c4f-4e8a-9b6d-2f1e0c9a8b71',
   MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000',
+  AAD_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000000',
   BOT_DOMAIN: 'localhost',
   PUBLIC_BASE_URL: 'https://localhost',
 } as const;

@@ -1,7 +1,8 @@
 /**
  * Writes build/appPackage.zip, the app package to upload to Teams.
  * Usage: tsx scripts/package-app.ts [--strict] [--out <path>]
- *   Reads TEAMS_APP_ID, MICROSOFT_APP_ID, BOT_DOMAIN and PUBLIC_BASE_URL from the environment;
+ *   Reads TEAMS_APP_ID, MICROSOFT_APP_ID (the bot), AAD_APP_CLIENT_ID (Samråd's Entra app, the
+ *   manifest's webApplicationInfo), BOT_DOMAIN and PUBLIC_BASE_URL from the environment;
  *   a missing one falls back to a local default unless --strict is given.
  */
 import { join, relative } from 'node:path';

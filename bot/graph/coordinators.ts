@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Coordinators, Logger } from '../services/ports';
 import { GraphClient, GraphUnavailableError } from './graph-client';
-import { botCredential, credentialTokens, graphScope, type TokenSource } from './token';
+import { entraCredential, credentialTokens, graphScope, type TokenSource } from './token';
 
 /**
  * Who the coordinators are: the object ids configured (COORDINATORS), and the members of the
@@ -133,8 +133,8 @@ export class GraphCoordinators implements Coordinators {
 
 /**
  * The coordinators Samråd runs with. Groups are read with `tokens` when given (tests: a token for
- * a local Graph stand-in), otherwise with the bot's own credential in the group's tenant (its
- * managed identity or its app registration's client secret); without either (local mode) only the
+ * a local Graph stand-in), otherwise as Samråd's Entra app in the group's tenant (graph/token.ts
+ * `entraCredential`); without either (local mode) only the
  * configured ids count.
  */
 export function appCoordinators(config: Config, log: Logger, tokens?: TokenSource): Coordinators {
@@ -142,7 +142,7 @@ export function appCoordinators(config: Config, log: Logger, tokens?: TokenSourc
   const clients = new Map<string, GraphClient | undefined>();
   const graphFor = (tenantId: string): GraphClient | undefined => {
     if (!clients.has(tenantId)) {
-      const credential = tokens ? undefined : botCredential({ ...config.bot, tenantId });
+      const credential = tokens ? undefined : entraCredential(config, tenantId);
       const source = tokens ?? (credential && credentialTokens(credential, graphScope(graphBaseUrl)));
       clients.set(tenantId, source && new GraphClient({ baseUrl: graphBaseUrl, tokens: source, timeoutMs: MEMBERS_TIMEOUT_MS, maxRetryAfterMs: 2_000 }));
     }

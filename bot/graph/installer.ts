@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { AppInstaller, Logger } from '../services/ports';
 import { AppCatalog } from './catalog';
 import { GraphClient, GraphUnavailableError } from './graph-client';
-import { botCredential, credentialTokens, graphScope, type TokenSource } from './token';
+import { entraCredential, credentialTokens, graphScope, type TokenSource } from './token';
 
 /**
  * Samråd installs itself for a colleague it cannot reach in Teams, through Microsoft Graph
@@ -66,19 +66,19 @@ export class GraphInstaller implements AppInstaller {
 
 /**
  * The installer Samråd runs with: through Graph when it is configured (TEAMS_APP_CATALOG_ID or
- * TEAMS_APP_ID) and there is a token to be had (`tokens`, or the bot's own credentials in its
- * tenant); otherwise `noInstaller`, and the people concerned need a letter.
+ * TEAMS_APP_ID) and there is a token to be had (`tokens`, or Samråd's Entra app's credential in
+ * the bot's tenant); otherwise `noInstaller`, and the people concerned need a letter.
  */
 export function appInstaller(config: Config, log: Logger, tokens?: TokenSource): AppInstaller {
   const graph = config.graph;
   if (!graph) return noInstaller;
-  const credential = tokens ? undefined : botCredential(config.bot);
+  const credential = tokens ? undefined : entraCredential(config);
   const source = tokens ?? (credential && credentialTokens(credential, graphScope(graph.baseUrl)));
   if (!source || !config.bot.tenantId) {
     log.warn('graph.install.off', { reason: config.bot.tenantId ? 'no bot credentials' : 'no MICROSOFT_APP_TENANT_ID' });
     return noInstaller;
   }
   const client = new GraphClient({ baseUrl: graph.baseUrl, tokens: source });
-  log.info('graph.install.on', { tenant: config.bot.tenantId, catalogId: graph.catalogId ? 'configured' : 'lookup', identity: tokens ? 'given' : config.bot.appType === 'UserAssignedMSI' ? 'managedIdentity' : 'clientSecret' });
+  log.info('graph.install.on', { tenant: config.bot.tenantId, catalogId: graph.catalogId ? 'configured' : 'lookup', identity: tokens ? 'given' : config.entraApp.signIn === 'federated' ? 'federatedCredential' : config.bot.appType === 'UserAssignedMSI' ? 'managedIdentity' : 'clientSecret' });
   return new GraphInstaller(client, new AppCatalog(client, graph, log), config.bot.tenantId, log);
 }

@@ -12,6 +12,8 @@ import { liveRoutes } from './live';
 import { pageRoutes } from './pages';
 import { personExportRoutes } from './person-export';
 import type { TabSso } from './sso';
+import { VERBS } from '../services/actions';
+import { activityVerb, httpMethod, routeTemplate } from '../telemetry/vocabulary';
 
 /** The largest request body accepted; Teams activities are far smaller. */
 const MAX_BODY = 256 * 1024;
@@ -27,6 +29,18 @@ export function httpServer(
 ): Server {
   // Signed letter tokens are longer than the router's default limit of 100 characters per parameter.
   const server = restify.createServer({ name: 'samrad', handleUncaughtExceptions: false, maxParamLength: 512 } as restify.ServerOptions);
+  // Every answered request, by the template of the route that took it (`/letters/:token`: never the path asked for, which holds
+  // a signed token) and, for /api/messages, the card verb or activity kind from a fixed vocabulary.
+  const verbs: ReadonlySet<string> = new Set(VERBS);
+  server.pre((req, res, next) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const route = routeTemplate(req.getRoute?.()?.path);
+      const verb = route === '/api/messages' ? activityVerb(req.body, verbs) : undefined;
+      deps.telemetry.request(route, httpMethod(req.method), verb, res.statusCode, performance.now() - started);
+    });
+    next();
+  });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY, mapParams: false, rejectUnknown: true }));
   server.use((req, res, next) => {
     res.header('X-Content-Type-Options', 'nosniff');

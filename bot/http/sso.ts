@@ -6,8 +6,8 @@ import { userKey } from '../domain/user';
  * Checks the single sign-on token the live timer tab gets from Teams
  * (`authentication.getAuthToken`): an Entra ID access token for Samråd's own app, signed with
  * one of Entra ID's published keys. Checked with `jose`, never by hand: the RS256 signature
- * against the key set (fetched and cached by `createRemoteJWKSet`), the audience (the app id or
- * the `webApplicationInfo` resource), the issuer for the token's own tenant, expiry and
+ * against the key set (fetched and cached by `createRemoteJWKSet`), the audience (Samråd's Entra
+ * app's id or its `webApplicationInfo` resource), the issuer for the token's own tenant, expiry and
  * not-before; then the tenant, when Samråd is bound to one. What it yields is the user's key,
  * as the rest of Samråd names people; whether they may see a meeting is the caller's question.
  */
@@ -18,7 +18,7 @@ export interface SsoSettings {
   jwksUrl: string;
   /** Issuers, each with `{tenantid}` where the token's `tid` goes (v2.0 and v1.0 access tokens). */
   issuers: string[];
-  /** Accepted audiences: the app id and the Application ID URI (`api://<domain>/botid-<app id>`); empty: no token is accepted. */
+  /** Accepted audiences: the Entra app's id and its Application ID URI (`api://<domain>/<app id>`); empty: no token is accepted. */
   audiences: string[];
   /** MICROSOFT_APP_TENANT_ID, when Samråd serves one tenant: a token of any other is refused. */
   tenantId?: string;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { ConcurrencyError, type DocumentStore, type Versioned } from '../store/port';
 import type { Logger } from '../services/ports';
+import type { Telemetry } from '../telemetry/port';
 import {
   bucketOf,
   bucketsBetween,
@@ -89,6 +90,8 @@ export interface RunnerOptions {
   concurrency?: number;
   /** How many hours one poll looks through at most (after a long stop it catches up over several polls). */
   maxBuckets?: number;
+  /** Hears how each job goes, by its kind: due (found ready here and tried), claimed, done, retried, dead, lost. */
+  telemetry?: Pick<Telemetry, 'job'>;
 }
 
 /** The jobs of one bot instance: enqueues them for the services, and runs the due ones. */
@@ -106,6 +109,7 @@ export class JobRunner implements JobQueue {
   private readonly concurrency: number;
   private readonly maxBuckets: number;
   private readonly leaseMs: number;
+  private readonly telemetry: Pick<Telemetry, 'job'>;
 
   constructor(
     private readonly store: DocumentStore<JobsDoc>,
@@ -119,6 +123,7 @@ export class JobRunner implements JobQueue {
     this.concurrency = options.concurrency ?? 8;
     this.maxBuckets = options.maxBuckets ?? 48;
     this.leaseMs = options.leaseMs ?? LEASE_MS;
+    this.telemetry = options.telemetry ?? { job: () => {} };
   }
 
   enqueue<P>(type: JobType<P>, key: string, payload: NoInfer<P>, dueAt: DateTime): Promise<JobRef> {
@@ -248,11 +253,13 @@ export class JobRunner implements JobQueue {
     if (!kind) return;
     const claimed = claim(job, this.instanceId, this.now(), this.leaseMs);
     if (!claimed) return;
+    this.telemetry.job(kind.type.kind, 'due');
     let again = false;
     const run = this.store
       .replace(claimed, found.etag)
       .then(
         async (held) => {
+          this.telemetry.job(kind.type.kind, 'claimed');
           again = await this.run(kind, held as Versioned<JobDoc>, this.deferEntry(held.doc as JobDoc, entry));
         },
         (err: Error) => {
@@ -302,11 +309,13 @@ export class JobRunner implements JobQueue {
       const done = await writer.write((doc) => finished(doc, this.now(), result?.next));
       await this.settleEntry(done, await deferred);
       this.log.info('job.done', { job: held.doc.id, kind: kind.type.kind, attempt: claimHeld.token, ms: Date.now() - started });
+      this.telemetry.job(kind.type.kind, 'done', Date.now() - started);
       return done.state === 'ready' && done.dueAt <= this.now().toUTC().toISO()!;
     } catch (err) {
       clearInterval(renewal);
       if (err instanceof LostClaimError) {
         this.log.warn('job.lost', { job: held.doc.id, kind: kind.type.kind });
+        this.telemetry.job(kind.type.kind, 'lost', Date.now() - started);
         return false;
       }
       const name = (err as Error).name || 'Error';
@@ -315,6 +324,7 @@ export class JobRunner implements JobQueue {
         return undefined;
       });
       if (after) await this.settleEntry(after, await deferred).catch(() => undefined);
+      this.telemetry.job(kind.type.kind, after?.state === 'dead' ? 'dead' : 'retried', Date.now() - started);
       if (after?.state === 'dead') {
         this.log.error('job.dead', { job: held.doc.id, kind: kind.type.kind, attempts: after.attempts, error: name });
         await kind.onDead?.(after).catch((e: Error) => this.log.error('job.onDeadFailed', { job: held.doc.id, error: e.name }));

@@ -12,6 +12,7 @@ import type { JobQueue } from '../jobs/queue';
 import type { DocumentStore } from '../store/port';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Reader } from '../../cards/format';
+import type { Telemetry } from '../telemetry/port';
 
 /** The containers' documents, as the services see them. */
 export interface Stores {
@@ -173,6 +174,8 @@ export interface Deps {
   nudgeSettings: NudgeSettings;
   /** How long meetings are kept (`RETENTION_MONTHS`). */
   retention: RetentionSettings;
+  /** Metrics and spans of how Samråd runs (route templates, kinds, counts: never personal data); none without a connection string. */
+  telemetry: Telemetry;
 }
 
 /** What a card action answers with: the card that replaces the one acted on, and the jobs it enqueued. */

@@ -13,6 +13,9 @@ export interface CosmosTarget {
 /** Hears of every request a store makes, for the benchmark's count. */
 export type StoreObserver = (container: ContainerName, operation: StoreOperation) => void;
 
+/** Hears of every store request once it is answered (or failed): its request charge in RU (0 when none was reported) and how long it took. */
+export type StoreMeter = (container: ContainerName, operation: StoreOperation, requestCharge: number, ms: number) => void;
+
 /** A client for the account; the embedded server speaks plain HTTP and has no region discovery. */
 export function cosmosClient(target: CosmosTarget): CosmosClient {
   // @azure/identity (about 20 MB of memory) is loaded only when there is no key to sign in with.
@@ -69,8 +72,23 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
     private readonly name: ContainerName,
     private readonly observe: StoreObserver = () => {},
     private readonly now: () => number = Date.now,
+    private readonly meter?: StoreMeter,
   ) {
     this.partitionField = CONTAINERS[name].partitionKey;
+  }
+
+  /** Runs one request to Cosmos DB and tells the meter its charge and duration, whether it succeeded or not. */
+  private async metered<R extends { requestCharge?: number }>(operation: StoreOperation, request: () => Promise<R>): Promise<R> {
+    if (!this.meter) return request();
+    const started = performance.now();
+    try {
+      const response = await request();
+      this.meter(this.name, operation, chargeOf(response), performance.now() - started);
+      return response;
+    } catch (err) {
+      this.meter(this.name, operation, chargeOf(err), performance.now() - started);
+      throw err;
+    }
   }
 
   async read(partition: string, id: string): Promise<Versioned<T> | undefined> {
@@ -78,7 +96,7 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
     if (!isStorableId(id) || !isStorableId(partition)) return undefined;
     this.observe(this.name, 'read');
     try {
-      const { resource, etag } = await this.container.item(id, partition).read<ItemDefinition>();
+      const { resource, etag } = await this.metered('read', () => this.container.item(id, partition).read<ItemDefinition>());
       return resource ? { doc: strip<T>(resource), etag } : undefined;
     } catch (err) {
       if (status(err) === 404) return undefined;
@@ -90,7 +108,7 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
     this.observe(this.name, 'create');
     this.assertPartition(doc);
     try {
-      const { resource, etag } = await this.container.items.create(this.withTtl(doc));
+      const { resource, etag } = await this.metered('create', () => this.container.items.create(this.withTtl(doc)));
       return { doc: strip<T>(resource!), etag };
     } catch (err) {
       if (status(err) === 409) throw new AlreadyExistsError(doc.id);
@@ -101,9 +119,8 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
   async replace(doc: T, etag: string): Promise<Versioned<T>> {
     this.observe(this.name, 'replace');
     try {
-      const { resource, etag: next } = await this.container
-        .item(doc.id, this.assertPartition(doc))
-        .replace(this.withTtl(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
+      const item = this.container.item(doc.id, this.assertPartition(doc));
+      const { resource, etag: next } = await this.metered('replace', () => item.replace(this.withTtl(doc), { accessCondition: { type: 'IfMatch', condition: etag } }));
       return { doc: strip<T>(resource!), etag: next };
     } catch (err) {
       if (status(err) === 412 || status(err) === 404) throw new ConcurrencyError(doc.id);
@@ -114,7 +131,7 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
   async delete(partition: string, id: string, etag: string): Promise<void> {
     this.observe(this.name, 'delete');
     try {
-      await this.container.item(id, partition).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
+      await this.metered('delete', () => this.container.item(id, partition).delete({ accessCondition: { type: 'IfMatch', condition: etag } }));
     } catch (err) {
       if (status(err) === 412) throw new ConcurrencyError(id);
       if (status(err) !== 404) throw err;
@@ -128,7 +145,7 @@ export class CosmosDocumentStore<T extends StoredDoc> implements DocumentStore<T
       { query: query.sql, parameters },
       query.partition === undefined ? {} : { partitionKey: query.partition },
     );
-    const { resources } = await iterator.fetchAll();
+    const { resources } = await this.metered('query', () => iterator.fetchAll());
     return resources.map((resource) => ({ doc: strip<R>(resource), etag: String(resource._etag ?? '') }));
   }
 
@@ -158,6 +175,12 @@ function strip<T>(resource: ItemDefinition): T {
   // A `ttl` the store derived from `expiresAt` is the store's own: it is worked out again on every write.
   if (typeof copy.expiresAt === 'string') delete copy.ttl;
   return copy as T;
+}
+
+/** The request charge (RU) of a Cosmos DB response or error, or 0 when it names none. */
+function chargeOf(answer: unknown): number {
+  const charge = (answer as { requestCharge?: unknown } | undefined)?.requestCharge;
+  return typeof charge === 'number' && Number.isFinite(charge) ? charge : 0;
 }
 
 function status(err: unknown): number | undefined {

@@ -11,6 +11,8 @@ import {
 } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from '../services/ports';
+import type { Telemetry } from '../telemetry/port';
+import { observedConnectorFactory } from './observed-connector';
 
 /**
  * Authentication of POST /api/messages that never answers 500 and never shows what failed.
@@ -162,12 +164,22 @@ export class GuardedAuthentication extends ConfigurationBotFrameworkAuthenticati
   constructor(
     settings: ConfigurationBotFrameworkAuthenticationOptions,
     private readonly guard: AuthGuard,
+    /** Hears every answer of the connector, each attempt (see `observed-connector.ts`). */
+    private readonly teamsTelemetry?: Telemetry['teams'],
   ) {
     super(settings);
   }
 
-  override authenticateRequest(activity: Activity, authHeader: string) {
-    return this.guard.run(() => super.authenticateRequest(activity, authHeader));
+  override async authenticateRequest(activity: Activity, authHeader: string) {
+    const result = await this.guard.run(() => super.authenticateRequest(activity, authHeader));
+    // The connector of replies within a turn (and of Teams' member lists) comes from here.
+    return this.teamsTelemetry && result.connectorFactory ? { ...result, connectorFactory: observedConnectorFactory(result.connectorFactory, this.teamsTelemetry) } : result;
+  }
+
+  /** The connector of proactive messages (continueConversation, createConversation). */
+  override createConnectorFactory(claimsIdentity: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>[0]) {
+    const factory = super.createConnectorFactory(claimsIdentity);
+    return this.teamsTelemetry ? observedConnectorFactory(factory, this.teamsTelemetry) : factory;
   }
 
   override authenticateStreamingRequest(authHeader: string, channelIdHeader: string) {
@@ -257,8 +269,8 @@ export class GuardedAdapter extends CloudAdapter {
 }
 
 /** The adapter for Samråd's bot registration; without an app id it accepts any request (local mode). */
-export function guardedAdapter(config: Config, log: Logger, validate?: Validate): GuardedAdapter {
-  return new GuardedAdapter(new GuardedAuthentication(authSettings(config), new AuthGuard(log)), log, validate);
+export function guardedAdapter(config: Config, log: Logger, validate?: Validate, teamsTelemetry?: Telemetry['teams']): GuardedAdapter {
+  return new GuardedAdapter(new GuardedAuthentication(authSettings(config), new AuthGuard(log), teamsTelemetry), log, validate);
 }
 
 /** The body as an activity, with its dates read as CloudAdapter does; undefined when it is none. */

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'botbuilder';
 import type { Config } from '../config';
 import type { Deps, Logger, Messenger } from '../services/ports';
+import type { Telemetry } from '../telemetry/port';
 import { malformed } from './activity';
 import { guardedAdapter, type GuardedAdapter } from './auth';
 import { TeamsMessenger } from './messenger';
@@ -15,9 +16,10 @@ export interface Teams {
 /**
  * Builds the adapter with the configured authentication (without an app id: local mode only) and the messenger,
  * whose sends share Teams' limits with `share()` instances (the live ones, this one included).
+ * Every answer of the connector, each attempt the connector client makes, is told to `telemetry`.
  */
-export function teamsAdapter(config: Config, log: Logger, share: () => number = () => 1): Teams {
-  const adapter = guardedAdapter(config, log, malformed);
+export function teamsAdapter(config: Config, log: Logger, share: () => number = () => 1, telemetry?: Pick<Telemetry, 'teams'>): Teams {
+  const adapter = guardedAdapter(config, log, malformed, telemetry ? (status, operation, ms) => telemetry.teams(status, operation, ms) : undefined);
   // TEAMS_SENDS_PER_SECOND (40 by default) is the budget of all instances together: the Pacer spaces this one's requests by 1000 ms / budget × share.
   return { adapter, messenger: new TeamsMessenger(adapter, config.bot.appId, log, share, 1000 / config.teamsSendsPerSecond) };
 }

@@ -19,7 +19,7 @@ const FINNISH_CASEWORKER: Person = { aadObjectId: '7a1c0d2e-0000-4000-8000-00000
 /** The switch's buttons, each language named in its own language. */
 const LANGUAGE_NAMES = { sv: 'Svenska', da: 'Dansk', fi: 'Suomi', en: 'English' } as const;
 const APP_ID = '66666666-7777-8888-9999-aaaaaaaaaaaa';
-const AUDIENCE = `api://localhost/botid-${APP_ID}`;
+const AUDIENCE = `api://localhost/${APP_ID}`;
 /** What the case says and the live page must never show. */
 const SECRETS = ['A plan for the family', 'Sleep', 'School'];
 

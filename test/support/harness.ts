@@ -14,6 +14,7 @@ import { readPlan, readView } from '../../bot/services/meetings';
 import { assertFilled, attachedCard } from './cards';
 import { openJobs } from './jobs';
 import { CaptureConnector } from './connector';
+import { IngestionStandIn } from './ingestion';
 
 /** A person in Teams talking to the bot in their 1:1 chat. */
 export interface Person {
@@ -41,6 +42,19 @@ export class Harness {
 
   /** Talks to a Samråd at this address (another process) instead of starting one. */
   target?: string;
+
+  /** Where Samråd's telemetry goes, when `exportTelemetry` asked for it: `stop` searches its payloads for personal data too. */
+  ingestion?: IngestionStandIn;
+
+  /**
+   * Makes the Samråd started next export its telemetry (APPLICATIONINSIGHTS_CONNECTION_STRING) to a
+   * local ingestion stand-in, started here and stopped by `stop`. Call before `start`.
+   */
+  async exportTelemetry(): Promise<IngestionStandIn> {
+    this.ingestion ??= new IngestionStandIn();
+    await this.ingestion.start();
+    return this.ingestion;
+  }
 
   /** Only the capture connector, for a Samråd running elsewhere (`target`). */
   async startConnector(): Promise<void> {
@@ -75,14 +89,16 @@ export class Harness {
   readonly logLines: string[] = [];
 
   private async startApp(): Promise<void> {
-    const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...this.env }, () => 'x'.repeat(40));
+    const telemetry = this.ingestion ? { APPLICATIONINSIGHTS_CONNECTION_STRING: this.ingestion.connectionString } : {};
+    const config = parseConfig({ SAMRAD_LOCAL: 'true', PORT: '0', SAMRAD_DATA_DIR: this.dataDir, ...telemetry, ...this.env }, () => 'x'.repeat(40));
     const given = this.log ?? (process.env.SAMRAD_TEST_LOG ? jsonLogger() : silentLogger);
     const captured = jsonLogger((line) => this.logLines.push(line));
     const both = (level: keyof Logger): Logger[keyof Logger] => (event, fields) => {
       captured[level](event, fields);
       given[level](event, fields);
     };
-    this.app = await startSamrad(config, { info: both('info'), warn: both('warn'), error: both('error') }, this.options);
+    const options: StartOptions = this.ingestion ? { ...this.options, telemetry: { ca: this.ingestion.ca, offlineStorage: false, ...this.options.telemetry } } : this.options;
+    this.app = await startSamrad(config, { info: both('info'), warn: both('warn'), error: both('error') }, options);
   }
 
   /**
@@ -92,11 +108,13 @@ export class Harness {
   async stop(): Promise<void> {
     // What the store holds is read while Samråd still runs on it.
     const stored = this.app ? await storedForScan(this.app.deps).catch((err: Error) => new Error(`the store could not be read for the personal-data check: ${err.message}`)) : undefined;
+    // Closing sends the telemetry still recorded: the stand-in has everything Samråd exported before it is searched.
     await this.app?.close();
     await this.connector.stop();
+    await this.ingestion?.stop();
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
     if (stored instanceof Error) throw stored;
-    if (stored) assertNoPersonalData(stored, this.logLines, this.connector.posted());
+    if (stored) assertNoPersonalData(stored, this.logLines, this.connector.posted(), this.ingestion?.payloads);
     // Every text and card Samråd posted into a chat had its placeholders filled.
     for (const r of this.connector.posted()) {
       if (typeof r.body?.text === 'string') assertFilled({ text: r.body.text }, `a message posted to ${r.path}`);
@@ -275,9 +293,10 @@ async function storedForScan(deps: Samrad['deps']): Promise<StoredForScan> {
  * No personal data where it does not belong: every log line is ids and counts only, never a
  * name, an address or a phone number; a notification preview (a posted activity's `summary`, or
  * the text of a plain text message, which is its own preview) names nobody; a job document (its
- * id, its payload's keys and values, its progress) holds ids only. Fails naming each place found.
+ * id, its payload's keys and values, its progress) holds ids only; what telemetry exported (each
+ * payload the ingestion stand-in received) names nobody. Fails naming each place found.
  */
-export function assertNoPersonalData(stored: StoredForScan, logLines: readonly string[], posted: readonly { path: string; body: any }[]): void {
+export function assertNoPersonalData(stored: StoredForScan, logLines: readonly string[], posted: readonly { path: string; body: any }[], exported: readonly string[] = []): void {
   const patterns = [...stored.personal].map(([value, what]) => ({ value, what, pattern: new RegExp(`(?<![\\p{L}\\p{N}])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u') }));
   const found: string[] = [];
   const scan = (text: string, where: string) => {
@@ -289,5 +308,6 @@ export function assertNoPersonalData(stored: StoredForScan, logLines: readonly s
     if (typeof r.body?.text === 'string' && !(r.body.attachments ?? []).length) scan(r.body.text, `a text message (its own notification preview) posted to ${r.path}`);
   }
   for (const job of stored.jobs) scan(job.json, `the job document ${job.id}`);
+  exported.forEach((payload, i) => scan(payload, `telemetry payload ${i + 1} sent to Application Insights`));
   if (found.length) throw new Error(`personal data where it does not belong (${found.length}):\n  - ${found.join('\n  - ')}`);
 }

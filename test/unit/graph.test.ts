@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
+import { ClientAssertionCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import { parseConfig } from '../../bot/config';
 import { AppCatalog } from '../../bot/graph/catalog';
 import { GraphClient, GraphUnavailableError, retryAfterMs } from '../../bot/graph/graph-client';
 import { appInstaller, GraphInstaller, installOutcome, noInstaller } from '../../bot/graph/installer';
-import { botCredential, graphScope } from '../../bot/graph/token';
+import { entraCredential, graphScope } from '../../bot/graph/token';
 import type { Logger } from '../../bot/services/ports';
 import { CATALOG_APP, GraphStandIn, testTokens } from '../support/graph';
 
@@ -195,11 +195,19 @@ describe('appInstaller: which installer Samråd runs with (bot/graph/installer.t
     assert.ok(appInstaller(local({ TEAMS_APP_CATALOG_ID: CATALOG_APP.id, MICROSOFT_APP_TENANT_ID: 't' }), recorder(), testTokens) instanceof GraphInstaller);
   });
 
-  it('takes the bot\'s client secret or its managed identity as the credential (token acquisition itself is not exercised)', () => {
-    assert.ok(botCredential(production().bot) instanceof ClientSecretCredential);
-    const msi = production({ MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_PASSWORD: '' }).bot;
-    assert.ok(botCredential(msi) instanceof ManagedIdentityCredential);
-    assert.equal(botCredential(local().bot), undefined);
+  it('calls Graph as the Entra app: the bot\'s own registration by its secret, a registration beside a managed identity by a federated credential (test/integration/federated-credential runs it)', () => {
+    assert.ok(entraCredential(production()) instanceof ClientSecretCredential);
+    const msi = production({ MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_PASSWORD: '' });
+    assert.ok(entraCredential(msi) instanceof ManagedIdentityCredential);
+    const federated = production({ MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_PASSWORD: '', ENTRA_APP_ID: '11111111-aaaa-4aaa-8aaa-111111111111' });
+    assert.equal(federated.entraApp.signIn, 'federated');
+    assert.ok(entraCredential(federated) instanceof ClientAssertionCredential);
+    assert.equal(entraCredential(local()), undefined);
+  });
+
+  it('refuses an Entra app beside a bot that is not a managed identity, and an Entra app id that is not a GUID', () => {
+    assert.throws(() => production({ ENTRA_APP_ID: '11111111-aaaa-4aaa-8aaa-111111111111' }), /ENTRA_APP_ID differs from MICROSOFT_APP_ID: .* MICROSOFT_APP_TYPE must be UserAssignedMSI/);
+    assert.throws(() => production({ MICROSOFT_APP_TYPE: 'UserAssignedMSI', ENTRA_APP_ID: 'samrad' }), /ENTRA_APP_ID must be the Entra app registration's client id/);
   });
 
   it('asks for the .default scope of the Graph it talks to', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../bot/config';
 import { CONTAINERS } from '../../bot/store/containers';
@@ -193,10 +193,92 @@ describe('the Azure resources (infra/azure.bicep)', () => {
     const keys = [...block.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]);
     assert.ok(keys.length >= 10, keys.join());
     const documented = read('.env.example');
-    const platform = ['AZURE_CLIENT_ID', 'SCM_DO_BUILD_DURING_DEPLOYMENT'];
+    const platform = ['AZURE_CLIENT_ID', 'SCM_DO_BUILD_DURING_DEPLOYMENT', 'WEBSITE_RUN_FROM_PACKAGE', 'NODE_OPTIONS'];
     for (const key of keys.filter((k) => !platform.includes(k))) assert.match(documented, new RegExp(`^${key}=`, 'm'), `${key} is in .env.example`);
   });
+
+  it('runs the deployed package as it is (WEBSITE_RUN_FROM_PACKAGE), checked on /healthz', () => {
+    const block = appSettingsBlock();
+    assert.match(block, /^ {4}WEBSITE_RUN_FROM_PACKAGE: '1'$/m);
+    assert.match(BICEP, /^ {6}healthCheckPath: '\/healthz'$/m);
+    assert.ok(read('README.md').includes('/healthz'), 'the README names the health check');
+  });
+
+  it('gives Node a heap limit for every plan size allowed, well below the plan\'s memory', () => {
+    // The memory of each App Service plan size (Linux), in GB.
+    const memoryGb: Record<string, number> = { B1: 1.75, B2: 3.5, B3: 7, S1: 1.75, S2: 3.5, S3: 7, P0v3: 4, P1v3: 8, P2v3: 16, P3v3: 32 };
+    const heaps = nodeHeapMbBySku();
+    const sizes = allowed(BICEP, 'appServiceSku');
+    assert.deepEqual(Object.keys(heaps).sort(), [...sizes].sort(), 'a heap size for exactly the plan sizes allowed');
+    for (const size of sizes) {
+      assert.ok(memoryGb[size], `the test knows ${size}'s memory`);
+      const memoryMb = memoryGb[size] * 1024;
+      // Room for the OS, App Service's processes and Node's memory outside the heap: at most 60%.
+      assert.ok(heaps[size] <= 0.6 * memoryMb, `${size}: a heap of ${heaps[size]} MB leaves too little of ${memoryMb} MB`);
+      assert.ok(heaps[size] >= 0.5 * memoryMb, `${size}: a heap of ${heaps[size]} MB wastes the plan's ${memoryMb} MB`);
+    }
+    assert.equal(heaps.B1, 1024);
+    assert.match(appSettingsBlock(), /^ {4}NODE_OPTIONS: '--max-old-space-size=\$\{nodeHeapMbBySku\[appServiceSku\]\}'$/m);
+  });
+
+  it('sends telemetry to a workspace-based Application Insights in the same EU region, by a connection string setting, with no instrumentation key anywhere', () => {
+    const resource = (type: string) => {
+      const match = new RegExp(String.raw`^resource (\w+) '${type.replace(/[./]/g, '\\$&')}@[\w-]+' = \{\n([\s\S]*?)\n\}`, 'm').exec(BICEP);
+      assert.ok(match, `a ${type} resource`);
+      return { name: match[1], body: match[2] };
+    };
+    const workspace = resource('Microsoft.OperationalInsights/workspaces');
+    const insights = resource('Microsoft.Insights/components');
+    assert.match(workspace.body, /^ {2}location: location$/m, 'the workspace in the EU region of everything else');
+    assert.match(insights.body, /^ {2}location: location$/m, 'Application Insights in the same region');
+    assert.match(insights.body, new RegExp(`^ {4}WorkspaceResourceId: ${workspace.name}\\.id$`, 'm'), 'workspace-based, on that workspace');
+    assert.match(insights.body, /^ {4}IngestionMode: 'LogAnalytics'$/m);
+    assert.match(insights.body, /^ {4}DisableIpMasking: false$/m, 'client IP addresses masked');
+    // DisableLocalAuth is a choice, stated and explained where it is made.
+    assert.match(insights.body, /^ {4}\/\/ DisableLocalAuth stays false, chosen: [^\n]+\n(?: {4}\/\/[^\n]*\n)* {4}DisableLocalAuth: false$/m);
+    assert.match(appSettingsBlock(), new RegExp(`^ {4}APPLICATIONINSIGHTS_CONNECTION_STRING: ${insights.name}\\.properties\\.ConnectionString(?: //.*)?$`, 'm'));
+    // No instrumentation key written anywhere, and App Service's own agent (which would record URLs, tokens and all) not switched on.
+    assert.doesNotMatch(BICEP, /APPINSIGHTS_INSTRUMENTATIONKEY|InstrumentationKey|properties\.InstrumentationKey/);
+    assert.doesNotMatch(appSettingsBlock(), /^ {4}ApplicationInsightsAgent_EXTENSION_VERSION:/m);
+    assert.doesNotMatch(BICEP, /^output \w+ \w+ = appInsights\.properties\.ConnectionString/m, 'the connection string is not an output');
+    const code = [...sourcesUnder('bot'), ...sourcesUnder('infra'), 'env/.env.dev', 'm365agents.yml'].map((file) => [file, read(...file.split('/'))] as const);
+    for (const [file, text] of code) assert.doesNotMatch(text, /InstrumentationKey\s*=\s*[0-9a-f]{8}-/i, `${file} holds no instrumentation key`);
+  });
 });
+
+/** Every file under a folder of the project, as project-relative paths with forward slashes. */
+function sourcesUnder(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else found.push(path);
+    }
+  };
+  walk(folder);
+  return found;
+}
+
+/** The `properties` of the app settings resource. */
+function appSettingsBlock(): string {
+  const block = /resource appSettings [^\n]+\n[\s\S]*?\n {2}properties: \{\n([\s\S]*?)\n {2}\}/.exec(BICEP)?.[1];
+  assert.ok(block, 'the appSettings resource');
+  return block;
+}
+
+/** `var nodeHeapMbBySku = { B1: 1024 ... }`: the Node heap limit (MB) per plan size. */
+function nodeHeapMbBySku(): Record<string, number> {
+  const body = /^var nodeHeapMbBySku = \{\n([\s\S]*?)\n\}/m.exec(BICEP)?.[1];
+  assert.ok(body, 'var nodeHeapMbBySku');
+  return Object.fromEntries(
+    body.split('\n').map((line) => {
+      const entry = /^ {2}(\w+): (\d+)$/.exec(line);
+      assert.ok(entry, `nodeHeapMbBySku: "${line}" is <size>: <MB>`);
+      return [entry[1], Number(entry[2])];
+    }),
+  );
+}
 
 function tryAllowed(name: string): string[] | undefined {
   try {

@@ -19,6 +19,7 @@ const LANGUAGE_FILES = ['sv.json', 'da.json', 'fi.json'];
 const ENV = {
   TEAMS_APP_ID: '11111111-2222-3333-4444-555555555555',
   MICROSOFT_APP_ID: '66666666-7777-8888-9999-aaaaaaaaaaaa',
+  AAD_APP_CLIENT_ID: 'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff',
   BOT_DOMAIN: 'samrad-test.azurewebsites.net',
   PUBLIC_BASE_URL: 'https://samrad-test.azurewebsites.net/',
 };
@@ -104,7 +105,7 @@ describe('Teams app manifest', () => {
 
   it('falls back to local defaults that also validate, and says which it used', async () => {
     const { manifest, defaultsUsed } = renderManifest({});
-    assert.deepEqual(defaultsUsed, ['TEAMS_APP_ID', 'MICROSOFT_APP_ID', 'BOT_DOMAIN', 'PUBLIC_BASE_URL']);
+    assert.deepEqual(defaultsUsed, ['TEAMS_APP_ID', 'MICROSOFT_APP_ID', 'AAD_APP_CLIENT_ID', 'BOT_DOMAIN', 'PUBLIC_BASE_URL']);
     assert.deepEqual(await validateManifest(manifest), []);
     assert.throws(() => renderManifest({}, { allowDefaults: false }), /TEAMS_APP_ID is not set/);
   });
@@ -223,14 +224,14 @@ describe('Teams app package', () => {
   });
 });
 
-describe('Teams app manifest: webApplicationInfo, for installing Samråd through Microsoft Graph', () => {
-  it('names the bot\'s Entra app (MICROSOFT_APP_ID) and a resource on the bot\'s domain, filled from the environment', () => {
+describe('Teams app manifest: webApplicationInfo, Samråd\'s Entra app (Graph permissions, resource-specific consent, the tab\'s sign-on)', () => {
+  it('names Samråd\'s Entra app (AAD_APP_CLIENT_ID), which may differ from the bot, and its resource on the bot\'s domain, filled from the environment', () => {
     const { manifest } = renderManifest(ENV);
     assert.deepEqual(manifest.webApplicationInfo, {
-      id: ENV.MICROSOFT_APP_ID,
-      resource: `api://${ENV.BOT_DOMAIN}/botid-${ENV.MICROSOFT_APP_ID}`,
+      id: ENV.AAD_APP_CLIENT_ID,
+      resource: `api://${ENV.BOT_DOMAIN}/${ENV.AAD_APP_CLIENT_ID}`,
     });
-    assert.equal((manifest.webApplicationInfo as { id: string }).id, (manifest.bots as Bot[])[0].botId, 'the same app as the bot');
+    assert.equal((manifest.bots as Bot[])[0].botId, ENV.MICROSOFT_APP_ID, 'the bot keeps its own id (the managed identity in Azure)');
   });
 
   it('validates, and the schema refuses an app id that is not a GUID there', async () => {
@@ -257,12 +258,12 @@ describe('Teams app manifest: the live timer tab in meetings', () => {
     assert.deepEqual(await validateManifest(manifest), []);
   });
 
-  it('asks for the permission to share the tab to the meeting stage, and signs the tab on as the bot\'s own app', () => {
+  it('asks for the permission to share the tab to the meeting stage, and signs the tab on as Samråd\'s Entra app', () => {
     const { manifest } = renderManifest(ENV);
     const rsc = (manifest.authorization as { permissions: { resourceSpecific: { name: string; type: string }[] } }).permissions.resourceSpecific;
     assert.ok(rsc.some((p) => p.name === 'MeetingStage.Write.Chat' && p.type === 'Delegated'));
     // The SSO token's audience is this resource (or the app id): what the server accepts by default (bot/config.ts).
-    assert.equal((manifest.webApplicationInfo as { resource: string }).resource, `api://${ENV.BOT_DOMAIN}/botid-${ENV.MICROSOFT_APP_ID}`);
+    assert.equal((manifest.webApplicationInfo as { resource: string }).resource, `api://${ENV.BOT_DOMAIN}/${ENV.AAD_APP_CLIENT_ID}`);
   });
 
   it('refuses a tab in a context Teams does not know (the validator checks the section)', async () => {

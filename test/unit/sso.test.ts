@@ -5,7 +5,7 @@ import { TabSso, type SsoSettings } from '../../bot/http/sso';
 import { hs256Token, newKey, OpenIdStandIn, unsignedToken } from '../support/openid';
 
 const APP_ID = '66666666-7777-8888-9999-aaaaaaaaaaaa';
-const RESOURCE = `api://samrad.example.org/botid-${APP_ID}`;
+const RESOURCE = `api://samrad.example.org/${APP_ID}`;
 const TENANT = '0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 const OTHER_TENANT = '1a2b3c4d-5e6f-4071-8293-a4b5c6d7e8f9';
 const OID = 'A1B2C3D4-E5F6-4789-8ABC-DEF012345678';
@@ -49,7 +49,7 @@ describe('the Teams SSO token check (bot/http/sso.ts)', () => {
     assert.deepEqual(outcome, { identity: { oid: OID.toLowerCase(), tid: TENANT, userKey: `aad-${OID.toLowerCase()}` } });
   });
 
-  it('accepts a v1.0 token for the webApplicationInfo resource (api://<domain>/botid-<app id>)', async () => {
+  it('accepts a v1.0 token for the webApplicationInfo resource (api://<domain>/<app id>)', async () => {
     const outcome = await check(await entra.token(claims({ iss: `https://sts.windows.net/${TENANT}/`, aud: RESOURCE, ver: '1.0' })));
     assert.ok('identity' in outcome, JSON.stringify(outcome));
   });

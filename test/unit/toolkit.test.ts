@@ -75,6 +75,11 @@ function reads(step: Step): { name: string; where: string }[] {
   if (step.uses === 'teamsApp/validateManifest' || step.uses === 'teamsApp/zipAppPackage') {
     for (const file of manifestFiles(w.manifestPath as string)) found.push(...placeholders(read(file)).map((name) => ({ name, where: file })));
   }
+  if (step.uses === 'aadApp/update') {
+    // The scope's id is the one name it may find empty: it makes one and writes it (see writes).
+    const file = rel(w.manifestPath);
+    found.push(...placeholders(read(file)).filter((name) => name !== SCOPE_ID).map((name) => ({ name, where: file })));
+  }
   return found;
 }
 
@@ -82,9 +87,13 @@ function reads(step: Step): { name: string; where: string }[] {
 function writes(step: Step): string[] {
   const names = Object.values(step.writeToEnvironmentFile ?? {});
   if (step.uses === 'arm/deploy') names.push(...bicepOutputs());
+  if (step.uses === 'aadApp/update' && placeholders(read(rel(step.with?.manifestPath))).includes(SCOPE_ID)) names.push(SCOPE_ID);
   if (step.uses === 'script') names.push(...[...String(step.with?.run).matchAll(/::set-teamsfx-env (\w+)=/g)].map((m) => m[1]));
   return names;
 }
+
+/** The id of the Entra app's access_as_user scope, which aadApp/update makes when it is empty. */
+const SCOPE_ID = 'AAD_APP_ACCESS_AS_USER_PERMISSION_ID';
 
 /** Names the toolkit asks for when they are empty, and the one it allows to be empty. */
 const ASKED = ['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP_NAME'];
@@ -179,7 +188,8 @@ describe('the Microsoft 365 Agents Toolkit files (m365agents.yml, m365agents.loc
   it('m365agents.yml: provisions, then deploys, then publishes, as a Teams developer expects', () => {
     const yml = load(read('m365agents.yml')) as Lifecycle;
     assert.deepEqual(yml.provision.map((s) => s.uses), [
-      'teamsApp/create', 'script', 'arm/deploy', 'teamsApp/validateManifest', 'teamsApp/zipAppPackage', 'teamsApp/validateAppPackage', 'teamsApp/update',
+      'teamsApp/create', 'script', 'aadApp/create', 'arm/deploy', 'aadApp/update', 'script',
+      'teamsApp/validateManifest', 'teamsApp/zipAppPackage', 'teamsApp/validateAppPackage', 'teamsApp/update',
     ]);
     assert.deepEqual(yml.deploy?.map((s) => s.uses), ['cli/runNpmCommand', 'cli/runNpmCommand', 'cli/runNpmCommand', 'azureAppService/zipDeploy']);
     assert.deepEqual(yml.publish?.map((s) => s.uses).slice(-1), ['teamsApp/publishAppPackage']);
@@ -225,9 +235,9 @@ describe('the Microsoft 365 Agents Toolkit files (m365agents.yml, m365agents.loc
     // What the toolkit would write, with the values provision gives.
     const values: Record<string, string> = {
       PUBLIC_BASE_URL: 'https://abc123-3978.euw.devtunnels.ms',
-      MICROSOFT_APP_ID: '6f1c2a9e-1111-4222-8333-444455556666',
-      SECRET_MICROSOFT_APP_PASSWORD: 'client~secret',
-      MICROSOFT_APP_TENANT_ID: '0e7b3c1d-aaaa-4bbb-8ccc-ddddeeeeffff',
+      AAD_APP_CLIENT_ID: '6f1c2a9e-1111-4222-8333-444455556666',
+      SECRET_AAD_APP_CLIENT_SECRET: 'client~secret',
+      AAD_APP_TENANT_ID: '0e7b3c1d-aaaa-4bbb-8ccc-ddddeeeeffff',
     };
     const env = Object.fromEntries(
       Object.entries(step.with!.envs as Record<string, string>).map(([k, v]) => [k, String(v).replace(PLACEHOLDER, (_, name: string) => values[name])]),
@@ -235,7 +245,7 @@ describe('the Microsoft 365 Agents Toolkit files (m365agents.yml, m365agents.loc
     const config = parseConfig(env, () => 'g'.repeat(48));
     assert.equal(config.local, true);
     assert.equal(config.host, '127.0.0.1');
-    assert.deepEqual(config.bot, { appId: values.MICROSOFT_APP_ID, appPassword: 'client~secret', appType: 'SingleTenant', tenantId: values.MICROSOFT_APP_TENANT_ID });
+    assert.deepEqual(config.bot, { appId: values.AAD_APP_CLIENT_ID, appPassword: 'client~secret', appType: 'SingleTenant', tenantId: values.AAD_APP_TENANT_ID });
     assert.equal(config.publicBaseUrl, values.PUBLIC_BASE_URL);
     // The bot registration points at the same address.
     const bot = yml.provision.find((s) => s.uses === 'botFramework/create')!;
@@ -262,8 +272,9 @@ describe('the Microsoft 365 Agents Toolkit files (m365agents.yml, m365agents.loc
     const yml = load(read('m365agents.yml')) as Lifecycle;
     const template = envFile('env/.env.dev');
     template.delete('AZURE_LOCATION');
-    assert.deepEqual(unresolved(yml, template).missing, ['provision 3 (arm/deploy): AZURE_LOCATION in ./infra/azure.parameters.json']);
-    const reordered = { ...yml, provision: [yml.provision[3], ...yml.provision.filter((_, i) => i !== 3)] };
+    assert.deepEqual(unresolved(yml, template).missing, ['provision 4 (arm/deploy): AZURE_LOCATION in ./infra/azure.parameters.json']);
+    const validate = yml.provision.findIndex((s) => s.uses === 'teamsApp/validateManifest');
+    const reordered = { ...yml, provision: [yml.provision[validate], ...yml.provision.filter((_, i) => i !== validate)] };
     const missing = unresolved(reordered, envFile('env/.env.dev')).missing;
     assert.ok(missing.some((m) => m.startsWith('provision 1 (teamsApp/validateManifest): TEAMS_APP_ID in manifest/manifest.json')), missing.join('\n'));
     assert.ok(missing.some((m) => m.includes('BOT_DOMAIN in manifest/manifest.json')), missing.join('\n'));

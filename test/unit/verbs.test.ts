@@ -51,10 +51,17 @@ describe('the verb table (bot/services/actions.ts)', () => {
     );
   });
 
-  it('gives each verb its own parser and handler', () => {
-    for (const verb of VERBS) {
-      assert.equal(typeof ROUTES[verb].parse, 'function', verb);
-      assert.equal(typeof ROUTES[verb].handle, 'function', verb);
+  it('refuses a press that carries none of its data with a reason, before any service runs; only the verbs that name nothing take it', () => {
+    const takesNothing = ['plan.start', 'plan.resume', 'meetings.list', 'settings.show', 'overview.show', 'session.pick', 'privacy.show'];
+    // Empty settings are an answer: the contact details cleared; a zone the card does not offer is refused on the card itself.
+    assert.deepEqual(ROUTES['settings.save'].parse({}), { name: '', organisation: '', phone: '', email: '' });
+    assert.deepEqual(ROUTES['settings.zone'].parse({}), { unknown: true });
+    for (const verb of VERBS.filter((v) => v !== 'settings.save' && v !== 'settings.zone')) {
+      // A refusal is `bad` (answered with a message card) or, on the officer's card, `invalid` (shown on it).
+      const parsed = ROUTES[verb].parse({}) as { bad?: string; invalid?: string };
+      const reason = parsed.bad ?? parsed.invalid;
+      if (takesNothing.includes(verb)) assert.equal(reason, undefined, verb);
+      else assert.equal(typeof reason, 'string', `${verb} refuses an empty press`);
     }
   });
 });
