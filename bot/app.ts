@@ -11,7 +11,8 @@ import { JobRunner } from './jobs/runner';
 import { feedbackFanout, minutesFanout } from './services/after-delivery';
 import { deliveryJob } from './services/delivery';
 import { LetterLinks } from './services/links';
-import type { Deps, Logger, Stores } from './services/ports';
+import type { Logger } from './log';
+import type { Deps, Stores } from './services/ports';
 import { nudgeJob, trackJob } from './services/nudges';
 import { eraseMeetingJob, erasePersonJob } from './services/erasure';
 import { appOfficers } from './services/officers';
@@ -22,9 +23,11 @@ import { statusCardJob } from './services/status';
 import { CosmosDocumentStore, cosmosClient, openContainers, type StoreMeter, type StoreObserver } from './store/cosmos-store';
 import type { EmbeddedCosmos } from './store/embedded';
 import { loadEmbeddedStore } from './store/embedded-loader';
-import { InstanceRegistry, type JobsContainerDoc } from './store/instances';
+import { storeScope } from './store/scope';
+import { InstanceRegistry, type InstanceBeat } from './store/instances';
 import { messagesEndpoint, teamsAdapter } from './teams/endpoint';
 import { startTelemetry, type TelemetryOptions } from './telemetry';
+import { noTelemetry } from './telemetry/port';
 
 /** A running Samråd. */
 export interface Samrad {
@@ -60,16 +63,25 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
     target = { endpoint: embedded.endpoint, key: embedded.key, database: config.database };
     log.warn('store.embedded', { note: 'embedded Cosmos DB server for local use only', dataDir: config.dataDir });
   }
-  const containers = await openContainers(cosmosClient(target), target.database);
+  // The embedded store is in this process: its requests are handed to it in memory, not through a socket.
+  const containers = await openContainers(cosmosClient(target, embedded?.httpClient), target.database);
   const storeRequests: Record<string, number> = {};
+  // Local mode also counts them by what they were made for (a turn, a job's run by its kind, a poll: `store/scope.ts`), for the benchmark's requests per verb.
+  const byScope: Record<string, Record<string, number>> = {};
   const observe: StoreObserver = (container, operation) => {
     const key = `${container}.${operation}`;
     storeRequests[key] = (storeRequests[key] ?? 0) + 1;
+    if (config.local) {
+      const counts = (byScope[storeScope() ?? 'other'] ??= {});
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
     options.observeStore?.(container, operation);
   };
   // Nothing is exported (nor loaded) without APPLICATIONINSIGHTS_CONNECTION_STRING.
   const telemetry = startTelemetry(config.telemetry, options.telemetry);
-  const meter: StoreMeter = (container, operation, requestCharge, ms) => telemetry.store(container, operation, requestCharge, ms);
+  // Without telemetry the store, the connector client and the HTTP server get no hooks at all (nothing to time or count).
+  const telemetryOn = telemetry !== noTelemetry;
+  const meter: StoreMeter | undefined = telemetryOn ? (container, operation, requestCharge, ms) => telemetry.store(container, operation, requestCharge, ms) : undefined;
   const clock = () => now().toMillis();
   const stores: Stores = {
     meetings: new CosmosDocumentStore(containers.meetings, 'meetings', observe, clock, meter),
@@ -83,9 +95,9 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
   // Teams' rate limits are the app's in the tenant, not this process's: the instances on this store
   // count each other through heartbeats in the jobs container, and the Pacer divides the limits by the count.
   const instanceId = randomUUID();
-  const instances = new InstanceRegistry(new CosmosDocumentStore<JobsContainerDoc>(containers.jobs, 'jobs', observe, undefined, meter), instanceId, { log });
+  const instances = new InstanceRegistry(new CosmosDocumentStore<InstanceBeat>(containers.jobs, 'jobs', observe, undefined, meter), instanceId, { log });
   await instances.start();
-  const teams = teamsAdapter(config, log, () => instances.live(), telemetry);
+  const teams = teamsAdapter(config, log, () => instances.live(), telemetryOn ? telemetry : undefined);
   let listeningAt = '';
   const links = new LetterLinks(config.linkSecret, () => config.publicBaseUrl ?? listeningAt, now);
   const jobs = new JobRunner(stores.jobs, instanceId, now, log, { telemetry });
@@ -93,7 +105,7 @@ export async function startSamrad(config: Config, log: Logger, options: StartOpt
 
   // The live timer tab's sign-on; `links.liveUrl` (on the meeting-mode card) is the signed link for a big screen.
   const sso = new TabSso({ ...config.sso, tenantId: config.bot.tenantId || undefined }, now);
-  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links, config.local ? { storeRequests: () => ({ ...storeRequests }) } : undefined, sso, { retentionMonths: config.retention.months });
+  const server = httpServer(messagesEndpoint(teams, deps, config), deps, links, config.local ? { storeRequests: () => ({ ...storeRequests }), storeRequestsByScope: () => structuredClone(byScope) } : undefined, sso, { retentionMonths: config.retention.months });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { LOCALES, type Locale } from './domain/meeting';
 import { isKnownZone } from './domain/time';
 import { DEFAULT_NUDGE_SETTINGS, type NudgeSettings } from './domain/nudges';
@@ -122,6 +123,11 @@ export class ConfigError extends Error {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Entries of the lists of ids: GUIDs in lower case, `<tenant id>:<id>` where a tenant is named.
+const LOWER_GUID = v.pipe(v.string(), v.regex(GUID), v.toLowerCase());
+const PARTS = v.pipe(v.string(), v.transform((entry) => entry.split(':').map((part) => part.trim())));
+const OBJECT_ID = v.pipe(PARTS, v.union([v.strictTuple([LOWER_GUID]), v.strictTuple([LOWER_GUID, LOWER_GUID])]), v.transform((ids) => (ids.length === 2 ? { tenantId: ids[0], objectId: ids[1] } : { objectId: ids[0] })));
+const GROUP = v.pipe(PARTS, v.strictTuple([LOWER_GUID, LOWER_GUID]), v.transform(([tenantId, groupId]) => ({ tenantId, groupId })));
 
 /** Parses the environment; `generatedSecret` is used for links in local mode when none is set. */
 export function parseConfig(env: NodeJS.ProcessEnv, generatedSecret: () => string): Config {
@@ -277,28 +283,13 @@ function parseCoordinators(
   bot: { local: boolean; appType: Config['bot']['appType']; tenantId: string; graphBaseUrl: string },
   problems: string[],
 ): Config['coordinators'] {
+  const ids = objectIds(env.COORDINATORS, 'COORDINATORS', bot.tenantId, problems);
   const botTenant = bot.tenantId.toLowerCase() || undefined;
-  const ids: Config['coordinators']['ids'] = [];
-  for (const entry of list(env.COORDINATORS)) {
-    const parts = entry.split(':').map((part) => part.trim());
-    if (parts.length === 1 && GUID.test(parts[0])) ids.push({ ...(botTenant ? { tenantId: botTenant } : {}), objectId: parts[0].toLowerCase() });
-    else if (parts.length === 2 && GUID.test(parts[0]) && GUID.test(parts[1])) ids.push({ tenantId: parts[0].toLowerCase(), objectId: parts[1].toLowerCase() });
-    else problems.push(`COORDINATORS: "${entry}" must be an Entra object id (a GUID), or <tenant id>:<object id>`);
-  }
-  const groups: Config['coordinators']['groups'] = [];
-  for (const entry of list(env.COORDINATOR_GROUPS)) {
-    const parts = entry.split(':').map((part) => part.trim());
-    if (parts.length !== 2 || !GUID.test(parts[0]) || !GUID.test(parts[1])) {
-      problems.push(`COORDINATOR_GROUPS: "${entry}" must be <tenant id>:<group id>, both GUIDs`);
-      continue;
-    }
-    const group = { tenantId: parts[0].toLowerCase(), groupId: parts[1].toLowerCase() };
-    if (!bot.local && bot.appType !== 'MultiTenant' && botTenant && group.tenantId !== botTenant) {
-      problems.push(`COORDINATOR_GROUPS: the group ${group.groupId} is in tenant ${group.tenantId}, but a ${bot.appType} identity reads Microsoft Graph in its own tenant (MICROSOFT_APP_TENANT_ID) only`);
-      continue;
-    }
-    groups.push(group);
-  }
+  const groups = entries(env.COORDINATOR_GROUPS, GROUP, (entry) => `COORDINATOR_GROUPS: "${entry}" must be <tenant id>:<group id>, both GUIDs`, problems).filter((group) => {
+    const readable = bot.local || bot.appType === 'MultiTenant' || !botTenant || group.tenantId === botTenant;
+    if (!readable) problems.push(`COORDINATOR_GROUPS: the group ${group.groupId} is in tenant ${group.tenantId}, but a ${bot.appType} identity reads Microsoft Graph in its own tenant (MICROSOFT_APP_TENANT_ID) only`);
+    return readable;
+  });
   return { ids, groups, graphBaseUrl: bot.graphBaseUrl };
 }
 
@@ -342,20 +333,22 @@ function isKeyVaultReference(value: string): boolean {
 }
 
 /**
- * A list of Entra object ids (DATA_PROTECTION_OFFICERS): each a plain id, which counts in the bot's
- * own tenant (in any tenant when that is unset), or `<tenant id>:<object id>`. Anything else is a
- * problem named after the variable.
+ * A list of Entra object ids (COORDINATORS, DATA_PROTECTION_OFFICERS): each a plain id, which counts
+ * in the bot's own tenant (in any tenant when that is unset), or `<tenant id>:<object id>`. Anything
+ * else is a problem named after the variable.
  */
 function objectIds(raw: string | undefined, name: string, botTenantId: string, problems: string[]): { tenantId?: string; objectId: string }[] {
-  const botTenant = botTenantId.toLowerCase() || undefined;
-  const ids: { tenantId?: string; objectId: string }[] = [];
-  for (const entry of list(raw)) {
-    const parts = entry.split(':').map((part) => part.trim());
-    if (parts.length === 1 && GUID.test(parts[0])) ids.push({ ...(botTenant ? { tenantId: botTenant } : {}), objectId: parts[0].toLowerCase() });
-    else if (parts.length === 2 && GUID.test(parts[0]) && GUID.test(parts[1])) ids.push({ tenantId: parts[0].toLowerCase(), objectId: parts[1].toLowerCase() });
-    else problems.push(`${name}: "${entry}" must be an Entra object id (a GUID), or <tenant id>:<object id>`);
-  }
-  return ids;
+  const refusal = (entry: string) => `${name}: "${entry}" must be an Entra object id (a GUID), or <tenant id>:<object id>`;
+  return entries(raw, OBJECT_ID, refusal, problems).map(({ tenantId = botTenantId.toLowerCase(), objectId }) => ({ ...(tenantId ? { tenantId } : {}), objectId }));
+}
+
+/** A comma-separated setting, each entry read by `schema`; an entry it refuses is a problem (`refusal` names it). */
+function entries<T>(raw: string | undefined, schema: v.GenericSchema<string, T>, refusal: (entry: string) => string, problems: string[]): T[] {
+  return list(raw).flatMap((entry) => {
+    const read = v.safeParse(schema, entry);
+    if (!read.success) problems.push(refusal(entry));
+    return read.success ? [read.output] : [];
+  });
 }
 
 /** A comma-separated setting as its trimmed, non-empty parts. */

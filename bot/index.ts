@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, parseConfig } from './config';
 import { startSamrad } from './app';
 import { EmbeddedStoreMissing } from './store/embedded-loader';
-import { jsonLogger } from './services/log';
+import { jsonLogger } from './log';
 
 /** Starts Samråd from the environment; stops cleanly on SIGINT and SIGTERM. */
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { Meeting, MeetingView, Participant, Reply } from '../bot/domain/meeting';
+import type { Meeting, Participant, Reply } from '../bot/domain/meeting';
+import type { MeetingView } from '../bot/domain/meeting-docs';
 import { isChanging } from '../bot/domain/change';
 import { deliveryOf, proposedTopics, replyOf, tally } from '../bot/domain/invitation';
 import { preparationOf, ticked } from '../bot/domain/preparation';

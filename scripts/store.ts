@@ -10,7 +10,7 @@
  * journal durable and stops it. Loopback only; it checks no key.
  */
 import { startEmbeddedCosmos } from '../bot/store/embedded';
-import { jsonLogger } from '../bot/services/log';
+import { jsonLogger } from '../bot/log';
 
 const USAGE = 'usage: tsx scripts/store.ts --port <n> --data <folder>   (--port 0: any free port)';
 

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
-import type { Answer, ContactKind, Group, Locale, MeetingStatus, MeetingView, PlaceKind } from '../domain/meeting';
+import type { Answer, ContactKind, Group, Locale, MeetingStatus, PlaceKind } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import type { FeedbackVia, Scale } from '../domain/feedback';
 import { minutesContent } from '../domain/minutes';
 import { inOrder } from '../domain/plan';

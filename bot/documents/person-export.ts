@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { SCALES, type FeedbackVia, type Scale } from '../domain/feedback';
-import type { Answer, ContactKind, Group, Locale, MeetingStatus, MeetingView, Participant } from '../domain/meeting';
+import type { Answer, ContactKind, Group, Locale, MeetingStatus, Participant } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import type { PageLinkDoc, UseKind } from '../domain/page-link';
 import { inOrder } from '../domain/plan';
 import type { PersonKeyKind } from '../domain/people';

@@ -1,7 +1,8 @@
 import type { DateTime } from 'luxon';
 import { EDITABLE, LIMITS, type ChangeKind, type Edits, type Meeting, type Participant } from './meeting';
 import { Refusal, refuseIfAny } from './problems';
-import { clean, missingForSending, touch } from './planning';
+import { missingForSending, touch } from './planning';
+import { clean } from './text';
 import { userKey } from './user';
 
 /**

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
-import { ERASED_NAME, type Meeting, type MeetingDoc, type Participant } from './meeting';
+import { ERASED_NAME, type Meeting, type Participant } from './meeting';
+import type { MeetingDoc } from './meeting-docs';
 import { everyone } from './people';
 import { touch } from './planning';
 

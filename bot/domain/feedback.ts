@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { LIMITS, type Meeting } from './meeting';
-import { clean } from './planning';
+import { clean } from './text';
 import { Refusal, refuseIfAny, type Problem } from './problems';
 
 /**

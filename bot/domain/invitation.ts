@@ -5,21 +5,20 @@ import {
   type Delivery,
   type DeliveryDoc,
   type Meeting,
-  type MeetingDoc,
-  type MeetingView,
   type Participant,
   type PostedCard,
   type Reply,
   type ReplyDoc,
   type UnreachableReason,
 } from './meeting';
+import type { MeetingDoc, MeetingView } from './meeting-docs';
 import { Refusal } from './problems';
 import type { Feedback } from './feedback';
 import type { MinutesDoc } from './minutes';
 import type { NudgeDoc, TrackingDoc } from './nudge-log';
 import { inOrder, type ActionItem } from './plan';
 import type { Session } from './session';
-import { clean } from './planning';
+import { clean } from './text';
 
 /**
  * The rules for invitations once they are sent: who may answer, what an answer records, how a

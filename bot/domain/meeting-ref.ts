@@ -1,6 +1,7 @@
 import { coOrganizerKey } from './change';
 import { tally } from './invitation';
-import type { Answer, MeetingStatus, MeetingView, Place } from './meeting';
+import type { Answer, MeetingStatus, Place } from './meeting';
+import type { MeetingView } from './meeting-docs';
 
 /**
  * A meeting in a caseworker's own list: one small document per caseworker and meeting, in the

@@ -1,15 +1,9 @@
-import type { Feedback } from './feedback';
-import type { MinutesDoc } from './minutes';
-import type { NudgeDoc, TrackingDoc } from './nudge-log';
-import type { PageLinkDoc } from './page-link';
-import type { ActionItem } from './plan';
-import type { AuditDoc } from './audit';
-import type { Session } from './session';
-
 /**
  * The network meeting as Samråd stores it: a plan (a draft while the caseworker plans it, then
  * an invited meeting) and one document per person for their answer and their invitation's
- * delivery. Plain data, no behaviour: the rules live in `planning.ts` and `invitation.ts`.
+ * delivery. Plain data, no behaviour: the rules live in `planning.ts` and `invitation.ts`. It
+ * imports nothing: every other document of a meeting, and the union of them all (`MeetingDoc`),
+ * are in files that import this one (`meeting-docs.ts`).
  */
 
 /** The languages every text exists in. */
@@ -270,39 +264,11 @@ export interface SentDoc {
 }
 
 /**
- * Every kind of document in a meeting's partition: the plan, each person's answer and delivery,
- * the meeting being held (`session.ts`), each action item (`plan.ts`), each person's feedback
- * (`feedback.ts`), the minutes (`minutes.ts`), how the cards after the meeting reached each person,
- * each person's page link (`page-link.ts`), and the audit trail, one document per entry (`audit.ts`).
- */
-/** Every document of a meeting's partition; each carries the instant it expires (retention, see `domain/retention.ts`) once the meeting is sent. */
-export type MeetingDoc = (Meeting | ReplyDoc | DeliveryDoc | Session | ActionItem | Feedback | MinutesDoc | SentDoc | PageLinkDoc | NudgeDoc | TrackingDoc | AuditDoc) & { expiresAt?: string };
-
-/**
  * Where an invitation stands for the caseworker: `pending` until the bot has tried Teams,
  * `teams` when the card is in the invitee's chat, `letter` when the caseworker must send a
  * letter or e-mail, `organizer` for the caseworker who convenes.
  */
 export type Delivery = 'pending' | 'teams' | 'letter' | 'organizer';
-
-/** A meeting as the people's views need it: the plan with each person's answer and delivery. */
-export interface MeetingView {
-  plan: Meeting;
-  replies: ReadonlyMap<string, ReplyDoc>;
-  deliveries: ReadonlyMap<string, DeliveryDoc>;
-  /** Meeting mode, once it was opened. */
-  session?: Session;
-  /** The action items agreed, in the order they were agreed. */
-  actions: readonly ActionItem[];
-  /** Each person's feedback, by participant id. */
-  feedback: ReadonlyMap<string, Feedback>;
-  /** The minutes, once the secretary began them. */
-  minutes?: MinutesDoc;
-  /** The nudges sent, snoozed or marked done, by key. */
-  nudges: ReadonlyMap<string, NudgeDoc>;
-  /** What was last scheduled for it (nudges, the overview line). */
-  tracking?: TrackingDoc;
-}
 
 /** Limits that keep cards small and input sane. */
 export const LIMITS = {

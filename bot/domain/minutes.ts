@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { organizes } from './change';
 import { LIMITS, type Meeting } from './meeting';
 import { inOrder, type ActionItem, type Outcome } from './plan';
-import { clean } from './planning';
+import { clean } from './text';
 import { Refusal } from './problems';
 import { absences, type MemoWay, type Session } from './session';
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { addWorkingDays, isWorkingDay, nextWorkingMoment, WORKING_HOURS, type Country } from './calendar';
-import type { MeetingView, Participant } from './meeting';
+import type { Participant } from './meeting';
+import type { MeetingView } from './meeting-docs';
 import type { NudgeDoc } from './nudge-log';
 import type { ActionItem } from './plan';
 import { EXPIRY_NOTICE_DAYS } from './retention';

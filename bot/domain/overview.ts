@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { MIN_FOR_AVERAGE, SCALES, type Scale } from './feedback';
-import type { MeetingView } from './meeting';
+import type { MeetingView } from './meeting-docs';
 
 /**
  * The coordinators' overview (000, 004: the coordinator sees which meetings lack minutes, which

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import { LIMITS, type Meeting, type Participant } from './meeting';
 import { meetingDate } from './plan';
-import { clean } from './planning';
+import { clean } from './text';
 import { Refusal } from './problems';
 
 /**

@@ -1,9 +1,7 @@
 import { DateTime } from 'luxon';
-import { organizes } from './change';
 import { LIMITS, type Meeting, type Participant } from './meeting';
-import { clean } from './planning';
+import { clean } from './text';
 import { Refusal, refuseIfAny, type Problem } from './problems';
-import type { Session } from './session';
 
 /**
  * The plan the meeting leaves behind (000, 002, 004): action items (who does what, by when, and
@@ -44,15 +42,6 @@ export interface ActionInput {
 /** The id of an action item's document. */
 export function actionId(itemId: string): string {
   return `action.${itemId}`;
-}
-
-/**
- * Who may add and change action items: while the meeting is prepared or runs, whoever runs it
- * (the chair, the secretary, the caseworker); once it has ended, the caseworker alone.
- */
-export function mayEditItems(meeting: Meeting, session: Session | undefined, userKey: string, runs: boolean): boolean {
-  if (!session || session.state !== 'ended') return runs;
-  return organizes(meeting, userKey);
 }
 
 /** A new action item, checked: a text, an owner among the participants, a due day not before the meeting, partners among the participants. */

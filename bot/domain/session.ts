@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { organizes } from './change';
 import { LIMITS, type Meeting, type Participant } from './meeting';
 import { checkedOutcome, outcomeComplete, type Outcome } from './plan';
-import { clean, speakerOrder } from './planning';
+import { speakerOrder } from './planning';
+import { clean } from './text';
 import { Refusal } from './problems';
 
 /**
@@ -218,6 +219,15 @@ export function mayRun(meeting: Meeting, session: Session, userKey: string, part
   if (organizes(meeting, userKey)) return true;
   const participant = participantOf(userKey);
   return !!participant && (participant.id === session.chairId || participant.id === session.secretaryId);
+}
+
+/**
+ * Who may add and change action items: while the meeting is prepared or runs, whoever runs it
+ * (the chair, the secretary, the caseworker); once it has ended, the caseworker alone.
+ */
+export function mayEditItems(meeting: Meeting, session: Session | undefined, userKey: string, runs: boolean): boolean {
+  if (!session || session.state !== 'ended') return runs;
+  return organizes(meeting, userKey);
 }
 
 /**

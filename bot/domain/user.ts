@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LIMITS, type Locale } from './meeting';
-import { clean } from './planning';
+import { clean } from './text';
 import { refuseIfAny, type Problem } from './problems';
 import { isKnownZone } from './time';
 

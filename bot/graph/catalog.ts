@@ -1,4 +1,4 @@
-import type { Logger } from '../services/ports';
+import type { Logger } from '../log';
 import type { GraphClient } from './graph-client';
 
 /**

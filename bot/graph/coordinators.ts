@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import type { Coordinators, Logger } from '../services/ports';
+import type { Logger } from '../log';
+import type { Coordinators } from '../services/ports';
 import { GraphClient, GraphUnavailableError } from './graph-client';
 import { entraCredential, credentialTokens, graphScope, type TokenSource } from './token';
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import type { AppInstaller, Logger } from '../services/ports';
+import type { Logger } from '../log';
+import type { AppInstaller } from '../services/ports';
 import { AppCatalog } from './catalog';
 import { GraphClient, GraphUnavailableError } from './graph-client';
 import { entraCredential, credentialTokens, graphScope, type TokenSource } from './token';

@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
-import type { Locale, Meeting, MeetingView } from '../domain/meeting';
+import type { Locale, Meeting } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import { minutesContent } from '../domain/minutes';
 import { meetingDate } from '../domain/plan';
 import { isIssuedId } from '../services/action-data';
 import { readView } from '../services/meetings';
 import type { Deps } from '../services/ports';
-import { resolveLocale, t } from '../i18n';
+import { t } from '../i18n';
 import { journalText, meetingExport } from '../documents/export';
 import { noticePage } from '../documents/print';
 import { minutesHtml } from '../documents/minutes';
-import type { HttpAnswer } from './letters';
+import { readerLocale, send, type HttpAnswer } from './answer';
 import { BY_LINK } from '../domain/audit';
 import { audit } from '../services/audit';
 
@@ -66,31 +67,29 @@ const BASE_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'n
 const notFound = (): HttpAnswer => ({ status: 404, type: 'text/plain; charset=utf-8', body: NOT_FOUND, headers: { ...BASE_HEADERS } });
 
 /** The journal text of a meeting for a caseworker's export link. */
-export async function serveJournal(deps: Deps, verify: ExportVerifier, token: string): Promise<HttpAnswer> {
-  const found = await caseworkerView(deps, verify, token);
-  if (!found) return notFound();
-  deps.log.info('export.served', { meeting: found.view.plan.id, kind: 'journal' });
-  await audit(deps, found.view.plan, BY_LINK, 'export.read');
-  return {
-    status: 200,
-    type: 'text/plain; charset=utf-8',
-    body: journalText(found.view, found.locale),
-    headers: { ...BASE_HEADERS, 'Content-Disposition': `attachment; filename="${fileName(found.view.plan, 'journal', 'txt')}"` },
-  };
+export function serveJournal(deps: Deps, verify: ExportVerifier, token: string): Promise<HttpAnswer> {
+  return serveExport(deps, verify, token, 'journal', (found) => ({ type: 'text/plain; charset=utf-8', body: journalText(found.view, found.locale), file: ['journal', 'txt'] }));
 }
 
 /** The whole meeting as JSON (MeetingExportV1) for a caseworker's export link. */
-export async function serveMeetingJson(deps: Deps, verify: ExportVerifier, token: string): Promise<HttpAnswer> {
+export function serveMeetingJson(deps: Deps, verify: ExportVerifier, token: string): Promise<HttpAnswer> {
+  return serveExport(deps, verify, token, 'json', (found) => ({ type: 'application/json', body: `${JSON.stringify(meetingExport(found.view, deps.now()), null, 2)}\n`, file: ['meeting', 'json'] }));
+}
+
+/** A caseworker's export for their link: logged, recorded in the audit trail, and downloaded under a name of the meeting's day. */
+async function serveExport(
+  deps: Deps,
+  verify: ExportVerifier,
+  token: string,
+  kind: 'journal' | 'json',
+  draw: (found: { view: MeetingView; locale: Locale }) => { type: string; body: string; file: [what: 'journal' | 'meeting', ext: 'txt' | 'json'] },
+): Promise<HttpAnswer> {
   const found = await caseworkerView(deps, verify, token);
   if (!found) return notFound();
-  deps.log.info('export.served', { meeting: found.view.plan.id, kind: 'json' });
+  deps.log.info('export.served', { meeting: found.view.plan.id, kind });
   await audit(deps, found.view.plan, BY_LINK, 'export.read');
-  return {
-    status: 200,
-    type: 'application/json',
-    body: `${JSON.stringify(meetingExport(found.view, deps.now()), null, 2)}\n`,
-    headers: { ...BASE_HEADERS, 'Content-Disposition': `attachment; filename="${fileName(found.view.plan, 'meeting', 'json')}"` },
-  };
+  const { type, body, file } = draw(found);
+  return { status: 200, type, body, headers: { ...BASE_HEADERS, 'Content-Disposition': `attachment; filename="${fileName(found.view.plan, ...file)}"` } };
 }
 
 /**
@@ -146,8 +145,8 @@ export function exportRoutes(server: Pick<Server, 'get'>, deps: Deps, verify: Ex
     '/minutes/:token',
     guarded(
       'minutes.page',
-      (req) => ({ status: 503, type: 'text/html; charset=utf-8', body: minutesMissing(browserLocale(req), 'unavailable'), headers: { ...BASE_HEADERS } }),
-      (req) => serveMinutes(deps, verify.minutes, token(req), browserLocale(req)),
+      (req) => ({ status: 503, type: 'text/html; charset=utf-8', body: minutesMissing(readerLocale(req), 'unavailable'), headers: { ...BASE_HEADERS } }),
+      (req) => serveMinutes(deps, verify.minutes, token(req), readerLocale(req)),
     ),
   );
 }
@@ -172,14 +171,4 @@ async function caseworkerView(deps: Deps, verify: ExportVerifier, token: string)
 function fileName(plan: Meeting, what: 'journal' | 'meeting', ext: 'txt' | 'json'): string {
   const day = meetingDate(plan);
   return `network-meeting${day ? `-${day}` : ''}-${what}.${ext}`;
-}
-
-function send(res: Response, answer: HttpAnswer): void {
-  res.writeHead(answer.status, { 'Content-Type': answer.type, ...answer.headers });
-  res.end(answer.body);
-}
-
-/** The language of a browser's first Accept-Language choice, or English. */
-function browserLocale(req: Request): Locale {
-  return resolveLocale(String(req.headers?.['accept-language'] ?? '').split(',')[0]);
 }

@@ -10,14 +10,7 @@ import { invitationLetter, letterMissing } from '../documents/letter';
 import { invitationIcs } from '../documents/ics';
 import { BY_LINK } from '../domain/audit';
 import { audit } from '../services/audit';
-
-/** A plain HTTP answer. */
-export interface HttpAnswer {
-  status: number;
-  type: string;
-  body: string;
-  headers?: Record<string, string>;
-}
+import type { HttpAnswer } from './answer';
 
 /**
  * Serves a printable letter or calendar file for a signed link; anything else is a 404 page in the

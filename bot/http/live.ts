@@ -4,11 +4,12 @@ import { basename, join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { LOCALES, type Locale } from '../domain/meeting';
 import { esc } from '../documents/print';
-import { resolveLocale, t } from '../i18n';
+import { t } from '../i18n';
 import type { LetterLinks } from '../services/links';
 import { liveEtag, liveStateOf, liveTexts, mayWatch, meetingChoices, meetingLocale, readLive, type LiveView } from '../services/live';
 import type { Deps } from '../services/ports';
 import { LANGUAGE_NAMES, type LiveTexts } from '../../tab/wire';
+import { readerLocale } from './answer';
 import type { TabSso } from './sso';
 
 /**
@@ -374,9 +375,4 @@ function notModified(res: Response, headers: Record<string, string>): void {
 function askedLocale(req: Request): Locale | undefined {
   const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang')?.toLowerCase();
   return (LOCALES as readonly string[]).includes(asked ?? '') ? (asked as Locale) : undefined;
-}
-
-/** The language of a browser's (or the Teams page's) first Accept-Language choice, or English. */
-function readerLocale(req: Request): Locale {
-  return resolveLocale(String(req.headers['accept-language'] ?? '').split(',')[0]);
 }

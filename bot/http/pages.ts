@@ -5,8 +5,7 @@ import type { Deps } from '../services/ports';
 import type { LetterLinks } from '../services/links';
 import { showPage, submitPage, type PageForm, type PageResult } from '../services/pages';
 import { pageRefused, personalPage } from '../documents/page';
-import { resolveLocale } from '../i18n';
-import type { HttpAnswer } from './letters';
+import { readerLocale, send, type HttpAnswer } from './answer';
 
 /**
  * A person's own page: `GET /p/:token` shows it, `POST /p/:token` takes its forms (`what` =
@@ -119,12 +118,3 @@ function query(req: Request, name: string): string | undefined {
   }
 }
 
-function send(res: Response, answer: HttpAnswer): void {
-  res.writeHead(answer.status, { 'Content-Type': answer.type, 'X-Robots-Tag': 'noindex', ...answer.headers });
-  res.end(answer.body);
-}
-
-/** The language of a browser's first Accept-Language choice, or English: for pages that do not know whose link it is. */
-function readerLocale(req: Request): Locale {
-  return resolveLocale(String(req.headers['accept-language'] ?? '').split(',')[0]);
-}

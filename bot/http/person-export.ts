@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import { viewOf } from '../domain/invitation';
-import type { MeetingDoc } from '../domain/meeting';
+import type { MeetingDoc } from '../domain/meeting-docs';
 import type { PageLinkDoc } from '../domain/page-link';
 import { keyKind } from '../domain/people';
 import { personDocument, personExport, type PersonInMeeting } from '../documents/person-export';
@@ -10,7 +10,7 @@ import { findPerson } from '../services/people';
 import type { Deps } from '../services/ports';
 import { queries } from '../store/queries';
 import { NOT_FOUND, UNAVAILABLE } from './exports';
-import type { HttpAnswer } from './letters';
+import { send, type HttpAnswer } from './answer';
 
 /**
  * A person's data for the data-protection officer (GDPR art. 15), over the short-lived signed
@@ -77,8 +77,7 @@ export function personExportRoutes(server: Pick<Server, 'get'>, deps: Deps, veri
       deps.log.error('privacy.exportFailed', { error: (err as Error).name });
       answer = { status: 503, type: 'text/plain; charset=utf-8', body: UNAVAILABLE, headers: { ...HEADERS } };
     }
-    res.writeHead(answer.status, { 'Content-Type': answer.type, ...answer.headers });
-    res.end(answer.body);
+    send(res, answer);
   };
   server.get('/person-export/:token/person.json', route('json'));
   server.get('/person-export/:token/person.html', route('html'));

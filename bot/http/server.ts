@@ -1,3 +1,4 @@
+import { getHeapSpaceStatistics } from 'node:v8';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { LOCALES, type Locale } from '../domain/meeting';
 import type { Deps } from '../services/ports';
@@ -5,14 +6,15 @@ import type { LetterLinks } from '../services/links';
 import type { MessagesEndpoint } from '../teams/endpoint';
 import { letterMissing } from '../documents/letter';
 import { sitePage, type SiteSettings } from '../documents/site';
-import { resolveLocale } from '../i18n';
 import { exportRoutes } from './exports';
-import { serveLetter, type HttpAnswer } from './letters';
+import { readerLocale, send } from './answer';
+import { serveLetter } from './letters';
 import { liveRoutes } from './live';
 import { pageRoutes } from './pages';
 import { personExportRoutes } from './person-export';
 import type { TabSso } from './sso';
 import { VERBS } from '../services/actions';
+import { noTelemetry } from '../telemetry/port';
 import { activityVerb, httpMethod, routeTemplate } from '../telemetry/vocabulary';
 
 /** The largest request body accepted; Teams activities are far smaller. */
@@ -23,7 +25,7 @@ export function httpServer(
   messages: MessagesEndpoint,
   deps: Deps,
   links: LetterLinks,
-  local?: { storeRequests: () => Record<string, number> },
+  local?: { storeRequests: () => Record<string, number>; storeRequestsByScope?: () => Record<string, Record<string, number>> },
   sso?: TabSso,
   site?: SiteSettings,
 ): Server {
@@ -32,7 +34,8 @@ export function httpServer(
   // Every answered request, by the template of the route that took it (`/letters/:token`: never the path asked for, which holds
   // a signed token) and, for /api/messages, the card verb or activity kind from a fixed vocabulary.
   const verbs: ReadonlySet<string> = new Set(VERBS);
-  server.pre((req, res, next) => {
+  // Without telemetry (no connection string) no hook at all: nothing to time per request.
+  if (deps.telemetry !== noTelemetry) server.pre((req, res, next) => {
     const started = performance.now();
     res.once('finish', () => {
       const route = routeTemplate(req.getRoute?.()?.path);
@@ -90,18 +93,19 @@ export function httpServer(
     server.get('/metrics/store', async (_req: Request, res: Response) =>
       send(res, { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(local.storeRequests()) }),
     );
+    // This process's memory (after a full garbage collection when Node was started with --expose-gc, as the benchmark does).
+    server.get('/metrics/memory', async (_req: Request, res: Response) => {
+      const collect = (globalThis as { gc?: () => void }).gc;
+      collect?.();
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]));
+      send(res, { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ ...process.memoryUsage(), afterGc: !!collect, spaces }) });
+    });
+    // The same by what each request was made for: `turn` (up to the answer), `job:<kind>`, `poll`, `other` (`store/scope.ts`).
+    server.get('/metrics/store/scopes', async (_req: Request, res: Response) =>
+      send(res, { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(local.storeRequestsByScope?.() ?? {}) }),
+    );
   }
   // The live timer page: its signed link for a big screen, and the Teams tab with single sign-on.
   if (sso) liveRoutes(server, deps, links, sso);
   return server;
-}
-
-function send(res: Response, answer: HttpAnswer): void {
-  res.writeHead(answer.status, { 'Content-Type': answer.type, 'X-Robots-Tag': 'noindex', ...answer.headers });
-  res.end(answer.body);
-}
-
-/** The language of a browser's first Accept-Language choice, or English. */
-function readerLocale(req: Request): Locale {
-  return resolveLocale(String(req.headers['accept-language'] ?? '').split(',')[0]);
 }

@@ -91,6 +91,18 @@ export type JobsDoc = JobDoc | DueEntry | JobHead;
 export interface JobRef {
   bucket: string;
   id: string;
+  /**
+   * The job as the enqueue that returned this ref last wrote or read it (with its ETag), and the due
+   * entry it wrote: passed along within the turn so that `runSoon` claims from it without reading
+   * either again. Never stored (not enumerable: JSON and comparisons of refs leave it out); a claim
+   * from a version that is no longer current fails on its ETag.
+   */
+  readonly seen?: { job: { doc: JobDoc; etag: string }; entry?: { doc: DueEntry; etag: string } };
+}
+
+/** The ref with what was just read or written of its job (see `JobRef.seen`). */
+export function seenRef(ref: JobRef, seen: NonNullable<JobRef['seen']>): JobRef {
+  return Object.defineProperty({ bucket: ref.bucket, id: ref.id }, 'seen', { value: seen, enumerable: false });
 }
 
 /** How long a claim lasts without renewal; a stopped instance's job is taken over after it. */

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { AlreadyExistsError, ConcurrencyError, update, upsert, type DocumentStore, type Versioned } from '../store/port';
-import { askedAgain, cancelled, entryFor, jobRef, newJob, rescheduled, settledBefore, type DueEntry, type JobDoc, type JobHead, type JobRef, type JobsDoc } from './job';
+import { askedAgain, cancelled, entryFor, jobRef, newJob, rescheduled, seenRef, settledBefore, type DueEntry, type JobDoc, type JobHead, type JobRef, type JobsDoc } from './job';
 import type { JobType } from './kind';
 
 /** Enqueues work after an answer; the runner (`runner.ts`) does it. */
@@ -61,12 +61,12 @@ export class StoredJobQueue {
       const now = this.now();
       const current = (await this.store.read(ref.bucket, ref.id)) as Versioned<JobDoc<P>> | undefined;
       const next = current ? change(current.doc, now) : newJob({ kind: type.kind, key, payload, dueAt, maxAttempts: type.maxAttempts, ...(type.spacingMs ? { spacingMs: type.spacingMs } : {}) }, now);
-      if (!next) return ref;
+      // The ref carries what was read or written, so that `runSoon` need not read the job (or its entry) again.
+      if (!next) return seenRef(ref, { job: current as Versioned<JobDoc> });
       try {
-        if (next.state === 'ready') await this.ensureEntry(next, now);
-        if (current) await this.store.replace(next, current.etag);
-        else await this.store.create(next);
-        return ref;
+        const entry = next.state === 'ready' ? await this.ensureEntry(next, now) : undefined;
+        const job = current ? await this.store.replace(next, current.etag) : await this.store.create(next);
+        return seenRef(ref, { job: job as Versioned<JobDoc>, ...(entry ? { entry } : {}) });
       } catch (err) {
         const retry = err instanceof ConcurrencyError || err instanceof AlreadyExistsError;
         if (!retry || attempt >= 20) throw err;
@@ -74,17 +74,19 @@ export class StoredJobQueue {
     }
   }
 
-  /** Writes the due entry an open job needs (its ETag changes, so a poller's delete of the old version fails). */
-  async ensureEntry(job: Pick<JobDoc, 'id' | 'dueAt'>, now: DateTime): Promise<void> {
+  /** Writes the due entry an open job needs (its ETag changes, so a poller's delete of the old version fails); returns it as written. */
+  async ensureEntry(job: Pick<JobDoc, 'id' | 'dueAt'>, now: DateTime): Promise<Versioned<DueEntry> | undefined> {
     const entry = entryFor(job, now);
+    let written: Versioned<JobsDoc> | undefined;
     try {
-      await this.store.create(entry);
+      written = await this.store.create(entry);
     } catch (err) {
       if (!(err instanceof AlreadyExistsError)) throw err;
-      await upsert(this.store, entry.bucket, entry.id, () => entry);
+      written = await upsert(this.store, entry.bucket, entry.id, () => entry);
     }
     // A job due in an hour pollers may already have passed: bring the head back to it.
     if (entry.bucket < settledBefore(now)) await this.lowerHead(entry.bucket);
+    return written as Versioned<DueEntry> | undefined;
   }
 
   /** Moves the head back to `bucket` (always writing, so a poller moving it forward at the same time fails and looks again). */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ConcurrencyError, type DocumentStore, type Versioned } from '../store/port';
-import type { Logger } from '../services/ports';
+import type { Logger } from '../log';
 import type { Telemetry } from '../telemetry/port';
 import {
   bucketOf,
@@ -14,6 +14,8 @@ import {
   open,
   renewed,
   settledBefore,
+  entryFor,
+  seenRef,
   LEASE_MS,
   RENEW_MS,
   type DueEntry,
@@ -25,6 +27,10 @@ import {
 import type { JobType } from './kind';
 import { advanceHead, dropEntry, readHead, StoredJobQueue, type JobQueue } from './queue';
 import { jobQueries } from './queries';
+import { inStoreScope } from '../store/scope';
+
+/** How long a claimed job runs before its due entry is moved to the end of its claim (see `JobRunner.run`). */
+const DEFER_AFTER_MS = 1_000;
 
 /**
  * Runs jobs: finds the ones due, claims each by ETag, renews the claim while the work runs and
@@ -157,6 +163,12 @@ export class JobRunner implements JobQueue {
 
   runSoon(ref: JobRef): void {
     if (this.stopped || this.running.has(ref.id)) return;
+    // The enqueue that returned the ref has just read or written the job (and its entry): claimed from
+    // that version, by its ETag, with no read; a version no longer current loses the claim quietly.
+    if (ref.seen) {
+      if (ref.seen.job.doc.type === 'job') this.tryClaim(ref.seen.job, ref.seen.entry);
+      return;
+    }
     void this.store
       .read(ref.bucket, ref.id)
       .then((found) => {
@@ -172,7 +184,7 @@ export class JobRunner implements JobQueue {
       this.pollAgain = true;
       return;
     }
-    this.polling = this.pollOnce()
+    this.polling = inStoreScope('poll', () => this.pollOnce())
       .catch((err: Error) => this.log.warn('jobs.pollFailed', { error: err.name }))
       .finally(() => {
         this.polling = undefined;
@@ -254,25 +266,25 @@ export class JobRunner implements JobQueue {
     const claimed = claim(job, this.instanceId, this.now(), this.leaseMs);
     if (!claimed) return;
     this.telemetry.job(kind.type.kind, 'due');
-    let again = false;
-    const run = this.store
-      .replace(claimed, found.etag)
-      .then(
+    let again: JobRef['seen'];
+    // The claim, the work and the finish count as the job's store requests, however it was found (`store/scope.ts`).
+    const run = inStoreScope(`job:${kind.type.kind}`, () =>
+      this.store.replace(claimed, found.etag).then(
         async (held) => {
           this.telemetry.job(kind.type.kind, 'claimed');
-          again = await this.run(kind, held as Versioned<JobDoc>, this.deferEntry(held.doc as JobDoc, entry));
+          again = await this.run(kind, held as Versioned<JobDoc>, entry);
         },
         (err: Error) => {
           if (!(err instanceof ConcurrencyError)) this.log.warn('job.claimFailed', { job: job.id, error: err.name });
         },
-      )
-      .finally(() => {
-        this.running.delete(job.id);
-        // Asked for again while it ran: run it once more (it is ready and due now).
-        if (again) this.runSoon({ bucket: job.bucket, id: job.id });
-        // More is due than there was room for (a morning's nudges): fill the free slots now, not at the next tick.
-        else if (this.backlog && this.running.size <= this.concurrency / 2) this.poll();
-      });
+      ),
+    ).finally(() => {
+      this.running.delete(job.id);
+      // Asked for again while it ran: run it once more (it is ready and due now), from the version its finish wrote.
+      if (again) this.runSoon(seenRef({ bucket: job.bucket, id: job.id }, again));
+      // More is due than there was room for (a morning's nudges): fill the free slots now, not at the next tick.
+      else if (this.backlog && this.running.size <= this.concurrency / 2) this.poll();
+    });
     this.running.set(job.id, run);
   }
 
@@ -290,12 +302,25 @@ export class JobRunner implements JobQueue {
     }
   }
 
-  /** Runs a claimed job to its end; true when it is to run once more at once. */
-  private async run(kind: JobKind, held: Versioned<JobDoc>, deferred: Promise<Versioned<DueEntry> | undefined>): Promise<boolean> {
+  /**
+   * Runs a claimed job to its end; returns the job as its finish wrote it (and its entry) when it is
+   * to run once more at once. The due entry it was found by is moved to the end of the claim only
+   * when the work takes longer than DEFER_AFTER_MS (or at once, when the entry is not at hand and
+   * must be read): most jobs finish sooner, and their entry is deleted as it was found.
+   */
+  private async run(kind: JobKind, held: Versioned<JobDoc>, entry: Versioned<DueEntry> | undefined): Promise<JobRef['seen']> {
     const claimHeld = held.doc.claim!;
     const writer = new ClaimedWriter(this.store, held, claimHeld, this.now, this.leaseMs);
     const renewal = setInterval(() => void writer.renew().catch(() => undefined), Math.min(RENEW_MS, this.leaseMs / 3));
     renewal.unref();
+    let deferring: Promise<Versioned<DueEntry> | undefined> | undefined = entry ? undefined : this.deferEntry(held.doc, undefined);
+    const defer = setTimeout(() => (deferring ??= this.deferEntry(held.doc, entry)), DEFER_AFTER_MS);
+    defer.unref();
+    /** The entry as this run last wrote (or found) it. */
+    const deferred = async () => {
+      clearTimeout(defer);
+      return deferring ? await deferring : entry;
+    };
     const started = Date.now();
     try {
       const result = await kind.run({
@@ -307,23 +332,24 @@ export class JobRunner implements JobQueue {
       });
       clearInterval(renewal);
       const done = await writer.write((doc) => finished(doc, this.now(), result?.next));
-      await this.settleEntry(done, await deferred);
+      const entryNow = await this.settleEntry(done, await deferred());
       this.log.info('job.done', { job: held.doc.id, kind: kind.type.kind, attempt: claimHeld.token, ms: Date.now() - started });
       this.telemetry.job(kind.type.kind, 'done', Date.now() - started);
-      return done.state === 'ready' && done.dueAt <= this.now().toUTC().toISO()!;
+      return done.state === 'ready' && done.dueAt <= this.now().toUTC().toISO()! ? { job: writer.current, ...(entryNow ? { entry: entryNow } : {}) } : undefined;
     } catch (err) {
       clearInterval(renewal);
+      clearTimeout(defer);
       if (err instanceof LostClaimError) {
         this.log.warn('job.lost', { job: held.doc.id, kind: kind.type.kind });
         this.telemetry.job(kind.type.kind, 'lost', Date.now() - started);
-        return false;
+        return undefined;
       }
       const name = (err as Error).name || 'Error';
       const after = await writer.write((doc) => failed(doc, name, this.now())).catch((e: Error) => {
         this.log.warn('job.failWriteFailed', { job: held.doc.id, error: e.name });
         return undefined;
       });
-      if (after) await this.settleEntry(after, await deferred).catch(() => undefined);
+      if (after) await this.settleEntry(after, await deferred()).catch(() => undefined);
       this.telemetry.job(kind.type.kind, after?.state === 'dead' ? 'dead' : 'retried', Date.now() - started);
       if (after?.state === 'dead') {
         this.log.error('job.dead', { job: held.doc.id, kind: kind.type.kind, attempts: after.attempts, error: name });
@@ -331,20 +357,30 @@ export class JobRunner implements JobQueue {
       } else {
         this.log.warn('job.retry', { job: held.doc.id, kind: kind.type.kind, attempt: claimHeld.token, error: name, dueAt: after?.dueAt });
       }
-      return false;
+      return undefined;
     } finally {
       clearInterval(renewal);
+      clearTimeout(defer);
     }
   }
 
   /**
    * After a run's last write: a job ready again has its entry in its hour; the entry the run was
    * claimed by goes when the job is finished or due in another hour (deleted only as this run
-   * wrote it, so an entry a writer made live again stays).
+   * wrote it, so an entry a writer made live again stays). Returns the entry of a ready job as written.
    */
-  private async settleEntry(job: JobDoc, entry: Versioned<DueEntry> | undefined): Promise<void> {
-    if (job.state === 'ready') await this.queue.ensureEntry(job, this.now());
+  private async settleEntry(job: JobDoc, entry: Versioned<DueEntry> | undefined): Promise<Versioned<DueEntry> | undefined> {
+    let written: Versioned<DueEntry> | undefined;
+    if (job.state === 'ready') {
+      const now = this.now();
+      // Due again in the hour of the entry this run holds (a rerun, a retry): that entry moved to the new time, by its ETag, in one write.
+      if (entry && entry.doc.bucket === job.due && job.due >= settledBefore(now)) {
+        written = (await this.store.replace(entryFor(job, now), entry.etag).catch(() => undefined)) as Versioned<DueEntry> | undefined;
+      }
+      written ??= await this.queue.ensureEntry(job, now);
+    }
     if (entry && (!open(job) || job.due !== entry.doc.bucket)) await dropEntry(this.store, entry);
+    return written;
   }
 }
 
@@ -363,6 +399,11 @@ class ClaimedWriter {
     private readonly now: () => DateTime,
     private readonly leaseMs: number,
   ) {}
+
+  /** The job as last written (or read) under the claim, with its ETag. */
+  get current(): Versioned<JobDoc> {
+    return this.latest;
+  }
 
   /** Extends the claim. */
   renew(): Promise<JobDoc> {

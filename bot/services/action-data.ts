@@ -1,9 +1,8 @@
-import { ANSWERS, type Answer, type PlanningStep } from '../domain/meeting';
-import { MEMO_WAYS, PHASES, ROUNDS, type MemoWay, type Phase, type Session, type SessionStep } from '../domain/session';
+import * as v from 'valibot';
+import { ANSWERS, type PlanningStep } from '../domain/meeting';
+import { MEMO_WAYS, PHASES, ROUNDS, type Phase, type Session, type SessionStep } from '../domain/session';
 import { SECTIONS, type Section } from '../../cards/session';
-import { SCALES, type FeedbackInput } from '../domain/feedback';
-import type { ActionInput } from '../domain/plan';
-import { oneOf, type ParticipantInput, type WhenInput, type WhyInput } from '../domain/planning';
+import { SCALES } from '../domain/feedback';
 import { isChoosableZone, type ChoosableZone } from '../domain/user';
 import type { PlainProblemCode } from '../i18n';
 import { PERSON_KEY, type PersonQuery } from '../domain/people';
@@ -13,6 +12,14 @@ import { PERSON_KEY, type PersonQuery } from '../domain/people';
  * (a UUID), revisions are whole decimal numbers: anything else is answered as "not found" or
  * "out of date" before it reaches a rule or the store. Free text is passed on as typed (the
  * rules clean and check it), cut at a length no card input allows.
+ *
+ * Each parser is a valibot schema of the card's fields, made once when this module loads: the
+ * fields are checked in the order declared, the first one at fault is the refusal (its message),
+ * a missing field reads as empty, and the type of what is read is inferred from the schema.
+ * Left hand-written, where a schema would be longer than the check: `parseZoneChoice` (its
+ * refusal is `unknown`, not `bad`), `parsePhoneAnswer` (the answer sits in a field named after
+ * the participant), and the data-protection officer's card (its refusals are `invalid`, and
+ * depend on one another: a pressed or a typed meeting id, a name and its day).
  */
 
 /** A card action's raw fields, as strings. */
@@ -32,71 +39,74 @@ export function isIssuedId(value: string | undefined): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
-/** A meeting named by a card. */
-export interface MeetingRef {
-  meetingId: string;
-}
-
-/** A meeting named by a card, with the revision the card was drawn from. */
-export interface CardRef extends MeetingRef {
-  rev: number;
-}
-
-function meetingRef(raw: ActionData): MeetingRef | BadData {
-  return isIssuedId(raw.meetingId) ? { meetingId: raw.meetingId.toLowerCase() } : { bad: 'meetingNotFound' };
-}
-
-function cardRef(raw: ActionData): CardRef | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  if (!REV.test(raw.rev ?? '')) return { bad: 'staleCard' };
-  return { ...ref, rev: Number(raw.rev) };
-}
-
-function participantId(raw: ActionData, field = 'participantId'): string | undefined {
-  const value = inputField(raw, field);
-  return isIssuedId(value) ? value.toLowerCase() : undefined;
-}
-
-function text(raw: ActionData, field: string): string {
-  return (inputField(raw, field) ?? '').slice(0, 5000);
-}
-
 /**
- * The value of an input, by its name: the card gives an input whose choices change the id
- * `<name>_<digest of the choices>` (see `choiceId` in cards/format.ts), so the value is under that
- * id or, from an older card or another client, under the plain name.
+ * The card's fields under their plain names: the card gives an input whose choices change the id
+ * `<name>_<digest of the choices>` (see `choiceId` in cards/format.ts), so its value is read under
+ * the plain name, unless a field of that name came too (from an older card or another client). Any
+ * field is read so, and checked the same.
  */
-export function inputField(raw: ActionData, name: string): string | undefined {
-  if (raw[name] !== undefined) return raw[name];
-  const prefix = `${name}_`;
-  for (const key of Object.keys(raw)) if (key.startsWith(prefix) && /^[0-9a-f]{8}$/.test(key.slice(prefix.length))) return raw[key];
-  return undefined;
+const CHOICE_ID = /^(.+)_[0-9a-f]{8}$/;
+
+function plainNames(raw: ActionData): ActionData {
+  let plain: ActionData | undefined;
+  for (const key of Object.keys(raw)) {
+    const name = CHOICE_ID.exec(key)?.[1];
+    if (name !== undefined && (plain ?? raw)[name] === undefined) (plain ??= { ...raw })[name] = raw[key];
+  }
+  return plain ?? raw;
 }
+
+// The fields of a card, each refused with the problem the person is shown.
+const field = v.optional(v.string('unknownAction' satisfies PlainProblemCode), '');
+/** An id Samråd issued, read in lower case. */
+const uuid = (code?: PlainProblemCode) => v.pipe(v.string(), v.regex(UUID, code), v.toLowerCase());
+const ISSUED = uuid();
+const issued = (code: PlainProblemCode) => v.pipe(field, uuid(code));
+/** An id Samråd issued, or one of a few words (`''`: none chosen). */
+const issuedOr = (words: string[], code: PlainProblemCode) => v.pipe(field, v.check((value) => words.includes(value) || UUID.test(value), code), v.toLowerCase());
+/** One of the values the card offers. */
+const choice = <const T extends readonly string[]>(values: T, code: PlainProblemCode) => v.pipe(field, v.picklist(values, code));
+/** Free text as typed, cut at a length no card input allows. */
+const text = (max = 5000) => v.pipe(field, v.transform((value) => value.slice(0, max)));
+/** A toggle or a button's word: true when the field is `on`. */
+const flag = (on = 'true') => v.pipe(field, v.transform((value) => value === on));
+/** A multi-select: the values separated by commas, each read by `item`. */
+const list = <T>(item: v.GenericSchema<string, T>) => v.pipe(field, v.transform((value) => value.split(',').filter(Boolean)), v.array(item));
+
+type Output<E extends v.ObjectEntries> = v.InferOutput<v.ObjectSchema<E, undefined>>;
+const FIRST_FAULT = { abortEarly: true } as const;
+
+/** The parser of a card with the fields `entries`: what they read as (or `shape` of it), or the refusal of the first at fault. */
+function parser<E extends v.ObjectEntries>(entries: E): (raw: ActionData) => Output<E> | BadData;
+function parser<E extends v.ObjectEntries, R>(entries: E, shape: (data: Output<E>) => R): (raw: ActionData) => R | BadData;
+function parser<E extends v.ObjectEntries>(entries: E, shape = (data: Output<E>): unknown => data): (raw: ActionData) => unknown {
+  const schema = v.object(entries);
+  return (raw) => {
+    const read = v.safeParse(schema, plainNames(raw), FIRST_FAULT);
+    return read.success ? shape(read.output) : { bad: read.issues[0].message as PlainProblemCode };
+  };
+}
+
+const MEETING = { meetingId: issued('meetingNotFound') };
+const CARD = { ...MEETING, rev: v.pipe(field, v.regex(REV, 'staleCard'), v.transform(Number)) };
+
+/** A meeting named by a card. */
+export type MeetingRef = Output<typeof MEETING>;
+/** A meeting named by a card, with the revision the card was drawn from. */
+export type CardRef = Output<typeof CARD>;
 
 /** A nudge's key: a rule, ids of the shape Samråd issues and a few words (see `domain/nudges.ts`). */
 const NUDGE_KEY = /^(summary\.[0-9a-f-]{36}|item\.[0-9a-f-]{36}\.(soon|overdue\.(owner|caseworker|coordinator))|minutes\.(writer|coordinator)|unanswered\.\d{4}-\d{2}-\d{2}|followUp\.draft)$/;
+const NUDGE = { ...MEETING, key: v.pipe(field, v.regex(NUDGE_KEY, 'meetingNotFound')) };
 
 /** A nudge named by its card. */
-export function parseNudgeRef(raw: ActionData): (MeetingRef & { key: string }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  return typeof raw.key === 'string' && NUDGE_KEY.test(raw.key) ? { ...ref, key: raw.key } : { bad: 'meetingNotFound' };
-}
+export const parseNudgeRef = parser(NUDGE);
 
 /** A meeting to keep one retention period longer, with the caseworker's reason. */
-export function parseExtend(raw: ActionData): (MeetingRef & { reason: string }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  return { ...ref, reason: text(raw, 'reason') };
-}
+export const parseExtend = parser({ ...MEETING, reason: text() });
 
 /** A nudge to be reminded of again in a day or a week. */
-export function parseNudgeSnooze(raw: ActionData): (MeetingRef & { key: string; days: 1 | 7 }) | BadData {
-  const ref = parseNudgeRef(raw);
-  if ('bad' in ref) return ref;
-  return raw.days === '1' || raw.days === '7' ? { ...ref, days: Number(raw.days) as 1 | 7 } : { bad: 'staleCard' };
-}
+export const parseNudgeSnooze = parser({ ...NUDGE, days: v.pipe(choice(['1', '7'], 'staleCard'), v.transform((days) => (days === '1' ? 1 : 7) as 1 | 7)) });
 
 /** Nothing beyond the verb. */
 export function noData(): Record<string, never> {
@@ -104,138 +114,68 @@ export function noData(): Record<string, never> {
 }
 
 /** A card that only names its meeting (show the status, show the comments). */
-export function parseMeetingRef(raw: ActionData): MeetingRef | BadData {
-  return meetingRef(raw);
-}
+export const parseMeetingRef = parser(MEETING);
 
 /** A person's page link, replaced by a new one (the old stops at once). */
-export function parsePageLink(raw: ActionData): (MeetingRef & { participantId: string }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  const id = participantId(raw);
-  return id ? { ...ref, participantId: id } : { bad: 'participantUnknown' };
-}
+export const parsePageLink = parser({ ...MEETING, participantId: issued('participantUnknown') });
 
 /** The preparation checklist on the status card: the items ticked (a multi-select). */
-export function parsePreparation(raw: ActionData): (MeetingRef & { prepared: string[] }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  return { ...ref, prepared: (inputField(raw, 'prepared') ?? '').split(',').filter(Boolean).slice(0, 20) };
-}
+export const parsePreparation = parser({ ...MEETING, prepared: v.pipe(list(v.string()), v.transform((items) => items.slice(0, 20))) });
 
-/** Meeting mode shown as it stands, with one of its parts open (or none). */
-export function parseSessionShow(raw: ActionData): (MeetingRef & { section?: Section; editItem?: string }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  const section = oneOf(SECTIONS, raw.section ?? '');
-  const editItem = isIssuedId(raw.editItem) ? raw.editItem.toLowerCase() : undefined;
-  return { ...ref, ...(section ? { section } : {}), ...(editItem ? { editItem } : {}) };
-}
+/** Meeting mode shown as it stands, with one of its parts open (or none; a part or item of another shape is left out). */
+export const parseSessionShow = parser({ ...MEETING, section: v.fallback(v.optional(v.picklist(SECTIONS)), undefined), editItem: v.fallback(v.optional(ISSUED), undefined) });
 
 /** A planning card with no inputs (send, discard). */
-export function parseCardRef(raw: ActionData): CardRef | BadData {
-  return cardRef(raw);
-}
+export const parseCardRef = parser(CARD);
+
+/** The card's fields beyond its reference, as the input of the rule. */
+const asInput = <T extends CardRef>({ meetingId, rev, ...input }: T) => ({ meetingId, rev, input });
 
 /** The "When?" card. */
-export function parseWhen(raw: ActionData): (CardRef & { input: WhenInput }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const input = {
-    date: text(raw, 'date'),
-    time: text(raw, 'time'),
-    duration: text(raw, 'duration'),
-    placeKind: text(raw, 'placeKind'),
-    placeDetails: text(raw, 'placeDetails'),
-    confirmTime: raw.confirmTime === 'true',
-  };
-  return { ...ref, input };
-}
+export const parseWhen = parser({ ...CARD, date: text(), time: text(), duration: text(), placeKind: text(), placeDetails: text(), confirmTime: flag() }, asInput);
 
-/** "Add a participant" on the "Who?" card. */
-export function parseAddParticipant(raw: ActionData): (CardRef & { input: ParticipantInput }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const detail = text(raw, 'contactDetail');
-  const input: ParticipantInput = {
-    name: text(raw, 'name'),
-    group: text(raw, 'group'),
-    relation: text(raw, 'relation'),
-    contactKind: text(raw, 'contactKind'),
-    teamsUserId: text(raw, 'teamsUser'),
-    email: detail,
-    address: detail,
-    language: text(raw, 'language'),
-  };
-  return { ...ref, input };
-}
+/** "Add a participant" on the "Who?" card: one field for the e-mail or postal address, whichever the contact kind needs. */
+export const parseAddParticipant = parser(
+  { ...CARD, name: text(), group: text(), relation: text(), contactKind: text(), teamsUser: text(), contactDetail: text(), language: text() },
+  ({ teamsUser, contactDetail, ...data }) => asInput({ ...data, teamsUserId: teamsUser, email: contactDetail, address: contactDetail }),
+);
 
 /** "Remove" beside a participant. */
-export function parseRemoveParticipant(raw: ActionData): (CardRef & { participantId: string }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const id = participantId(raw);
-  return id ? { ...ref, participantId: id } : { bad: 'participantUnknown' };
-}
+export const parseRemoveParticipant = parser({ ...CARD, participantId: issued('participantUnknown') });
+
+/** The chair, the secretary and the co-organizer chosen (each possibly none). */
+const ROLES = { chairId: issuedOr([''], 'roleNotParticipant'), secretaryId: issuedOr([''], 'roleNotParticipant'), coOrganizerId: issuedOr([''], 'coOrganizerInvalid') };
 
 /** The consent and roles part of the "Who?" card. */
-export function parseRoles(raw: ActionData): (CardRef & { consent: boolean; chairId: string; secretaryId: string; coOrganizerId: string }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const role = (field: string): string | BadData => {
-    const value = inputField(raw, field) ?? '';
-    if (value === '') return '';
-    return isIssuedId(value) ? value.toLowerCase() : { bad: 'roleNotParticipant' };
-  };
-  const chairId = role('chairId');
-  const secretaryId = role('secretaryId');
-  const coOrganizerId = role('coOrganizerId');
-  if (typeof chairId !== 'string') return chairId;
-  if (typeof secretaryId !== 'string') return secretaryId;
-  if (typeof coOrganizerId !== 'string') return { bad: 'coOrganizerInvalid' };
-  return { ...ref, consent: raw.consent === 'true', chairId, secretaryId, coOrganizerId };
-}
+export const parseRoles = parser({ ...CARD, consent: flag(), ...ROLES });
 
 /** The "Why?" card. */
-export function parseWhy(raw: ActionData): (CardRef & { input: WhyInput }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  return { ...ref, input: { purpose: text(raw, 'purpose'), topics: text(raw, 'topics'), form: text(raw, 'form') } };
-}
+export const parseWhy = parser({ ...CARD, purpose: text(), topics: text(), form: text() }, asInput);
 
 const STEPS: readonly PlanningStep[] = ['when', 'who', 'why', 'summary'];
 
 /** A step button of the draft. */
-export function parseGoto(raw: ActionData): (CardRef & { step: PlanningStep }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const step = oneOf(STEPS, raw.step ?? '');
-  return step ? { ...ref, step } : { bad: 'unknownAction' };
-}
+export const parseGoto = parser({ ...CARD, step: choice(STEPS, 'unknownAction') });
 
 /** An invitee's answer buttons. */
-export function parseAnswer(raw: ActionData): (CardRef & { answer: Answer; comment: string; topic: string }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const answer = oneOf(ANSWERS, raw.answer ?? '');
-  if (!answer) return { bad: 'answerInvalid' };
-  return { ...ref, answer, comment: text(raw, 'comment'), topic: text(raw, 'topic') };
-}
+export const parseAnswer = parser({ ...CARD, answer: choice(ANSWERS, 'answerInvalid'), comment: text(), topic: text() });
+
+const PHONE = parser({ ...MEETING, participantId: issued('participantUnknown') });
+const ANSWER = v.picklist(ANSWERS);
 
 /** The caseworker records an answer given by phone: the choice sits in `answer_<participant id>`. */
-export function parsePhoneAnswer(raw: ActionData): (MeetingRef & { participantId: string; answer: Answer }) | BadData {
-  const ref = meetingRef(raw);
+export function parsePhoneAnswer(raw: ActionData) {
+  const ref = PHONE(raw);
   if ('bad' in ref) return ref;
-  const id = participantId(raw);
-  if (!id) return { bad: 'participantUnknown' };
-  const answer = oneOf(ANSWERS, raw[`answer_${raw.participantId}`] ?? '');
-  return answer ? { ...ref, participantId: id, answer } : { bad: 'answerInvalid' };
+  const answer = raw[`answer_${raw.participantId}`];
+  return v.is(ANSWER, answer) ? { ...ref, answer } : { bad: 'answerInvalid' as const };
 }
 
+const CONTACT = { contactName: text(), organisation: text(), phone: text(), email: text() };
+const contact = ({ contactName, organisation, phone, email }: Output<typeof CONTACT>) => ({ name: contactName, organisation, phone, email });
+
 /** The caseworker's contact details card. */
-export function parseContact(raw: ActionData): { name: string; organisation: string; phone: string; email: string } {
-  return { name: text(raw, 'contactName'), organisation: text(raw, 'organisation'), phone: text(raw, 'phone'), email: text(raw, 'email') };
-}
+export const parseContact = parser(CONTACT, contact);
 
 /** The time zone chosen on the settings card: a zone it offers, or `teams` ("as Teams says"); anything else is `unknown`. */
 export type ZoneChoice = { zone: ChoosableZone | 'teams' } | { unknown: true };
@@ -245,7 +185,7 @@ export type ZoneChoice = { zone: ChoosableZone | 'teams' } | { unknown: true };
  * not a "bad" card (the person gets the settings card back with the refusal, and nothing is stored).
  */
 export function parseZoneChoice(raw: ActionData): ZoneChoice {
-  const value = (inputField(raw, 'timeZone') ?? '').trim();
+  const value = (plainNames(raw).timeZone ?? '').trim();
   if (value === 'teams') return { zone: 'teams' };
   return isChoosableZone(value) ? { zone: value } : { unknown: true };
 }
@@ -255,33 +195,20 @@ export function parseZoneChoice(raw: ActionData): ZoneChoice {
  * out and the caseworker's contact details are missing (the details typed there, or going without).
  */
 export interface SendRef extends CardRef {
-  contact?: ReturnType<typeof parseContact>;
+  contact?: ReturnType<typeof contact>;
   withoutContact: boolean;
 }
 
-export function parseSend(raw: ActionData): SendRef | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const contact = parseContact(raw);
-  const typed = Object.values(contact).some((v) => v.trim() !== '');
-  return { ...ref, withoutContact: raw.withoutContact === 'yes', ...(typed ? { contact } : {}) };
-}
+export const parseSend = parser({ ...CARD, ...CONTACT, withoutContact: flag('yes') }, ({ meetingId, rev, withoutContact, ...details }): SendRef => {
+  const typed = contact(details);
+  return { meetingId, rev, withoutContact, ...(Object.values(typed).some((value) => value.trim() !== '') ? { contact: typed } : {}) };
+});
 
 /** The cancellation, with the reason the caseworker gave (optional). */
-export function parseCancel(raw: ActionData): (CardRef & { reason: string }) | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  return { ...ref, reason: text(raw, 'reason') };
-}
+export const parseCancel = parser({ ...CARD, reason: text() });
 
-/** Ids of topics on the meeting's agenda: from the invitation (`plan-3`), proposed (`proposed-2`) or added at the meeting (an issued id). */
-const TOPIC_ID = /^(?:plan|proposed)-\d{1,3}$/;
-
-function topicId(value: string | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (TOPIC_ID.test(value)) return value;
-  return isIssuedId(value) ? value.toLowerCase() : undefined;
-}
+/** A topic on the meeting's agenda: from the invitation (`plan-3`), proposed (`proposed-2`) or added at the meeting (an issued id). */
+const TOPIC = v.pipe(v.string(), v.check((value) => /^(?:plan|proposed)-\d{1,3}$/.test(value) || UUID.test(value), 'topicUnknown'), v.toLowerCase());
 
 /**
  * A press on the meeting-mode card: the meeting, the card's revision, the steps it stands for
@@ -295,190 +222,116 @@ export type SessionPress = CardRef & {
   section?: Section;
 };
 
-function press(raw: ActionData, steps: SessionPress['steps'], section?: Section): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  return { ...ref, steps, ...(section ? { section } : {}) };
+/** A press on the meeting-mode card with the fields `entries`: the step they stand for, and the part of the card it came from. */
+function press<E extends v.ObjectEntries>(entries: E, step: (data: Output<E>, newId: () => string) => SessionStep, section?: Section) {
+  return parser({ ...CARD, ...entries }, (read): SessionPress => {
+    const data = read as CardRef & Output<E>;
+    return { meetingId: data.meetingId, rev: data.rev, steps: (_session, newId) => [step(data, newId)], ...(section ? { section } : {}) };
+  });
 }
 
 /** Next, Skip, End and undoing the end: no data beyond the card. */
 export function parseSessionSimple(step: 'next' | 'skip' | 'end' | 'reopen'): (raw: ActionData) => SessionPress | BadData {
-  return (raw) => press(raw, () => [{ step }]);
+  return press({}, () => ({ step }));
 }
 
 /** Start or end a break. */
-export function parseSessionBreak(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  if (raw.change === 'start') return press(raw, () => [{ step: 'breakStart' }]);
-  if (raw.change === 'end') return press(raw, () => [{ step: 'breakEnd' }]);
-  return { bad: 'unknownAction' };
-}
+export const parseSessionBreak = press({ change: choice(['start', 'end'], 'unknownAction') }, ({ change }) => ({ step: change === 'start' ? 'breakStart' : 'breakEnd' }));
 
 /** How the memo reaches everyone (a multi-select of the ways). */
-export function parseSessionMemo(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const ways = (inputField(raw, 'memoWays') ?? '').split(',').filter(Boolean);
-  const known = ways.map((way) => oneOf(MEMO_WAYS, way));
-  if (known.some((way) => !way)) return { bad: 'unknownAction' };
-  return press(raw, () => [{ step: 'memo', ways: known as MemoWay[] }], 'roles');
-}
+export const parseSessionMemo = press({ memoWays: list(v.picklist(MEMO_WAYS, 'unknownAction')) }, ({ memoWays }) => ({ step: 'memo', ways: memoWays }), 'roles');
 
 /** Whether the big screen shows the agenda (a toggle). */
-export function parseSessionScreen(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  return press(raw, () => [{ step: 'screen', agenda: raw.screenAgenda === 'true' }], 'agenda');
-}
+export const parseSessionScreen = press({ screenAgenda: flag() }, ({ screenAgenda }) => ({ step: 'screen', agenda: screenAgenda }), 'agenda');
 
 /** The responsible worker and the follow-up date, each possibly "not decided". */
-export function parseSessionOutcome(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const responsible = inputField(raw, 'responsible') ?? '';
-  if (responsible !== '' && responsible !== 'undecided' && !isIssuedId(responsible)) return { bad: 'participantUnknown' };
-  const followUp = raw.followUpUndecided === 'true' ? 'undecided' : text(raw, 'followUp').slice(0, 20);
-  return press(raw, () => [{ step: 'outcome', responsible: responsible.toLowerCase(), followUp }], 'plan');
-}
+export const parseSessionOutcome = press(
+  { responsible: issuedOr(['', 'undecided'], 'participantUnknown'), followUp: text(20), followUpUndecided: flag() },
+  ({ responsible, followUp, followUpUndecided }) => ({ step: 'outcome', responsible, followUp: followUpUndecided ? 'undecided' : followUp }),
+  'plan',
+);
 
 /** An action item added or changed on the meeting-mode card: what, who, by when, with whom. */
-export function parseItem(raw: ActionData): (MeetingRef & { itemId?: string; input: ActionInput }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  let itemId: string | undefined;
-  if (raw.change === 'edit') {
-    if (!isIssuedId(raw.itemId)) return { bad: 'itemUnknown' };
-    itemId = raw.itemId.toLowerCase();
-  } else if (raw.change !== 'add') return { bad: 'unknownAction' };
-  const owner = inputField(raw, 'itemOwner') ?? '';
-  if (owner !== '' && !isIssuedId(owner)) return { bad: 'participantUnknown' };
-  const withIds = (inputField(raw, 'itemWith') ?? '').split(',').filter(Boolean);
-  if (withIds.some((id) => !isIssuedId(id))) return { bad: 'participantUnknown' };
-  return {
-    ...ref,
-    ...(itemId ? { itemId } : {}),
-    input: { text: text(raw, 'itemText'), ownerId: owner.toLowerCase(), due: text(raw, 'itemDue').slice(0, 20), withIds: withIds.map((id) => id.toLowerCase()) },
-  };
+const ITEM = { itemOwner: issuedOr([''], 'participantUnknown'), itemWith: list(uuid('participantUnknown')), itemText: text(), itemDue: text(20) };
+const item = ({ meetingId, itemId, itemOwner, itemWith, itemText, itemDue }: MeetingRef & Output<typeof ITEM> & { itemId?: string }) => ({
+  meetingId,
+  ...(itemId ? { itemId } : {}),
+  input: { text: itemText, ownerId: itemOwner, due: itemDue, withIds: itemWith },
+});
+const addItem = parser({ ...MEETING, change: choice(['add'], 'unknownAction'), ...ITEM }, item);
+const editItem = parser({ ...MEETING, itemId: issued('itemUnknown'), ...ITEM }, item);
+
+export function parseItem(raw: ActionData): ReturnType<typeof item> | BadData {
+  return (raw.change === 'edit' ? editItem : addItem)(raw);
 }
 
 /** An action item marked done (or not done again), from the meeting-mode card or the owner's own card. */
-export function parseItemDone(raw: ActionData): (MeetingRef & { itemId: string; done: boolean; from: 'session' | 'minutes' }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  if (!isIssuedId(raw.itemId)) return { bad: 'itemUnknown' };
-  return { ...ref, itemId: raw.itemId.toLowerCase(), done: raw.done !== 'no', from: raw.from === 'minutes' ? 'minutes' : 'session' };
-}
+export const parseItemDone = parser({
+  ...MEETING,
+  itemId: issued('itemUnknown'),
+  done: v.pipe(field, v.transform((done) => done !== 'no')),
+  from: v.fallback(v.picklist(['session', 'minutes']), 'session'),
+});
 
 /** Feedback from a card: the four scales and the comment, for the person the card is for (on the caseworker's screen, named). */
-export function parseFeedback(raw: ActionData): (MeetingRef & { participantId?: string; via: 'teams' | 'screen'; input: FeedbackInput }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  const via = raw.via === 'screen' ? 'screen' : 'teams';
-  const participantId = via === 'screen' ? (isIssuedId(raw.participantId) ? raw.participantId.toLowerCase() : undefined) : undefined;
-  if (via === 'screen' && !participantId) return { bad: 'participantUnknown' };
-  const input = Object.fromEntries(SCALES.map((scale) => [scale, (inputField(raw, scale) ?? '').slice(0, 10)])) as Record<(typeof SCALES)[number], string>;
-  return { ...ref, via, ...(participantId ? { participantId } : {}), input: { ...input, comment: text(raw, 'comment') } };
+const FEEDBACK = { ...(Object.fromEntries(SCALES.map((scale) => [scale, text(10)])) as Record<(typeof SCALES)[number], ReturnType<typeof text>>), comment: text() };
+const teamsFeedback = parser({ ...MEETING, ...FEEDBACK }, ({ meetingId, ...input }) => ({ meetingId, via: 'teams' as const, input }));
+const screenFeedback = parser({ ...MEETING, participantId: issued('participantUnknown'), ...FEEDBACK }, ({ meetingId, participantId, ...input }) => ({ meetingId, via: 'screen' as const, participantId, input }));
+
+export function parseFeedback(raw: ActionData) {
+  return (raw.via === 'screen' ? screenFeedback : teamsFeedback)(raw);
 }
 
 /** The caseworker's screen for feedback: the person chosen (or none: the list). */
-export function parseFeedbackScreen(raw: ActionData): (MeetingRef & { participantId?: string }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  const chosen = raw.participantId ?? inputField(raw, 'participantId');
-  if (chosen === undefined || chosen === '') return ref;
-  return isIssuedId(chosen) ? { ...ref, participantId: chosen.toLowerCase() } : { bad: 'participantUnknown' };
-}
+export const parseFeedbackScreen = parser({ ...MEETING, participantId: issuedOr([''], 'participantUnknown') }, ({ meetingId, participantId }) => ({ meetingId, ...(participantId ? { participantId } : {}) }));
 
 /** The minutes' note (typed on the review card, with Save or Send). */
-export function parseMinutesNote(raw: ActionData): (MeetingRef & { note: string }) | BadData {
-  const ref = meetingRef(raw);
-  if ('bad' in ref) return ref;
-  return { ...ref, note: text(raw, 'note') };
-}
+export const parseMinutesNote = parser({ ...MEETING, note: text() });
 
 /** Start the meeting; `confirm=yes` when the caseworker confirmed starting far from the planned time. */
-export function parseSessionBegin(raw: ActionData): SessionPress | BadData {
-  const pressed = press(raw, () => [{ step: 'begin' }]);
-  return 'bad' in pressed ? pressed : { ...pressed, confirmed: raw.confirm === 'yes' };
-}
+export const parseSessionBegin = parser({ ...CARD, confirm: flag('yes') }, ({ meetingId, rev, confirm }): SessionPress => ({ meetingId, rev, steps: () => [{ step: 'begin' }], confirmed: confirm }));
 
 /** Start a round of a kind. */
-export function parseSessionRound(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const kind = oneOf(ROUNDS, raw.kind ?? '');
-  return kind ? press(raw, () => [{ step: 'round', kind }], 'rounds') : { bad: 'unknownAction' };
-}
+export const parseSessionRound = press({ kind: choice(ROUNDS, 'unknownAction') }, ({ kind }) => ({ step: 'round', kind }), 'rounds');
 
 /** Go to a phase. */
-export function parseSessionPhase(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const phase = oneOf(PHASES, raw.phase ?? '');
-  return phase ? press(raw, () => [{ step: 'phase', phase }]) : { bad: 'unknownAction' };
-}
+export const parseSessionPhase = press({ phase: choice(PHASES, 'unknownAction') }, ({ phase }) => ({ step: 'phase', phase }));
 
 /** Move the chosen waiting speaker up or down. */
-export function parseSessionMove(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const id = participantId(raw, 'speaker');
-  const by = raw.by === '-1' ? -1 : raw.by === '1' ? 1 : undefined;
-  if (!id) return { bad: 'participantUnknown' };
-  if (!by) return { bad: 'unknownAction' };
-  return press(raw, () => [{ step: 'move', participantId: id, by }], 'rounds');
-}
+export const parseSessionMove = press(
+  { speaker: issued('participantUnknown'), by: choice(['-1', '1'], 'unknownAction') },
+  ({ speaker, by }) => ({ step: 'move', participantId: speaker, by: by === '1' ? 1 : -1 }),
+  'rounds',
+);
+
+const addTopic = press({ topic: text() }, ({ topic }, newId) => ({ step: 'topicAdd', text: topic, id: newId() }), 'agenda');
+const changeTopic = press(
+  { topicId: v.pipe(field, TOPIC), change: choice(['drop', 'up', 'down'], 'unknownAction') },
+  ({ topicId, change }) => (change === 'drop' ? { step: 'topicDrop', topicId } : { step: 'topicMove', topicId, by: change === 'up' ? -1 : 1 }),
+  'agenda',
+);
 
 /** The agenda: add a topic, or move the chosen one up or down, or drop it. */
 export function parseSessionTopic(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const change = raw.change;
-  if (change === 'add') return press(raw, (_session, newId) => [{ step: 'topicAdd', text: text(raw, 'topic'), id: newId() }], 'agenda');
-  const id = topicId(inputField(raw, 'topicId'));
-  if (!id) return { bad: 'topicUnknown' };
-  if (change === 'drop') return press(raw, () => [{ step: 'topicDrop', topicId: id }], 'agenda');
-  if (change === 'up' || change === 'down') return press(raw, () => [{ step: 'topicMove', topicId: id, by: change === 'up' ? -1 : 1 }], 'agenda');
-  return { bad: 'unknownAction' };
+  return (raw.change === 'add' ? addTopic : changeTopic)(raw);
 }
 
 /** The topics ticked as covered (a multi-select: ids separated by commas). */
-export function parseSessionCovered(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const ids = (inputField(raw, 'covered') ?? '').split(',').filter(Boolean);
-  if (ids.some((id) => !topicId(id))) return { bad: 'topicUnknown' };
-  return press(raw, () => [{ step: 'coveredSet', topicIds: ids.map((id) => topicId(id)!) }], 'agenda');
-}
+export const parseSessionCovered = press({ covered: list(TOPIC) }, ({ covered }) => ({ step: 'coveredSet', topicIds: covered }), 'agenda');
 
 /** Who is here (a multi-select of participant ids). */
-export function parseSessionPresence(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const ids = (inputField(raw, 'present') ?? '').split(',').filter(Boolean);
-  if (ids.some((id) => !isIssuedId(id))) return { bad: 'participantUnknown' };
-  return press(raw, () => [{ step: 'presentSet', participantIds: ids.map((id) => id.toLowerCase()) }], 'presence');
-}
+export const parseSessionPresence = press({ present: list(uuid('participantUnknown')) }, ({ present }) => ({ step: 'presentSet', participantIds: present }), 'presence');
 
 /** Chair and secretary chosen at the start. */
-export function parseSessionRoles(raw: ActionData): SessionPress | BadData {
-  const roles = parseRoles(raw);
-  if ('bad' in roles) return roles;
-  return press(raw, () => [{ step: 'roles', chairId: roles.chairId, secretaryId: roles.secretaryId }], 'roles');
-}
+export const parseSessionRoles = press(ROLES, ({ chairId, secretaryId }) => ({ step: 'roles', chairId, secretaryId }), 'roles');
 
-/** The time of each phase, in whole minutes (`budget_<phase>`); anything else is refused by the rules, with the range. */
-export function parseSessionBudgets(raw: ActionData): SessionPress | BadData {
-  const ref = cardRef(raw);
-  if ('bad' in ref) return ref;
-  const budgets = {} as Record<Phase, number>;
-  for (const phase of PHASES) {
-    const value = (raw[`budget_${phase}`] ?? '').trim();
-    budgets[phase] = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
-  }
-  return press(raw, () => [{ step: 'budgets', budgets }], 'phases');
-}
+/** The time of each phase, in whole minutes (`budget_<phase>`); anything else is NaN, refused by the rules with the range. */
+const minutes = v.pipe(field, v.trim(), v.transform((value) => (/^\d{1,4}$/.test(value) ? Number(value) : NaN)));
+export const parseSessionBudgets = press(
+  Object.fromEntries(PHASES.map((phase) => [`budget_${phase}`, minutes])),
+  (data) => ({ step: 'budgets', budgets: Object.fromEntries(PHASES.map((phase) => [phase, data[`budget_${phase}`]])) as Record<Phase, number> }),
+  'phases',
+);
 
 // ---------------------------------------------------------------------------------------------
 // The data-protection officer's card. Its data is never refused here: whoever presses is checked
@@ -492,13 +345,15 @@ export interface PrivacyInvalid {
 
 /** What to look a person up by: their Teams account, an e-mail address, or a name and a day. */
 export function parsePrivacyFind(raw: ActionData): { query: PersonQuery } | PrivacyInvalid {
+  const typed = plainNames(raw);
+  const cut = (name: string, max: number) => (typed[name] ?? '').slice(0, max);
   switch (raw.by) {
     case 'aad':
-      return { query: { by: 'aad', objectId: text(raw, 'teamsUser').slice(0, 100) } };
+      return { query: { by: 'aad', objectId: cut('teamsUser', 100) } };
     case 'email':
-      return { query: { by: 'email', email: text(raw, 'email').slice(0, 300) } };
+      return { query: { by: 'email', email: cut('email', 300) } };
     case 'name':
-      return { query: { by: 'name', name: text(raw, 'name').slice(0, 200), day: text(raw, 'day').slice(0, 20) } };
+      return { query: { by: 'name', name: cut('name', 200), day: cut('day', 20) } };
     default:
       return { invalid: 'unknownAction' };
   }
@@ -506,7 +361,7 @@ export function parsePrivacyFind(raw: ActionData): { query: PersonQuery } | Priv
 
 /** A meeting named by the officer's card: by a button (`meetingId`), or typed (`auditMeetingId`). */
 export function parsePrivacyMeeting(raw: ActionData): MeetingRef | PrivacyInvalid {
-  const id = (raw.meetingId ?? inputField(raw, 'auditMeetingId') ?? '').trim();
+  const id = (raw.meetingId ?? plainNames(raw).auditMeetingId ?? '').trim();
   return isIssuedId(id) ? { meetingId: id.toLowerCase() } : { invalid: 'idInvalid' };
 }
 

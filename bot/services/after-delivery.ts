@@ -1,4 +1,5 @@
-import type { MeetingDoc, MeetingView, Participant, SentDoc } from '../domain/meeting';
+import type { Participant, SentDoc } from '../domain/meeting';
+import type { MeetingDoc, MeetingView } from '../domain/meeting-docs';
 import { minutesContent } from '../domain/minutes';
 import type { UserRecord } from '../domain/user';
 import { t } from '../i18n';

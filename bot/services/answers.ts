@@ -1,4 +1,5 @@
-import type { Meeting, MeetingDoc, Participant, ReplyDoc } from '../domain/meeting';
+import type { Meeting, Participant, ReplyDoc } from '../domain/meeting';
+import type { MeetingDoc } from '../domain/meeting-docs';
 import { assertCurrentInvitation, holds, invitedTeamsUser, planOnly, replyDoc, replyId, type ReplyInput } from '../domain/invitation';
 import { Refusal } from '../domain/problems';
 import { problemText, t } from '../i18n';
@@ -29,7 +30,8 @@ export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef &
   let saved: ReplyDoc;
   try {
     assertCurrentInvitation(plan, data.rev);
-    const next = replyDoc(plan, invitee.id, data, 'teams', actor.userKey, deps.now());
+    // With the meeting's expiry (retention) at once, as its audit entries have it: the `track` job has nothing to stamp.
+    const next: MeetingDoc = { ...replyDoc(plan, invitee.id, data, 'teams', actor.userKey, deps.now()), ...(plan.expiresAt ? { expiresAt: plan.expiresAt } : {}) };
     saved = (await upsert<MeetingDoc>(deps.stores.meetings, plan.id, next.id, () => next, { read: { current: reply } }))!.doc as ReplyDoc;
   } catch (err) {
     const refusal = err instanceof ConcurrencyError ? new Refusal({ code: 'busy' }) : err;
@@ -38,10 +40,14 @@ export async function answerInvitation(deps: Deps, actor: Actor, data: CardRef &
     return { card: invitationCard(plan, invitee, reply?.doc as ReplyDoc | undefined, actor.reader, notices, true) };
   }
   deps.log.info('invitation.answered', { meeting: plan.id, participant: invitee.id, answer: data.answer });
-  await audit(deps, plan, actor.userKey, 'answer.given', { ref: invitee.id });
-  // The answer is stored; bringing the caseworker's status card up to date is work after it.
-  const refresh = await requestStatusRefresh(deps, plan.id);
-  const tracked = await meetingChanged(deps, plan.id);
+  // The answer is stored; its audit entry and the work after it (the caseworker's status card, the
+  // meeting's nudges and overview line), each stored before the reply goes out, are independent
+  // writes: made at once, so the reply waits for the longest of them, not for their sum.
+  const [, refresh, tracked] = await Promise.all([
+    audit(deps, plan, actor.userKey, 'answer.given', { ref: invitee.id }),
+    requestStatusRefresh(deps, plan.id),
+    meetingChanged(deps, plan.id),
+  ]);
   const organizer = plan.participants.find((p) => p.isOrganizer)?.name ?? '';
   const notice: Notice = { text: t(locale, 'invitation.thanks', { organizer }), color: 'Good' };
   return { card: invitationCard(plan, invitee, saved, actor.reader, [notice]), jobs: [refresh, tracked] };

@@ -1,7 +1,7 @@
 import { AlreadyExistsError } from '../store/port';
 import { DateTime } from 'luxon';
 import { auditEntry, auditId, type AuditAction, type AuditDoc } from '../domain/audit';
-import type { MeetingDoc } from '../domain/meeting';
+import type { MeetingDoc } from '../domain/meeting-docs';
 import { queries } from '../store/queries';
 import type { Deps } from './ports';
 

@@ -8,6 +8,7 @@ import { actOnPlan, contactForLetters, currentCard } from './plan-action';
 import type { Actor, CardReply, Deps } from './ports';
 import { planOnly } from '../domain/invitation';
 import type { Meeting } from '../domain/meeting';
+import type { JobRef } from '../jobs/job';
 import { statusCardHere } from './status-view';
 import { meetingChanged } from './tracking';
 import { audit } from './audit';
@@ -43,10 +44,7 @@ export async function publishChange(deps: Deps, actor: Actor, ref: SendRef, raw:
   const applied = await actOnPlan(deps, actor, ref, {}, (plan) => ({ next: showingStatusCard(sendChange(plan, actor.userKey, deps.now()), actor) }));
   if ('reply' in applied) return applied.reply;
   const meeting = applied.saved;
-  const job = await enqueueDelivery(deps, meeting);
-  const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
-  await syncMeetingRefs(deps, view);
-  await audit(deps, meeting, actor.userKey, 'change.sent');
+  const job = await deliverToEveryone(deps, actor, meeting, 'change.sent');
   deps.log.info('change.sent', { meeting: meeting.id, rev: meeting.planRev, what: meeting.lastChange?.what.join('+') });
   return {
     card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'change.sent'), color: 'Good' }]),
@@ -61,13 +59,22 @@ export async function cancel(deps: Deps, actor: Actor, ref: CardRef & { reason: 
   }));
   if ('reply' in applied) return applied.reply;
   const meeting = applied.saved;
-  const job = await enqueueDelivery(deps, meeting);
-  const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
-  await syncMeetingRefs(deps, view);
-  await audit(deps, meeting, actor.userKey, 'plan.cancelled');
+  const job = await deliverToEveryone(deps, actor, meeting, 'plan.cancelled');
   deps.log.info('meeting.cancelled', { meeting: meeting.id });
   const tracked = [await meetingChanged(deps, meeting.id), ...(meeting.followUpOf ? [await meetingChanged(deps, meeting.followUpOf)] : [])];
   return { card: await currentCard(deps, actor, meeting, [{ text: t(actor.reader.locale, 'cancel.done'), color: 'Good' }]), jobs: [job, ...tracked] };
+}
+
+/**
+ * After a change or a cancellation is saved: its delivery enqueued (every invitation brought up to
+ * date), the lists of the caseworker and co-organizers following the meeting, and the audit trail.
+ */
+async function deliverToEveryone(deps: Deps, actor: Actor, meeting: Meeting, action: 'change.sent' | 'plan.cancelled'): Promise<JobRef> {
+  const job = await enqueueDelivery(deps, meeting);
+  const view = (await readView(deps, meeting.id)) ?? planOnly(meeting);
+  await syncMeetingRefs(deps, view);
+  await audit(deps, meeting, actor.userKey, action);
+  return job;
 }
 
 /** The plan with its status card now the one this person pressed (it shows the status card again), so answers update the card in front of them. */

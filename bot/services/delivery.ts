@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { DeliveryDoc, Locale, Meeting, MeetingDoc, MeetingView } from '../domain/meeting';
+import type { DeliveryDoc, Locale, Meeting } from '../domain/meeting';
+import type { MeetingDoc, MeetingView } from '../domain/meeting-docs';
 import { awaitingDelivery, deliveryDoc, deliveryId, deliveryWork, replyOf, type DeliveryStep } from '../domain/invitation';
 import { speakerOrder } from '../domain/planning';
 import { userKey, type UserRecord } from '../domain/user';

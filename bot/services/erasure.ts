@@ -1,6 +1,7 @@
 import { coOrganizerKey } from '../domain/change';
 import { erasedDoc, erasedPlan, erasureTarget, isPlaceholder, markedErased } from '../domain/erasure';
-import type { Locale, Meeting, MeetingDoc, Participant, ReplyDoc } from '../domain/meeting';
+import type { Locale, Meeting, Participant, ReplyDoc } from '../domain/meeting';
+import type { MeetingDoc } from '../domain/meeting-docs';
 import { replyId } from '../domain/invitation';
 import type { TrackingDoc } from '../domain/nudge-log';
 import { linkDocId } from '../domain/page-link';

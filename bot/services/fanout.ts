@@ -7,7 +7,8 @@ import { jobKind, LostClaimError, type JobContext, type JobKind } from '../jobs/
 import { AlreadyExistsError, update } from '../store/port';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Reader } from '../../cards/format';
-import { UnreachableError, type Deps, type Logger } from './ports';
+import type { Logger } from '../log';
+import { UnreachableError, type Deps } from './ports';
 import { meetingChanged } from './tracking';
 import { readUser } from './users';
 
@@ -308,6 +309,8 @@ export interface TeamsUserTarget {
   language: Locale;
   /** A user whose chat with the bot gives the service address (the caseworker who convenes). */
   via: UserRecord | undefined;
+  /** Their record as the caller has just read it (or found none), so it is not read again. */
+  known?: { record: UserRecord | undefined };
 }
 
 /**
@@ -324,7 +327,7 @@ export async function sendToTeamsUser(
   const { tenantId, userId, via } = target;
   const key = userKey(userId, userId);
   // Proactive messages go through the service and tenant the caseworker's own chat uses.
-  let recipient = await readUser(deps, key);
+  let recipient = target.known ? target.known.record : await readUser(deps, key);
   if (!recipient?.address) {
     if (!via?.address) return { via: 'letter', reason: 'unreachable', status: 0 };
     let address: UserRecord['address'];

@@ -30,12 +30,14 @@ function open(session: Session | undefined): boolean {
 /** Stores one person's feedback, once. Throws a Refusal (`feedbackGiven` for a second one) and stores nothing then. */
 export async function recordFeedback(deps: Deps, plan: Meeting, session: Session | undefined, participantId: string, input: FeedbackInput, via: FeedbackVia, by: string): Promise<Feedback> {
   if (!open(session)) throw new Refusal({ code: 'notEnded' });
-  const feedback = feedbackOf(plan, participantId, input, via, by, deps.now());
+  // With the meeting's expiry (retention) at once, as its audit entries have it: the `track` job has nothing to stamp.
+  const feedback: Feedback = { ...feedbackOf(plan, participantId, input, via, by, deps.now()), ...(plan.expiresAt ? { expiresAt: plan.expiresAt } : {}) };
   try {
     const saved = (await deps.stores.meetings.create(feedback)).doc as Feedback;
     deps.log.info('feedback.given', { meeting: plan.id, via });
-    await audit(deps, plan, by, 'feedback.given', { ref: participantId });
-    deps.jobs.runSoon(await meetingChanged(deps, plan.id));
+    // The audit entry and the tracking job are independent writes, made at once.
+    const [, tracked] = await Promise.all([audit(deps, plan, by, 'feedback.given', { ref: participantId }), meetingChanged(deps, plan.id)]);
+    deps.jobs.runSoon(tracked);
     return saved;
   } catch (err) {
     if (err instanceof AlreadyExistsError) throw new Refusal({ code: 'feedbackGiven' });

@@ -1,8 +1,8 @@
 import { organizes } from '../domain/change';
 import { LIMITS } from '../domain/meeting';
-import { actionId, editActionItem, markItem, mayEditItems, newActionItem, ownsItem, type ActionInput, type ActionItem } from '../domain/plan';
+import { actionId, editActionItem, markItem, newActionItem, ownsItem, type ActionInput, type ActionItem } from '../domain/plan';
 import { Refusal } from '../domain/problems';
-import { mayRun } from '../domain/session';
+import { mayEditItems, mayRun } from '../domain/session';
 import { problemText, t } from '../i18n';
 import { ConcurrencyError, type Versioned } from '../store/port';
 import type { Notice } from '../../cards/render';

@@ -1,5 +1,5 @@
 import { listed, meetingRefsOf, mergedRef, type MeetingRef } from '../domain/meeting-ref';
-import type { MeetingView } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import { upsert } from '../store/port';
 import { queries } from '../store/queries';
 import { meetingsCard } from '../../cards/meetings';

@@ -1,5 +1,6 @@
 import { organizes } from '../domain/change';
-import type { Meeting, MeetingView } from '../domain/meeting';
+import type { Meeting } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import { inOrder, type ActionItem } from '../domain/plan';
 import { viewOf } from '../domain/invitation';
 import { Refusal } from '../domain/problems';
@@ -17,9 +18,9 @@ export async function readPlan(deps: Deps, meetingId: string): Promise<Versioned
   return found && found.doc.kind === 'plan' ? (found as Versioned<Meeting>) : undefined;
 }
 
-/** The plan with every person's answer and delivery: one single-partition query. */
+/** The plan with every person's answer and delivery: one single-partition query (the audit trail left out). */
 export async function readView(deps: Deps, meetingId: string): Promise<MeetingView | undefined> {
-  const rows = await deps.stores.meetings.query(queries.meeting(meetingId));
+  const rows = await deps.stores.meetings.query(queries.meetingView(meetingId));
   return viewOf(rows.map((r) => r.doc));
 }
 

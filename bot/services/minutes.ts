@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { organizes } from '../domain/change';
-import type { Meeting, MeetingView } from '../domain/meeting';
+import type { Meeting } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import { MINUTES_ID, mayWriteMinutes, minutesContent, sentMinutes, withNote, type MinutesDoc } from '../domain/minutes';
 import { Refusal } from '../domain/problems';
 import { problemText, t } from '../i18n';

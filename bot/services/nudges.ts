@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { countryOfZone, type Country } from '../domain/calendar';
 import { organizes } from '../domain/change';
-import type { Locale, Meeting, MeetingView } from '../domain/meeting';
+import type { Locale, Meeting } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import { nudgeDocId, type NudgeDoc, type TrackingDoc } from '../domain/nudge-log';
 import { dueNudges, plannedNudges, type Nudge, type NudgeContext, type Recipient } from '../domain/nudges';
 import { overviewPartition, summaryOf } from '../domain/overview';
@@ -124,18 +125,20 @@ export function nudgeJob(deps: Deps): JobKind<NudgePayload, NudgeProgress> {
     const { meetingId, key } = context.job.payload;
     const view = await readView(deps, meetingId);
     if (!view) return;
-    const nudgeContextNow = await nudgeContext(deps, view);
+    // The user records the rules read (everyone's zone) are the ones the sends use: none is read twice in a run.
+    const users = new Map<string, UserRecord | undefined>();
+    const nudgeContextNow = await nudgeContext(deps, view, undefined, users);
     const planned = plannedNudges(view, nudgeContextNow).find((n) => n.key === key);
     if (!planned) return;
     // Moved later since this run was asked for: run again then.
     if (!dueNudges(view, nudgeContextNow, deps.now()).some((n) => n.key === key)) return { next: DateTime.fromISO(planned.at, { zone: 'utc' }) };
-    const organizer = await readUser(deps, view.plan.organizer.userKey);
+    const organizer = users.has(view.plan.organizer.userKey) ? users.get(view.plan.organizer.userKey) : await readUser(deps, view.plan.organizer.userKey);
     const progress: NudgeProgress = { sent: [...(context.progress?.sent ?? [])], ...(context.progress?.refused ? { refused: [...context.progress.refused] } : {}) };
     if (context.progress?.sending) deps.log.warn('nudge.resend', { meeting: meetingId, nudge: key });
     for (const recipient of await recipientsOf(deps, view.plan, planned.to)) {
       if (progress.sent.includes(recipient.key)) continue;
       await context.save({ ...progress, sending: recipient.key });
-      const outcome = await sendNudge(deps, view, planned, recipient, organizer, nudgeContextNow);
+      const outcome = await sendNudge(deps, view, planned, recipient, organizer, nudgeContextNow, users);
       progress.sent.push(recipient.key);
       if (outcome === 'refused') progress.refused = [...(progress.refused ?? []), recipient.key];
       await context.save(progress);
@@ -171,12 +174,20 @@ async function recipientsOf(deps: Deps, plan: Meeting, to: Recipient): Promise<N
 }
 
 /** Sends one recipient their nudge card; `refused` when Teams would not take it (blocked, gone). */
-async function sendNudge(deps: Deps, view: MeetingView, nudge: Nudge, recipient: NudgeRecipient, organizer: UserRecord | undefined, context: NudgeContext): Promise<'sent' | 'refused'> {
+async function sendNudge(
+  deps: Deps,
+  view: MeetingView,
+  nudge: Nudge,
+  recipient: NudgeRecipient,
+  organizer: UserRecord | undefined,
+  context: NudgeContext,
+  users: ReadonlyMap<string, UserRecord | undefined> = new Map(),
+): Promise<'sent' | 'refused'> {
   const retention = context.expiresAt ? { expiresAt: context.expiresAt, extended: !!view.plan.retention?.extended, months: deps.retention.months } : undefined;
   const draw = (reader: Reader) => ({ card: nudgeCard(nudge, nudgeView(view, context.followUpDay, retention), reader), summary: t(reader.locale, 'nudge.summary') });
   if (!recipient.userId) {
     // A caseworker Teams gave no Entra id: only the chat they opened with Samråd reaches them.
-    const known = await readUser(deps, recipient.key);
+    const known = users.has(recipient.key) ? users.get(recipient.key) : await readUser(deps, recipient.key);
     if (!known?.address) return 'refused';
     const { card, summary } = draw({ locale: known.locale, timeZone: known.timeZone });
     try {
@@ -187,7 +198,8 @@ async function sendNudge(deps: Deps, view: MeetingView, nudge: Nudge, recipient:
       throw err;
     }
   }
-  const outcome = await sendToTeamsUser(deps, { tenantId: view.plan.tenantId, userId: recipient.userId, language: recipient.language, via: organizer }, draw);
+  const known = users.has(recipient.key) ? { record: users.get(recipient.key) } : undefined;
+  const outcome = await sendToTeamsUser(deps, { tenantId: view.plan.tenantId, userId: recipient.userId, language: recipient.language, via: organizer, ...(known ? { known } : {}) }, draw);
   return outcome.via === 'teams' ? 'sent' : 'refused';
 }
 
@@ -213,13 +225,19 @@ function nudgeView(view: MeetingView, followUpDay?: string, retention?: { expire
  * What the rules need to know besides the meeting: each recipient's zone (their user record's,
  * or the organisation's), the follow-up draft's state, and whether there are coordinators.
  */
-export async function nudgeContext(deps: Deps, view: MeetingView, expiresAt = view.tracking?.expiresAt): Promise<NudgeContext> {
+export async function nudgeContext(deps: Deps, view: MeetingView, expiresAt = view.tracking?.expiresAt, seen?: Map<string, UserRecord | undefined>): Promise<NudgeContext> {
   const fallback: Country = countryOfZone(deps.defaultTimeZone, 'SE');
   const zones = new Map<string, string>();
-  const organizer = await readUser(deps, view.plan.organizer.userKey);
+  // Every record read is told to `seen` (found or not), for the caller to use instead of reading it again.
+  const read = async (key: string) => {
+    const record = await readUser(deps, key);
+    seen?.set(key, record);
+    return record;
+  };
+  const organizer = await read(view.plan.organizer.userKey);
   for (const p of view.plan.participants) {
     if (p.contact.kind !== 'teams' || p.isOrganizer) continue;
-    const record = await readUser(deps, userKey(p.contact.userId, p.contact.userId));
+    const record = await read(userKey(p.contact.userId, p.contact.userId));
     if (record?.timeZone) zones.set(p.id, record.timeZone);
   }
   const followUp = view.session?.outcome?.followUp && view.session.outcome.followUp !== 'undecided' ? await readPlan(deps, followUpId(view.plan.id)) : undefined;

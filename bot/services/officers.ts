@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import type { DataProtectionOfficers, Logger } from './ports';
+import type { Logger } from '../log';
+import type { DataProtectionOfficers } from './ports';
 
 /**
  * The data-protection officers as configured (DATA_PROTECTION_OFFICERS): Entra object ids, each in

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { SCALES, type FeedbackInput } from '../domain/feedback';
 import { replyDoc, viewOf } from '../domain/invitation';
-import { ANSWERS, LIMITS, type Locale, type Meeting, type MeetingDoc, type MeetingView, type Participant } from '../domain/meeting';
+import { ANSWERS, LIMITS, type Locale, type Meeting, type Participant } from '../domain/meeting';
+import type { MeetingDoc, MeetingView } from '../domain/meeting-docs';
 import { minutesContent } from '../domain/minutes';
 import {
   firstLink,
@@ -19,7 +20,7 @@ import {
   type UseKind,
 } from '../domain/page-link';
 import { markItem, ownsItem } from '../domain/plan';
-import { clean, oneOf } from '../domain/planning';
+import { clean, oneOf } from '../domain/text';
 import { Refusal, type Problem } from '../domain/problems';
 import { problemText, t } from '../i18n';
 import { AlreadyExistsError, ConcurrencyError, createOrRead, update, upsert, type DocumentStore, type Versioned } from '../store/port';

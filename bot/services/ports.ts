@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
-import type { Locale, MeetingDoc, PostedCard } from '../domain/meeting';
+import type { Locale, PostedCard } from '../domain/meeting';
+import type { MeetingDoc } from '../domain/meeting-docs';
 import type { MeetingRef } from '../domain/meeting-ref';
 import type { NudgeSettings } from '../domain/nudges';
 import type { RetentionSettings } from '../domain/retention';
@@ -13,6 +14,7 @@ import type { DocumentStore } from '../store/port';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Reader } from '../../cards/format';
 import type { Telemetry } from '../telemetry/port';
+import type { Logger } from '../log';
 
 /** The containers' documents, as the services see them. */
 export interface Stores {
@@ -124,16 +126,6 @@ export interface PersonExportRequest {
   day?: string;
   by: string;
   locale: Locale;
-}
-
-/** A log line's fields: ids and counts only, never names or case details. */
-export type LogFields = Record<string, string | number | boolean | undefined>;
-
-/** The log every service writes to. */
-export interface Logger {
-  info(event: string, fields?: LogFields): void;
-  warn(event: string, fields?: LogFields): void;
-  error(event: string, fields?: LogFields): void;
 }
 
 /** What the services share: the stores, the clock, ids, the messenger, the link signer and the job queue. */

@@ -1,6 +1,7 @@
 import { coOrganizerKey } from '../domain/change';
 import { planOnly } from '../domain/invitation';
-import type { Meeting, MeetingDoc, MeetingView } from '../domain/meeting';
+import type { Meeting } from '../domain/meeting';
+import type { MeetingDoc, MeetingView } from '../domain/meeting-docs';
 import { Refusal } from '../domain/problems';
 import { REASON_MAX, expiryOf, type ChainMeeting } from '../domain/retention';
 import { touch } from '../domain/planning';
@@ -53,7 +54,7 @@ export async function expiryFor(deps: Deps, view: MeetingView): Promise<string |
  */
 export async function stampExpiry(deps: Deps, plan: Meeting, expiresAt: string): Promise<number> {
   let written = 0;
-  const rows = await deps.stores.meetings.query(queries.meeting(plan.id));
+  const rows = await deps.stores.meetings.query(queries.meetingNotExpiringAt(plan.id, expiresAt));
   for (const row of rows as Versioned<MeetingDoc>[]) {
     if (row.doc.expiresAt === expiresAt) continue;
     try {

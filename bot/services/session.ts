@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { organizes } from '../domain/change';
 import { proposedTopics, viewOf } from '../domain/invitation';
-import type { Locale, Meeting, MeetingDoc } from '../domain/meeting';
+import type { Locale, Meeting } from '../domain/meeting';
+import type { MeetingDoc } from '../domain/meeting-docs';
 import type { ConversationAddress } from '../domain/user';
 import type { JobRef } from '../jobs/job';
 import { jobType } from '../jobs/kind';
@@ -56,7 +57,7 @@ export async function openMeetingMode(deps: Deps, actor: Actor, ref: MeetingRef)
   let session = (await readSession(deps, plan.id))?.doc;
   if (!session) {
     try {
-      const rows = await deps.stores.meetings.query(queries.meeting(plan.id));
+      const rows = await deps.stores.meetings.query(queries.meetingView(plan.id));
       const view = viewOf(rows.map((r) => r.doc as MeetingDoc));
       const declined = new Set([...(view?.replies.values() ?? [])].filter((r) => r.answer === 'declined').map((r) => r.participantId));
       const opened = openSession(plan, view ? proposedTopics(view) : [], declined, actor.userKey, deps.now());
@@ -103,7 +104,7 @@ export async function stepMeetingMode(deps: Deps, actor: Actor, ref: SessionPres
     deps.log.warn('session.notRunner', { meeting: plan.id });
     return { card: await card(deps, plan, session.doc, actor, viewers, [{ text: problemText(locale, { code: 'notRunner' }), color: 'Attention' }]) };
   }
-  if (ref.rev !== session.doc.rev) return moved(deps, actor, plan, viewers);
+  if (ref.rev !== session.doc.rev) return moved(deps, actor, plan, viewers, session.doc);
   try {
     const steps = ref.steps(session.doc, deps.newId);
     const confirm = steps.some((s) => s.step === 'begin') && !ref.confirmed && session.doc.state === 'ready' ? startNeedsConfirmation(plan, now) : undefined;
@@ -141,9 +142,9 @@ async function afterEnd(deps: Deps, plan: Meeting, session: Session): Promise<Ca
   return [await feedbackFanout(deps).enqueue({ key: plan.id, payload: { meetingId: plan.id }, dueAt: DateTime.fromISO(session.endedAt!, { zone: 'utc' }) })];
 }
 
-/** Another press got there first: the fresh state, with a note. */
-async function moved(deps: Deps, actor: Actor, plan: Meeting, viewers: string[]): Promise<CardReply> {
-  const fresh = (await readSession(deps, plan.id))!.doc;
+/** Another press got there first: the fresh state (`current` when it was just read; else read now), with a note. */
+async function moved(deps: Deps, actor: Actor, plan: Meeting, viewers: string[], current?: Session): Promise<CardReply> {
+  const fresh = current ?? (await readSession(deps, plan.id))!.doc;
   return { card: await card(deps, plan, fresh, actor, viewers, [{ text: t(actor.reader.locale, 'session.moved'), color: 'Warning' }]) };
 }
 

@@ -1,4 +1,5 @@
-import type { MeetingView, StatusCardRef } from '../domain/meeting';
+import type { StatusCardRef } from '../domain/meeting';
+import type { MeetingView } from '../domain/meeting-docs';
 import type { Reader } from '../../cards/format';
 import { statusCard } from '../../cards/invitations';
 import type { AdaptiveCard, Notice } from '../../cards/render';

@@ -1,6 +1,6 @@
 import { isKnownZone } from '../domain/time';
 import { zoneOf, type UserRecord } from '../domain/user';
-import { AlreadyExistsError, update } from '../store/port';
+import { update, upsert } from '../store/port';
 import type { Actor, Deps } from './ports';
 
 /**
@@ -21,17 +21,14 @@ export async function rememberUser(deps: Deps, actor: Actor): Promise<UserRecord
     updatedAt: current?.updatedAt ?? deps.now().toUTC().toISO()!,
   });
   const existing = await deps.stores.users.read(actor.userKey, actor.userKey);
-  if (!existing) {
-    try {
-      return (await deps.stores.users.create({ ...wanted(), updatedAt: deps.now().toUTC().toISO()! })).doc;
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-    }
-  } else if (same(existing.doc, wanted(existing.doc))) {
-    return existing.doc;
-  }
-  const saved = await update(deps.stores.users, actor.userKey, actor.userKey, (doc) =>
-    same(doc, wanted(doc)) ? undefined : { ...wanted(doc), updatedAt: deps.now().toUTC().toISO()! },
+  if (existing && same(existing.doc, wanted(existing.doc))) return existing.doc;
+  // Created, or changed from the version just read (its ETag); after a conflict, from a fresh read.
+  const saved = await upsert(
+    deps.stores.users,
+    actor.userKey,
+    actor.userKey,
+    (doc) => (doc && same(doc, wanted(doc)) ? undefined : { ...wanted(doc), updatedAt: deps.now().toUTC().toISO()! }),
+    { read: { current: existing } },
   );
   return saved!.doc;
 }
@@ -51,8 +48,16 @@ export async function setDraftPointer(deps: Deps, userKey: string, meetingId: st
   });
 }
 
+/** The same record but for `updatedAt`, whatever the order of the fields (a stored address may list them in another order). */
 function same(a: UserRecord, b: UserRecord): boolean {
-  return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
+  return canonical({ ...a, updatedAt: '' }) === canonical({ ...b, updatedAt: '' });
+}
+
+/** JSON with every object's fields sorted and undefined ones left out. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** A user's record, if Samråd knows them. */

@@ -1,4 +1,4 @@
-import { CosmosClient, type Container, type ItemDefinition, type SqlParameter } from '@azure/cosmos';
+import { CosmosClient, type Container, type CosmosClientOptions, type ItemDefinition, type SqlParameter } from '@azure/cosmos';
 import { CONTAINERS, type ContainerName } from './containers';
 import { AlreadyExistsError, ConcurrencyError, type DocumentStore, type NamedQuery, type StoreOperation, type StoredDoc, type Versioned } from './port';
 
@@ -16,14 +16,18 @@ export type StoreObserver = (container: ContainerName, operation: StoreOperation
 /** Hears of every store request once it is answered (or failed): its request charge in RU (0 when none was reported) and how long it took. */
 export type StoreMeter = (container: ContainerName, operation: StoreOperation, requestCharge: number, ms: number) => void;
 
-/** A client for the account; the embedded server speaks plain HTTP and has no region discovery. */
-export function cosmosClient(target: CosmosTarget): CosmosClient {
+/**
+ * A client for the account; the embedded server speaks plain HTTP and has no region discovery.
+ * `httpClient`: how requests travel when not over HTTP (local mode's embedded store, in this process).
+ */
+export function cosmosClient(target: CosmosTarget, httpClient?: CosmosClientOptions['httpClient']): CosmosClient {
   // @azure/identity (about 20 MB of memory) is loaded only when there is no key to sign in with.
   const signIn = () => ({ aadCredentials: new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential() });
   return new CosmosClient({
     endpoint: target.endpoint,
     ...(target.key ? { key: target.key } : signIn()),
     connectionPolicy: { enableEndpointDiscovery: false },
+    ...(httpClient ? { httpClient } : {}),
   });
 }
 

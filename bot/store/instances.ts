@@ -1,5 +1,4 @@
-import type { JobsDoc } from '../jobs/job';
-import type { Logger } from '../services/ports';
+import type { Logger } from '../log';
 import { ConcurrencyError, upsert, type DocumentStore, type NamedQuery } from './port';
 
 /**
@@ -34,9 +33,6 @@ export interface InstanceBeat {
   ttl: number;
 }
 
-/** Every document in the jobs container: the jobs' own (`bot/jobs/job.ts`) and the instances' heartbeats. */
-export type JobsContainerDoc = JobsDoc | InstanceBeat;
-
 export interface RegistryOptions {
   /** How often to write the heartbeat and count (ms); 2 s by default. */
   periodMs?: number;
@@ -57,7 +53,8 @@ export class InstanceRegistry {
   private readonly log: Logger;
 
   constructor(
-    private readonly store: DocumentStore<JobsContainerDoc>,
+    /** The jobs container, as far as the registry reads and writes it: the heartbeats' partition. */
+    private readonly store: DocumentStore<InstanceBeat>,
     readonly instanceId: string,
     options: RegistryOptions,
   ) {
@@ -135,7 +132,7 @@ export class InstanceRegistry {
         if (!(err instanceof ConcurrencyError)) throw err;
       }
     }
-    this.etag = (await upsert<JobsContainerDoc>(this.store, INSTANCES_BUCKET, this.instanceId, () => beat))?.etag;
+    this.etag = (await upsert<InstanceBeat>(this.store, INSTANCES_BUCKET, this.instanceId, () => beat))?.etag;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { MeetingDoc } from '../domain/meeting';
+import type { MeetingDoc } from '../domain/meeting-docs';
 import type { MeetingRef } from '../domain/meeting-ref';
 import type { MeetingSummary } from '../domain/overview';
 import type { PersonRef } from '../domain/people';
@@ -12,6 +12,20 @@ export const queries = {
   /** Every document of one meeting: the plan, the answers, the deliveries. One partition. */
   meeting(meetingId: string): NamedQuery<MeetingDoc> {
     return { name: 'meeting.all', partition: meetingId, sql: 'SELECT * FROM c', parameters: {} };
+  },
+
+  /**
+   * Every document of one meeting but its audit trail: what a view of it is made of (the plan, the
+   * answers, the deliveries, the session, …). One partition; the audit entries, one per answer and
+   * per look at the status card, grow without bound and are read only where they are wanted.
+   */
+  meetingView(meetingId: string): NamedQuery<MeetingDoc> {
+    return { name: 'meeting.view', partition: meetingId, sql: "SELECT * FROM c WHERE c.kind != 'audit'", parameters: {} };
+  },
+
+  /** The documents of one meeting (its audit trail included) that do not expire at this instant yet. One partition; usually the few written since the last stamp. */
+  meetingNotExpiringAt(meetingId: string, expiresAt: string): NamedQuery<MeetingDoc> {
+    return { name: 'meeting.toStamp', partition: meetingId, sql: 'SELECT * FROM c WHERE NOT IS_DEFINED(c.expiresAt) OR c.expiresAt != @expiresAt', parameters: { expiresAt } };
   },
 
   /** The action items of one meeting. One partition. */

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import * as v from 'valibot';
 import { isKnownZone } from '../domain/time';
 import { userKey } from '../domain/user';
 import { resolveLocale } from '../i18n';
@@ -16,53 +17,55 @@ export type Command =
 
 /** An Entra object id is a GUID; anything else of letters, digits and dashes is accepted only as an opaque id. */
 const OBJECT_ID = /^[A-Za-z0-9-]{1,64}$/;
-const TYPES = new Set(['message', 'invoke', 'conversationUpdate', 'installationUpdate', 'messageReaction', 'event', 'typing', 'messageUpdate', 'messageDelete']);
+const TYPES = ['message', 'invoke', 'conversationUpdate', 'installationUpdate', 'messageReaction', 'event', 'typing', 'messageUpdate', 'messageDelete'] as const;
 const MAX_TEXT = 10_000;
+
+// The shape of an incoming activity, each field refused with the reason its 400 gives.
+/** A field that must be there: a missing one is checked as null, so it is refused with the field's own reason. */
+const required = <S extends v.GenericSchema>(schema: S) => v.optional(schema, null as never);
+/** A JSON object (not an array) with these fields. */
+const record = <E extends v.ObjectEntries>(entries: E, reason: string) => v.pipe(v.custom<Record<string, unknown>>(isObject, reason), v.object(entries, reason));
+/** A string of 1 to `max` characters, which must be there. */
+const filled = (reason: string, max = Infinity) => required(v.pipe(v.string(reason), v.nonEmpty(reason), v.maxLength(max, reason)));
+/** A string of at most `max` characters, or nothing (absent or null). */
+const optionalText = (reason: string, max = Infinity) => v.nullish(v.pipe(v.string(reason), v.maxLength(max, reason)));
+const short = (key: string) => optionalText(`invalid ${key}`, 500);
+
+const ACTIVITY = record(
+  {
+    type: required(v.picklist(TYPES, 'unknown or missing activity type')),
+    channelId: filled('missing channelId'),
+    serviceUrl: required(v.pipe(v.string('missing or invalid serviceUrl'), v.check(isHttpUrl, 'missing or invalid serviceUrl'))),
+    conversation: required(record({ id: filled('missing conversation.id', 500), conversationType: optionalText('invalid conversation.conversationType'), tenantId: optionalText('invalid conversation.tenantId') }, 'missing conversation.id')),
+    from: required(record({ id: filled('missing from.id', 500), name: short('from.name'), aadObjectId: v.nullish(v.pipe(v.string('invalid from.aadObjectId'), v.regex(OBJECT_ID, 'invalid from.aadObjectId'))) }, 'missing from.id')),
+    recipient: v.optional(record({ id: filled('invalid recipient', 500), name: optionalText('invalid recipient.name') }, 'invalid recipient')),
+    // A tenant sent as an object names itself by a string id.
+    channelData: v.nullish(record({ tenant: v.optional(v.custom((tenant) => !isObject(tenant) || tenant.id === undefined || typeof tenant.id === 'string', 'invalid channelData.tenant.id')) }, 'invalid channelData')),
+    id: short('id'), locale: short('locale'), localTimezone: short('localTimezone'), replyToId: short('replyToId'), name: short('name'), action: short('action'),
+    text: optionalText('invalid text', MAX_TEXT),
+    entities: v.nullish(v.custom(Array.isArray, 'invalid entities')),
+  },
+  'the body is not a JSON object',
+);
+// What an invoke, a card's Action.Execute and a message carry besides.
+const INVOKE = v.object({ name: required(v.string('an invoke needs a name')) });
+const NEEDS_ACTION = 'adaptiveCard/action needs value.action';
+const ACTION_DATA = { verb: filled('adaptiveCard/action needs value.action.verb'), data: v.nullish(v.custom(isObject, 'value.action.data must be an object')) };
+const CARD_ACTION = v.object({ value: required(record({ action: required(record(ACTION_DATA, NEEDS_ACTION)) }, NEEDS_ACTION)) });
+const MESSAGE = v.object({ value: v.nullish(v.custom(isObject, 'message value must be an object')) });
+const FIRST_FAULT = { abortEarly: true } as const;
 
 /**
  * Why a request body is not an activity Samråd can serve, or undefined when it is. The
  * Bot Framework SDK would answer many of these with a 500; they get a 400 instead.
  */
 export function malformed(body: unknown): string | undefined {
-  if (!isObject(body)) return 'the body is not a JSON object';
-  if (typeof body.type !== 'string' || !TYPES.has(body.type)) return 'unknown or missing activity type';
-  if (typeof body.channelId !== 'string' || body.channelId === '') return 'missing channelId';
-  if (typeof body.serviceUrl !== 'string' || !isHttpUrl(body.serviceUrl)) return 'missing or invalid serviceUrl';
-  if (!isObject(body.conversation) || !isId(body.conversation.id)) return 'missing conversation.id';
-  if (!isObject(body.from) || !isId(body.from.id)) return 'missing from.id';
-  if (body.from.name !== undefined && body.from.name !== null && (typeof body.from.name !== 'string' || body.from.name.length > 500)) return 'invalid from.name';
-  if (body.from.aadObjectId !== undefined && body.from.aadObjectId !== null && (typeof body.from.aadObjectId !== 'string' || !OBJECT_ID.test(body.from.aadObjectId))) {
-    return 'invalid from.aadObjectId';
-  }
-  if (body.recipient !== undefined && body.recipient !== null && isObject(body.recipient) && body.recipient.name !== undefined && body.recipient.name !== null && typeof body.recipient.name !== 'string') {
-    return 'invalid recipient.name';
-  }
-  if (!isObject(body.conversation) || (body.conversation.conversationType !== undefined && body.conversation.conversationType !== null && typeof body.conversation.conversationType !== 'string')) {
-    return 'invalid conversation.conversationType';
-  }
-  if (body.conversation.tenantId !== undefined && body.conversation.tenantId !== null && typeof body.conversation.tenantId !== 'string') return 'invalid conversation.tenantId';
-  if (isObject(body.channelData) && isObject(body.channelData.tenant) && body.channelData.tenant.id !== undefined && typeof body.channelData.tenant.id !== 'string') {
-    return 'invalid channelData.tenant.id';
-  }
-  if (body.recipient !== undefined && (!isObject(body.recipient) || !isId(body.recipient.id))) return 'invalid recipient';
-  for (const key of ['id', 'locale', 'localTimezone', 'replyToId', 'name', 'action'] as const) {
-    if (body[key] !== undefined && body[key] !== null && (typeof body[key] !== 'string' || (body[key] as string).length > 500)) return `invalid ${key}`;
-  }
-  if (body.text !== undefined && body.text !== null && (typeof body.text !== 'string' || body.text.length > MAX_TEXT)) return 'invalid text';
-  if (body.channelData !== undefined && body.channelData !== null && !isObject(body.channelData)) return 'invalid channelData';
-  if (body.entities !== undefined && body.entities !== null && !Array.isArray(body.entities)) return 'invalid entities';
-  if (body.type === 'invoke') {
-    if (typeof body.name !== 'string') return 'an invoke needs a name';
-    if (body.name === 'adaptiveCard/action') {
-      if (!isObject(body.value) || !isObject(body.value.action)) return 'adaptiveCard/action needs value.action';
-      if (typeof body.value.action.verb !== 'string' || body.value.action.verb === '') return 'adaptiveCard/action needs value.action.verb';
-      if (body.value.action.data !== undefined && body.value.action.data !== null && !isObject(body.value.action.data)) {
-        return 'value.action.data must be an object';
-      }
-    }
-  }
-  if (body.type === 'message' && body.value !== undefined && body.value !== null && !isObject(body.value)) return 'message value must be an object';
-  return undefined;
+  const activity = v.safeParse(ACTIVITY, body, FIRST_FAULT);
+  if (!activity.success) return activity.issues[0].message;
+  const { type, name } = activity.output;
+  const more = type === 'message' ? MESSAGE : type !== 'invoke' ? undefined : name === 'adaptiveCard/action' ? CARD_ACTION : INVOKE;
+  const fault = more && v.safeParse(more, body, FIRST_FAULT);
+  return fault && !fault.success ? fault.issues[0].message : undefined;
 }
 
 /** True for the one-to-one chat between a person and the bot, the only place case details are shown. */
@@ -127,10 +130,6 @@ function strings(value: Record<string, unknown>): ActionData {
 
 function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 500;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -10,7 +10,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Config } from '../config';
-import type { Logger } from '../services/ports';
+import type { Logger } from '../log';
 import type { Telemetry } from '../telemetry/port';
 import { observedConnectorFactory } from './observed-connector';
 
@@ -170,16 +170,61 @@ export class GuardedAuthentication extends ConfigurationBotFrameworkAuthenticati
     super(settings);
   }
 
+  /** The connector clients made so far, by service URL and audience (see `reused`). */
+  private readonly clients = new Map<string, Promise<ConnectorClient>>();
+
   override async authenticateRequest(activity: Activity, authHeader: string) {
     const result = await this.guard.run(() => super.authenticateRequest(activity, authHeader));
     // The connector of replies within a turn (and of Teams' member lists) comes from here.
-    return this.teamsTelemetry && result.connectorFactory ? { ...result, connectorFactory: observedConnectorFactory(result.connectorFactory, this.teamsTelemetry) } : result;
+    return result.connectorFactory ? { ...result, connectorFactory: this.reused(result.connectorFactory) } : result;
   }
 
   /** The connector of proactive messages (continueConversation, createConversation). */
   override createConnectorFactory(claimsIdentity: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>[0]) {
-    const factory = super.createConnectorFactory(claimsIdentity);
-    return this.teamsTelemetry ? observedConnectorFactory(factory, this.teamsTelemetry) : factory;
+    return this.reused(super.createConnectorFactory(claimsIdentity));
+  }
+
+  /**
+   * The SDK makes a connector client for every turn and every proactive send, each with an HTTP
+   * pipeline of its own (a tenth of a plain turn's CPU, and its garbage). A client holds no turn's
+   * state, only its service URL and the bot's credentials (which cache and renew their token), so
+   * one per service URL, audience and app id serves every turn: Teams has a few service URLs, and
+   * the map is bounded all the same. Its telemetry policy, when telemetry is on, is added once.
+   */
+  private reused(factory: ConnectorFactory): ConnectorFactory {
+    const inner = this.teamsTelemetry ? observedConnectorFactory(factory, this.teamsTelemetry) : factory;
+    const appId = (factory as { appId?: unknown }).appId;
+    return {
+      create: (serviceUrl: string, audience?: string) => {
+        const key = `${typeof appId === 'string' ? appId : ''}\n${audience ?? ''}\n${serviceUrl}`;
+        let client = this.clients.get(key);
+        if (!client) {
+          if (this.clients.size >= MAX_CONNECTOR_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
+          client = inner.create(serviceUrl, audience);
+          // A failed creation (no credentials yet) is tried again on the next turn.
+          client.catch(() => this.clients.delete(key));
+          this.clients.set(key, client);
+        }
+        return client;
+      },
+    } as ConnectorFactory;
+  }
+
+  /**
+   * The user-token client (OAuth sign-in cards), which the SDK makes for every turn: Samråd never
+   * uses one, so it is made only if something asks it for a token.
+   */
+  override async createUserTokenClient(claimsIdentity: Parameters<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>[0]): Promise<UserTokenClient> {
+    let made: Promise<UserTokenClient> | undefined;
+    const real = () => (made ??= super.createUserTokenClient(claimsIdentity));
+    return {
+      getUserToken: async (...args) => (await real()).getUserToken(...args),
+      getSignInResource: async (...args) => (await real()).getSignInResource(...args),
+      signOutUser: async (...args) => (await real()).signOutUser(...args),
+      getTokenStatus: async (...args) => (await real()).getTokenStatus(...args),
+      getAadTokens: async (...args) => (await real()).getAadTokens(...args),
+      exchangeToken: async (...args) => (await real()).exchangeToken(...args),
+    } as UserTokenClient;
   }
 
   override authenticateStreamingRequest(authHeader: string, channelIdHeader: string) {
@@ -190,6 +235,12 @@ export class GuardedAuthentication extends ConfigurationBotFrameworkAuthenticati
     return this.guard.run(() => super.authenticateChannelRequest(authHeader));
   }
 }
+
+type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+type UserTokenClient = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>;
+/** Connector clients kept at most (one per service URL and audience; Teams has a few). */
+const MAX_CONNECTOR_CLIENTS = 32;
 
 type Logic = (context: TurnContext) => Promise<void>;
 

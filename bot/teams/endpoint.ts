@@ -1,7 +1,9 @@
 import type { Request, Response } from 'botbuilder';
 import type { Config } from '../config';
-import type { Deps, Logger, Messenger } from '../services/ports';
+import type { Logger } from '../log';
+import type { Deps, Messenger } from '../services/ports';
 import type { Telemetry } from '../telemetry/port';
+import { inStoreScope } from '../store/scope';
 import { malformed } from './activity';
 import { guardedAdapter, type GuardedAdapter } from './auth';
 import { TeamsMessenger } from './messenger';
@@ -43,10 +45,13 @@ export function messagesEndpoint(teams: Teams, deps: Deps, config: Config): Mess
   return async (req, res) => {
     const after: (() => Promise<void>)[] = [];
     const collect: AfterWork = (task) => after.push(task);
-    await adapter.process(req, res, async (context) => {
-      context.turnState.set(AFTER_KEY, collect);
-      await logic(context);
-    });
+    // Store requests up to the answer count as the turn's (local mode's count per verb); the work after it is the jobs'.
+    await inStoreScope('turn', () =>
+      adapter.process(req, res, async (context) => {
+        context.turnState.set(AFTER_KEY, collect);
+        await logic(context);
+      }),
+    );
     for (const task of after) void task().catch((err: Error) => log.error('after.failed', { error: err.name, where: whereFrom(err) }));
   };
 }

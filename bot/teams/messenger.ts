@@ -1,7 +1,8 @@
 import { CardFactory, TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { PostedCard } from '../domain/meeting';
 import type { ConversationAddress } from '../domain/user';
-import { UnreachableError, type Logger, type Messenger } from '../services/ports';
+import type { Logger } from '../log';
+import { UnreachableError, type Messenger } from '../services/ports';
 import type { AdaptiveCard } from '../../cards/render';
 import { Pacer, statusCode } from './pacing';
 

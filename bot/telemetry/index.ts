@@ -1,9 +1,7 @@
 import { noTelemetry, type Telemetry } from './port';
 import type { TelemetryOptions } from './azure-monitor';
 
-export type { JobOutcome, Telemetry, TeamsOperation } from './port';
 export type { TelemetryOptions } from './azure-monitor';
-export { noTelemetry } from './port';
 
 /**
  * Telemetry for this Samråd: to Application Insights when a connection string is configured

@@ -159,6 +159,17 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
+/** CPU time a process has used so far (user + system), in ms, or undefined when it cannot be read. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th of them, in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Waits until GET url answers 200; returns Date.now() at that moment. */
 export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000): Promise<number> {
   const started = Date.now();

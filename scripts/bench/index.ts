@@ -34,8 +34,11 @@
  *   --figures 1,2,6    only these figures (3 and 4 run together); --figures 7 runs figure 7 alone
  *                      (9 and 10 measure the store in a process of its own only: three instances
  *                      share one store, and a pass reads the same documents either way)
+ *   --store MODE       only this store mode: embedded or separate (default: both)
  *   --root DIR         the Samråd checkout to build and measure (default: this one)
  *   --keep             keep the work folder (logs of every process, data) and print where
+ *   --cpu-prof         run every Samråd with `node --cpu-prof` (a .cpuprofile per process in the
+ *                      work folder's profiles/, kept; open them in Chrome DevTools or VS Code)
  *
  * Every process it starts is stopped on exit, on Ctrl-C and on errors; each also stops by
  * itself when the bench is gone (guard.cjs), even if the bench was killed.
@@ -48,7 +51,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
-import { freePort, isStopping, rssMb, startNode, stopAll, stopChildrenOnExit, waitForHttp, type Child } from './children';
+import { cpuMs, freePort, isStopping, rssMb, startNode, stopAll, stopChildrenOnExit, waitForHttp, type Child } from './children';
 import {
   action,
   answer,
@@ -87,6 +90,8 @@ interface Options {
   parallel: number;
   figures: Set<number>;
   keep: boolean;
+  cpuProf: boolean;
+  stores: Set<StoreMode>;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -110,14 +115,15 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(`${doc.replace(/^\/\*\*?|^ \* ?/gm, '')}\n`);
     process.exit(0);
   }
-  const known = new Set(['--quick', '--duration', '--meetings', '--parallel', '--figures', '--root', '--keep']);
+  const known = new Set(['--quick', '--duration', '--meetings', '--parallel', '--figures', '--root', '--keep', '--cpu-prof', '--store']);
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) continue;
     if (!known.has(argv[i])) throw new Error(`unknown flag ${argv[i]} (see --help)`);
   }
   const quick = flag('--quick');
-  const figures = value('--figures')?.split(',').map((f) => Number(f.trim())) ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  if (figures.some((f) => !Number.isInteger(f) || f < 1 || f > 10)) throw new Error('--figures takes numbers from 1 to 10, e.g. --figures 1,2');
+  if (value('--store') && !['embedded', 'separate'].includes(value('--store')!)) throw new Error('--store takes embedded or separate');
+  const figures = value('--figures')?.split(',').map((f) => Number(f.trim())) ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  if (figures.some((f) => !Number.isInteger(f) || f < 1 || f > 11)) throw new Error('--figures takes numbers from 1 to 11, e.g. --figures 1,2');
   return {
     root: resolve(value('--root') ?? join(__dirname, '..', '..')),
     quick,
@@ -130,7 +136,9 @@ function parseOptions(argv: string[]): Options {
     meetings: Math.floor(number('--meetings', quick ? 100 : 500)),
     parallel: Math.floor(number('--parallel', 50)),
     figures: new Set(figures),
-    keep: flag('--keep'),
+    keep: flag('--keep') || flag('--cpu-prof'),
+    cpuProf: flag('--cpu-prof'),
+    stores: new Set(value('--store') ? [value('--store') as StoreMode] : ['embedded', 'separate']),
   };
 }
 
@@ -144,7 +152,7 @@ interface Context {
   opts: Options;
   /** A temporary folder for logs and data. */
   work: string;
-  samrad: { script: string; nodeArgs: string[]; how: string };
+  samrad: { script: string; nodeArgs: string[]; how: string; nodeOptions: string[] };
   connector: ConnectorControl;
   judge: Judge;
   /** Why the separate store cannot run, when it cannot. */
@@ -187,7 +195,27 @@ class StoreMissing extends Error {}
  * falls back to tsx when the build fails. The tab page is left out: the server bundles it on
  * first request where no build exists, and no figure requests it.
  */
+/**
+ * The Node options production runs Samråd with on a B1 plan: infra/azure.bicep's NODE_OPTIONS with
+ * that plan's heap limit (`nodeHeapMbBySku`). Empty when the template says none.
+ */
+function productionNodeOptions(root: string): string[] {
+  // For experiments: other options than production's (then the run says which it used).
+  if (process.env.SAMRAD_BENCH_NODE_OPTIONS !== undefined) return process.env.SAMRAD_BENCH_NODE_OPTIONS.split(/\s+/).filter(Boolean);
+  let bicep = '';
+  try {
+    bicep = readFileSync(join(root, 'infra', 'azure.bicep'), 'utf8');
+  } catch {
+    return [];
+  }
+  const heap = /^var nodeHeapMbBySku = \{[\s\S]*?^ {2}B1: (\d+)$/m.exec(bicep)?.[1];
+  const options = /^ {4}NODE_OPTIONS: '([^']*)'$/m.exec(bicep)?.[1];
+  if (!options) return [];
+  return options.replace(/\$\{nodeHeapMbBySku\[appServiceSku\]\}/g, heap ?? '1024').split(/\s+/).filter(Boolean);
+}
+
 function buildSamrad(root: string): Context['samrad'] {
+  const nodeOptions = productionNodeOptions(root);
   const outDir = join(root, 'node_modules', '.cache', 'samrad-bench', `build-${createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 8)}`);
   rmSync(outDir, { recursive: true, force: true });
   const started = Date.now();
@@ -195,13 +223,14 @@ function buildSamrad(root: string): Context['samrad'] {
   const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root, encoding: 'utf8' });
   const entry = join(outDir, 'bot', 'index.js');
   if (build.status === 0 && existsSync(entry)) {
-    return { script: entry, nodeArgs: [], how: `built with tsconfig.build.json in ${((Date.now() - started) / 1000).toFixed(1)} s, run with node` };
+    return { script: entry, nodeArgs: [], nodeOptions, how: `built with tsconfig.build.json in ${((Date.now() - started) / 1000).toFixed(1)} s, run with node ${nodeOptions.join(' ') || '(no Node options)'} (infra/azure.bicep's NODE_OPTIONS for a B1 plan)` };
   }
   const errors = `${build.stdout}\n${build.stderr}`.split('\n').filter((l) => /error/i.test(l));
   progress(`npm run build failed (${errors.length} error lines, first: ${errors[0]?.trim() ?? build.error?.message ?? 'none'}); running Samråd through tsx`);
   return {
     script: join(root, 'bot', 'index.ts'),
     nodeArgs: ['--import', 'tsx'],
+    nodeOptions,
     how: `run through tsx: \`npm run build\` failed (${errors[0]?.trim().slice(0, 120) ?? 'see its output'})`,
   };
 }
@@ -239,7 +268,7 @@ async function startStore(ctx: Context, name: string): Promise<StoreRun> {
 }
 
 /** Starts a fresh Samråd (and, for `separate`, a fresh store), or one on existing data when `reuse` is given. */
-async function startSamrad(ctx: Context, mode: StoreMode, name: string, reuse?: { dataDir: string; store?: StoreRun }): Promise<SamradRun> {
+async function startSamrad(ctx: Context, mode: StoreMode, name: string, reuse?: { dataDir: string; store?: StoreRun }, nodeArgs: string[] = []): Promise<SamradRun> {
   const run = ++ctx.runs;
   const dataDir = reuse?.dataDir ?? join(ctx.work, `${name}-${mode}-data`);
   const store = mode === 'separate' ? (reuse?.store ?? (await startStore(ctx, `${name}-${run}`))) : undefined;
@@ -249,7 +278,7 @@ async function startSamrad(ctx: Context, mode: StoreMode, name: string, reuse?: 
     const { child } = await startNode({
       name: `Samråd (${mode})`,
       script: ctx.samrad.script,
-      nodeArgs: ctx.samrad.nodeArgs,
+      nodeArgs: [...ctx.samrad.nodeArgs, ...ctx.samrad.nodeOptions, ...nodeArgs, ...(ctx.opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(ctx.work, 'profiles', `${name}-${mode}-${run}`)] : [])],
       env: cleanEnv({
         SAMRAD_LOCAL: 'true',
         HOST: '127.0.0.1',
@@ -362,6 +391,7 @@ function describe(counts: Map<string, number>): string {
 /** Runs one Samråd measurement per store mode, putting a failure in the cells instead of stopping the bench. */
 async function perMode(ctx: Context, rows: Row[], body: (mode: StoreMode) => Promise<void>): Promise<void> {
   for (const mode of MODES) {
+    if (!ctx.opts.stores.has(mode)) continue;
     try {
       await body(mode);
     } catch (err) {
@@ -474,7 +504,9 @@ async function figure1(ctx: Context, echo: BotEndpoint): Promise<Row[]> {
   const { opts } = ctx;
   const row = rowFor(`1. message turn ("hello", personal chat), ${opts.connections} connections closed loop, ${opts.durationS} s: req/s (× echo)`, 'Samråd ≥ 0.5 × echo');
   const users = people('user', 200, ['en-US', 'sv-SE', 'da-DK', 'fi-FI']);
-  const measure = async (bot: BotEndpoint, label: string) => {
+  /** CPU ms the bot's processes (the bot, and its store process when it has one) used per request: steadier than req/s on a shared machine. */
+  const cpuPer: Record<string, number> = {};
+  const measure = async (bot: BotEndpoint, label: string, pids: number[] = []) => {
     const bodies = users.map((u) => JSON.stringify(bot.message(u, 'hello')));
     let next = 0;
     const body = () => bodies[next++ % bodies.length];
@@ -482,17 +514,21 @@ async function figure1(ctx: Context, echo: BotEndpoint): Promise<Row[]> {
     await closedLoop({ url: bot.messagesUrl, connections: opts.connections, durationS: opts.warmupS, body });
     await ctx.connector.configure('off', false);
     progress(`figure 1, ${label}: ${opts.durationS} s`);
+    const cpu = () => pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? NaN), 0);
+    const cpuBefore = cpu();
     const result = await closedLoop({ url: bot.messagesUrl, connections: opts.connections, durationS: opts.durationS, body });
+    const perRequest = (cpu() - cpuBefore) / result.total;
+    if (pids.length && Number.isFinite(perRequest)) cpuPer[label] = perRequest;
     const stats = await ctx.connector.stats();
     let note = '';
     if (result.non2xx || result.errors) note += `, ${int(result.non2xx)} non-2xx, ${int(result.errors)} errors`;
     if (stats.posts < result.total * 0.99) note += `, only ${int(stats.posts)} of ${int(result.total)} replies reached the connector`;
-    progress(`figure 1, ${label}: ${int(result.rps)} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}${note}`);
+    progress(`figure 1, ${label}: ${int(result.rps)} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, CPU ${perRequest.toFixed(2)} ms per request${note}`);
     return { ...result, note };
   };
   let echoRps = NaN;
   try {
-    const r = await measure(echo, 'echo bot');
+    const r = await measure(echo, 'echo bot', ctx.echo ? [ctx.echo.child.pid] : []);
     echoRps = r.rps;
     row.cells.echo = `${int(r.rps)} req/s${r.note}`;
   } catch (err) {
@@ -507,7 +543,7 @@ async function figure1(ctx: Context, echo: BotEndpoint): Promise<Row[]> {
       const posted = await run.bot.post(run.bot.message(probe, 'hello'));
       if (posted.status !== 200) throw new Error(`a message was answered ${posted.status}`);
       await ctx.connector.waitFor((c) => !!c.cardText, { conversation: personalConversation(probe.aadObjectId), timeoutMs: 10_000 });
-      const r = await measure(run.bot, `Samråd ${mode}`);
+      const r = await measure(run.bot, `Samråd ${mode}`, [run.child.pid, ...(run.store ? [run.store.child.pid] : [])]);
       const ratio = r.rps / echoRps;
       row.cells[mode] = `${int(r.rps)} req/s (${Number.isFinite(ratio) ? ratio.toFixed(2) : '?'}×)${r.note}`;
       if (Number.isFinite(ratio)) row.met[mode] = ratio >= 0.5 && !r.note;
@@ -515,6 +551,8 @@ async function figure1(ctx: Context, echo: BotEndpoint): Promise<Row[]> {
       await stopSamrad(ctx, run);
     }
   });
+  const cpuNote = Object.entries(cpuPer).map(([label, v]) => `${label} ${v.toFixed(2)} ms`).join(', ');
+  if (cpuNote) ctx.seen.push(`Figure 1: CPU time per message turn (user + system, the store process included for the separate store): ${cpuNote}.`);
   return [row];
 }
 
@@ -714,6 +752,22 @@ async function figure5(ctx: Context): Promise<Row[]> {
 // ---------------------------------------------------------------------------------------------
 // Figure 6: memory after many meetings; start-up time
 
+/** Figure 6 also exposes the garbage collector, so that the live heap can be read after a full collection (local mode's /metrics/memory). */
+const EXPOSE_GC = ['--expose-gc'];
+
+/** Samråd's live JavaScript heap in MB, after a full garbage collection (local mode's /metrics/memory), or undefined. */
+async function liveHeap(run: SamradRun): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${run.bot.baseUrl}/metrics/memory`);
+    if (!res.ok) return undefined;
+    const memory = (await res.json()) as { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; rss: number; afterGc: boolean };
+    if (process.env.SAMRAD_BENCH_MEMORY) progress(`memory of ${run.name} (${run.mode}): ${JSON.stringify(memory, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v / 2 ** 20) : v))}`);
+    return memory.afterGc ? memory.heapUsed / 2 ** 20 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function figure6(ctx: Context): Promise<Row[]> {
   const { opts } = ctx;
   const n = opts.meetings;
@@ -722,7 +776,7 @@ async function figure6(ctx: Context): Promise<Row[]> {
   const ready = rowFor('6c. start → ready (spawn → /healthz answers), empty store: median of every start in this run', '—');
   const readyFull = rowFor(`6d. start → ready with the ${int(n)} meetings stored (restart on the same data)`, '—');
   await perMode(ctx, [rss, took, readyFull], async (mode) => {
-    let samrad = await startSamrad(ctx, mode, 'fig6');
+    let samrad = await startSamrad(ctx, mode, 'fig6', undefined, EXPOSE_GC);
     try {
       await ctx.connector.configure('off', true);
       const startRss = rssMb(samrad.child.pid) ?? NaN;
@@ -739,9 +793,13 @@ async function figure6(ctx: Context): Promise<Row[]> {
         const now = rssMb(samrad.child.pid);
         if (now !== undefined) peak = Math.max(peak, now);
       }, 1000);
+      const live: number[] = [];
       const reporter = setInterval(() => {
         const s = (Date.now() - started) / 1000;
-        progress(`figure 6, Samråd ${mode}: ${done}/${n} meetings in ${s.toFixed(0)} s (${(done / s).toFixed(1)}/s), RSS ${int(rssMb(samrad.child.pid) ?? NaN)} MB`);
+        void liveHeap(samrad).then((mb) => {
+          if (mb !== undefined) live.push(mb);
+          progress(`figure 6, Samråd ${mode}: ${done}/${n} meetings in ${s.toFixed(0)} s (${(done / s).toFixed(1)}/s), RSS ${int(rssMb(samrad.child.pid) ?? NaN)} MB, live heap ${mb === undefined ? '?' : int(mb)} MB`);
+        });
       }, 10_000);
       let nextIndex = 0;
       let aborted = false;
@@ -785,10 +843,13 @@ async function figure6(ctx: Context): Promise<Row[]> {
       if (reasons.size) ctx.seen.push(`Figure 6 (${mode}): answers not confirmed, by what the card said: ${describe(reasons)}.`);
       if (failures.size) ctx.seen.push(`Figure 6 (${mode}): meetings that failed: ${describe(failures)}.`);
       await new Promise((res) => setTimeout(res, 2000));
+      if (process.env.SAMRAD_BENCH_IDLE_TRACE) for (let i = 0; i < 12; i++) { await new Promise((res) => setTimeout(res, 2500)); progress(`idle +${(i + 1) * 2.5} s: RSS ${int(rssMb(samrad.child.pid) ?? NaN)} MB`); }
       const endRss = rssMb(samrad.child.pid) ?? NaN;
       peak = Math.max(peak, endRss);
       const storeRss = samrad.store ? rssMb(samrad.store.child.pid) : undefined;
-      rss.cells[mode] = `${int(endRss)} MB (at start ${int(startRss)}, peak ${int(peak)})${storeRss !== undefined ? `; store process ${int(storeRss)} MB` : ''}`;
+      const endLive = await liveHeap(samrad);
+      const liveNote = endLive === undefined ? '' : `; live heap after a full GC ${int(endLive)} MB${live.length ? ` (${int(Math.min(...live))}–${int(Math.max(...live))} while running)` : ''}`;
+      rss.cells[mode] = `${int(endRss)} MB (at start ${int(startRss)}, peak ${int(peak)}${liveNote})${storeRss !== undefined ? `; store process ${int(storeRss)} MB` : ''}`;
       rss.met[mode] = endRss <= 200;
       const problems = [unconfirmed ? `${unconfirmed} answer${unconfirmed > 1 ? 's' : ''} not confirmed` : '', failed ? `${failed} meeting${failed > 1 ? 's' : ''} failed` : '']
         .filter(Boolean)
@@ -802,7 +863,7 @@ async function figure6(ctx: Context): Promise<Row[]> {
       await samrad.child.stop(180_000);
       const stopS = (Date.now() - stopAt) / 1000;
       noteLog(ctx, samrad);
-      samrad = await startSamrad(ctx, mode, 'fig6', { dataDir: samrad.dataDir, store: samrad.store }).catch(async (err) => {
+      samrad = await startSamrad(ctx, mode, 'fig6', { dataDir: samrad.dataDir, store: samrad.store }, EXPOSE_GC).catch(async (err) => {
         if (samrad.store) await samrad.store.child.stop();
         throw err;
       });
@@ -1133,6 +1194,171 @@ function findAction(card: unknown, verb: string, where: Record<string, string> =
 }
 
 // ---------------------------------------------------------------------------------------------
+// Figure 11: store requests per verb
+
+/** Store requests so far by what they were made for (`turn`, `job:<kind>`, `poll`, `other`), as local mode counts them at its store port. */
+async function scopedCounts(run: SamradRun): Promise<Record<string, Record<string, number>>> {
+  const res = await fetch(`${run.bot.baseUrl}/metrics/store/scopes`);
+  if (!res.ok) throw new Error(`/metrics/store/scopes answered ${res.status}`);
+  return (await res.json()) as Record<string, Record<string, number>>;
+}
+
+/** What one verb cost: the requests of its turn (up to the reply) and of the jobs that ran after it, by kind. */
+interface VerbCost {
+  turn: Record<string, number>;
+  jobs: Record<string, Record<string, number>>;
+}
+
+function costBetween(before: Record<string, Record<string, number>>, after: Record<string, Record<string, number>>): VerbCost {
+  const diff = (scope: string) => {
+    const out: Record<string, number> = {};
+    for (const [key, n] of Object.entries(after[scope] ?? {})) {
+      const d = n - (before[scope]?.[key] ?? 0);
+      if (d > 0) out[key] = d;
+    }
+    return out;
+  };
+  const jobs: Record<string, Record<string, number>> = {};
+  for (const scope of Object.keys(after)) if (scope.startsWith('job:') && Object.keys(diff(scope)).length) jobs[scope.slice(4)] = diff(scope);
+  return { turn: diff('turn'), jobs };
+}
+
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
+
+/** "12 before the reply (5 read, 4 create, 3 replace); 31 in all, with status-card 8, track 11". */
+function describeCost(cost: VerbCost, turnLabel = 'before the reply'): string {
+  const byOperation = (counts: Record<string, number>) => {
+    const ops: Record<string, number> = {};
+    for (const [key, n] of Object.entries(counts)) {
+      const op = key.split('.')[1];
+      ops[op] = (ops[op] ?? 0) + n;
+    }
+    return Object.entries(ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${n} ${op}`).join(', ');
+  };
+  const jobs = Object.entries(cost.jobs).sort((a, b) => total(b[1]) - total(a[1]));
+  const all = total(cost.turn) + jobs.reduce((s, [, c]) => s + total(c), 0);
+  const turn = total(cost.turn) ? `${total(cost.turn)} ${turnLabel} (${byOperation(cost.turn)}); ` : '';
+  return `${turn}${all} in all${jobs.length ? `, with the work after it: ${jobs.map(([kind, c]) => `${kind} ${total(c)}`).join(', ')}` : ''}`;
+}
+
+/**
+ * Waits until no job has made a store request for `quietMs` (polls and heartbeats do not count),
+ * and returns the counts then: the work a verb left behind is done.
+ */
+async function settledCounts(run: SamradRun, quietMs = 3_000, maxMs = 60_000): Promise<Record<string, Record<string, number>>> {
+  const started = Date.now();
+  const jobTotal = (c: Record<string, Record<string, number>>) => Object.entries(c).filter(([s]) => s.startsWith('job:')).reduce((sum, [, v]) => sum + total(v), 0);
+  let last = await scopedCounts(run);
+  let since = Date.now();
+  while (Date.now() - since < quietMs && Date.now() - started < maxMs) {
+    await new Promise((res) => setTimeout(res, 250));
+    const now = await scopedCounts(run);
+    if (jobTotal(now) !== jobTotal(last)) since = Date.now();
+    last = now;
+  }
+  return last;
+}
+
+/**
+ * The store requests of one verb, counted where Samråd counts them (its store port), by what they
+ * were made for: its turn up to the reply, and the jobs it left (found and run after the reply),
+ * until no job makes a request for 3 s. Each verb runs alone on a meeting planned and sent before
+ * (two invitees in Teams), in meeting mode for Next, ended for the feedback; the nudge is one due
+ * nudge stored as Samråd stores it (`nudges.ts`), sent by the job that finds it.
+ */
+async function figure11(ctx: Context): Promise<Row[]> {
+  const rows = {
+    answer: rowFor('11a. store requests per verb: an invitee\'s answer (`invite.answer`), counted at Samråd\'s store port: before the reply; in all, once the work after it (status card, tracking) is done', '—'),
+    next: rowFor('11b. same: Next in meeting mode (`session.next`)', '—'),
+    feedback: rowFor('11c. same: one person\'s feedback (`feedback.give`), the meeting ended', '—'),
+    nudge: rowFor('11d. same: one due nudge (a meeting\'s nudges, four cards), from its claim to its cards in Teams and its finish (the poll that finds it not counted): per nudge job', '—'),
+  };
+  await perMode(ctx, Object.values(rows), async (mode) => {
+    const samrad = await startSamrad(ctx, mode, 'fig11');
+    try {
+      await ctx.connector.configure('off', true);
+      const organizer = caseworker(`cw-verbs-${mode}`);
+      const sent = await sendAndDeliver(ctx, samrad, organizer, people(`verbs-${mode}`, 2, ['en-US']), async () => {}, 60_000);
+      if (!sent.complete) throw new Error(`only ${sent.delivered} of ${sent.invitees.length} invitations arrived`);
+      const measure = async (label: string, act: () => Promise<void>) => {
+        const before = await settledCounts(samrad);
+        await act();
+        const cost = costBetween(before, await settledCounts(samrad));
+        progress(`figure 11, Samråd ${mode}: ${label}: ${describeCost(cost)}; ${JSON.stringify(cost)}`);
+        return cost;
+      };
+      // An answer (the invitee's first: their record learns their time zone from Teams then; a second answer writes it no more).
+      const [invitee, other] = sent.invitees;
+      await answer(samrad.bot, ctx.judge, other, organizer.name, sent.invitations.get(other.aadObjectId)!, 'accepted');
+      await answer(samrad.bot, ctx.judge, invitee, organizer.name, sent.invitations.get(invitee.aadObjectId)!, 'maybe');
+      let outcome: AnswerOutcome | undefined;
+      const answered = await measure('invite.answer', async () => {
+        outcome = await answer(samrad.bot, ctx.judge, invitee, organizer.name, sent.invitations.get(invitee.aadObjectId)!, 'accepted');
+      });
+      if (!outcome?.confirmed) throw new Error(`the answer was not confirmed: ${outcome?.reason}`);
+      rows.answer.cells[mode] = describeCost(answered);
+
+      // Next, in a meeting started in meeting mode.
+      const press = (card: unknown, verb: string, where: Record<string, string> = {}, inputs: Record<string, unknown> = {}) =>
+        samrad.bot.press(organizer, verb, action(card, verb, where).data, inputs);
+      let card = await press(await press(sent.statusCard, 'status.show'), 'session.start');
+      card = await press(card, 'session.begin');
+      if (findAction(card, 'session.begin', { confirm: 'yes' })) card = await press(card, 'session.begin', { confirm: 'yes' });
+      const nexted = await measure('session.next', async () => {
+        card = await press(card, 'session.next');
+      });
+      rows.next.cells[mode] = describeCost(nexted);
+
+      // Feedback, the meeting ended.
+      card = await samrad.bot.press(organizer, 'session.outcome', drawnFrom(card), { responsible: 'undecided', followUpUndecided: 'true' });
+      const since = (await ctx.connector.stats()).lastSeq ?? 0;
+      await press(card, 'session.end');
+      const form = await ctx.connector.waitFor(
+        (c) => c.method === 'POST' && !!c.actions?.some((a) => a.verb === 'feedback.give' && a.data.meetingId === sent.meetingId),
+        { conversation: personalConversation(invitee.aadObjectId), since, timeoutMs: 60_000 },
+      );
+      const give = form.actions!.find((a) => a.verb === 'feedback.give')!;
+      const fed = await measure('feedback.give', async () => {
+        const result = await samrad.bot.post(samrad.bot.invoke(invitee, 'feedback.give', give.data, { relation: '8', goals: '8', approach: '7', overall: '9', comment: '' }, form.activityId));
+        const answeredCard = invokeCard(result);
+        if (!answeredCard || !ctx.judge.thanked(answeredCard, invitee)) throw new Error(`the feedback was not confirmed (HTTP ${result.status})`);
+      });
+      rows.feedback.cells[mode] = describeCost(fed);
+
+      // One due nudge (the store process is reachable only in the separate-store column).
+      if (!samrad.store) {
+        rows.nudge.cells[mode] = '— (stored through the separate store only; the count does not depend on where the store runs)';
+        return;
+      }
+      // The smallest meeting the seeding makes has four sends, in a few nudge jobs: the cost is given per job.
+      let jobs = 0;
+      const nudged = await measure('nudges', async () => {
+        const due = await seedDueNudges({ endpoint: samrad.store!.endpoint, key: samrad.store!.key }, { sends: 4, serviceUrl: ctx.connector.url, meetingsPerTenant: 1, coordinatorsPerTenant: 0, due: 'together' });
+        jobs = due.jobs;
+        const expected = new Set(due.sends.map((send) => `${send.key}|${personalChat(send.userId)}`));
+        await ctx.connector.collect(
+          (all) => {
+            for (const c of all) {
+              const done = c.method === 'POST' ? c.actions?.find((a) => a.verb === 'nudge.done' && a.data.meetingId === due.sends[0].meetingId) : undefined;
+              if (done) expected.delete(`${done.data.key}|${c.conversationId}`);
+            }
+            return expected.size === 0;
+          },
+          { timeoutMs: 60_000 },
+        );
+      });
+      const nudgeJobs = nudged.jobs.nudge ?? {};
+      const others = Object.entries(nudged.jobs).filter(([kind]) => kind !== 'nudge');
+      rows.nudge.cells[mode] = `${(total(nudgeJobs) / jobs).toFixed(1)} per nudge job (${jobs} jobs, 4 cards: ${total(nudgeJobs)} requests${others.length ? `; after them ${others.map(([kind, c]) => `${kind} ${total(c)}`).join(', ')}` : ''})`;
+    } finally {
+      await ctx.connector.configure('off', false);
+      await stopSamrad(ctx, samrad);
+    }
+  });
+  return Object.values(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
@@ -1200,6 +1426,7 @@ async function main(): Promise<void> {
   if (want(8)) rows.push(...(await figure8(ctx)));
   if (want(9)) rows.push(...(await figure9(ctx)));
   if (want(10)) rows.push(...(await figure10(ctx)));
+  if (want(11)) rows.push(...(await figure11(ctx)));
 
   const loadAfter = os.loadavg()[0];
   await stopAll();

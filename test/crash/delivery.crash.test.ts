@@ -15,6 +15,7 @@ import type { Captured } from '../support/connector';
 import { freePort, samradProcess } from '../support/processes';
 import { SharedStore } from '../support/shared-store';
 import { CASEWORKER, colleagues, planAndSend } from '../support/scenarios';
+import { until as waitUntil } from '../support/until';
 import { t } from '../../bot/i18n';
 import { FANOUT_CONCURRENCY } from '../../bot/services/fanout';
 
@@ -45,13 +46,7 @@ describe('invitation delivery survives SIGKILL, with one and with three Samråd 
       .map((r) => ({ ...r, invitee: shared.client.connector.members.get(r.path.split('/')[3]) ?? '?' }));
   }
 
-  async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-    const started = Date.now();
-    while (!check()) {
-      if (Date.now() - started > timeoutMs) throw new Error(`never: ${what} (${invitations().length} invitations so far)`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const until = (check: () => boolean, what: string, timeoutMs = 60_000) => waitUntil(check, () => `${what} (${invitations().length} invitations so far)`, timeoutMs, 20);
 
   /** The instance id holding the meeting's delivery job now. */
   async function deliveringInstance(meetingId: string): Promise<string | undefined> {

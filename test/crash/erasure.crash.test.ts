@@ -10,7 +10,8 @@
 import assert from 'node:assert/strict';
 import type { Container } from '@azure/cosmos';
 import type { AuditDoc } from '../../bot/domain/audit';
-import { ERASED_NAME, type Meeting, type MeetingDoc } from '../../bot/domain/meeting';
+import { ERASED_NAME, type Meeting } from '../../bot/domain/meeting';
+import type { MeetingDoc } from '../../bot/domain/meeting-docs';
 import { emailKey, nameKey } from '../../bot/domain/people';
 import type { JobDoc } from '../../bot/jobs/job';
 import { t } from '../../bot/i18n';
@@ -23,6 +24,7 @@ import { freePort, samradProcess } from '../support/processes';
 import { SharedStore } from '../support/shared-store';
 import { CASEWORKER, CASEWORKER_CONTACT, personInputs, whenInputs } from '../support/scenarios';
 import { daysAhead } from '../support/harness';
+import { until } from '../support/until';
 
 const OFFICER: Person = { aadObjectId: 'd4700000-0000-4000-8000-0000000000d2', name: 'Dagny Dataskydd', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 const RELATIVE = { name: 'Gunhild Östergren-Pålsson', email: 'gunhild.ostergren@example.se' };
@@ -43,14 +45,6 @@ describe('erasing a person from thirty meetings survives SIGKILL of the process 
 
   async function erasureJob(): Promise<JobDoc<ErasePersonPayload, ErasePersonProgress> | undefined> {
     return (await all<JobDoc<ErasePersonPayload, ErasePersonProgress>>('jobs', "SELECT * FROM c WHERE c.type = 'job' AND c.kind = 'erase-person'"))[0];
-  }
-
-  async function until(check: () => Promise<boolean>, what: string, timeoutMs = 120_000, everyMs = 20): Promise<void> {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`never: ${what}`);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
   }
 
   /** A meeting's documents, without the parts that differ between any two meetings planned alike: ids, instants and days. */

@@ -13,6 +13,7 @@ import { action } from '../support/cards';
 import type { Captured } from '../support/connector';
 import { SharedStore } from '../support/shared-store';
 import { agreeOutcome, CASEWORKER, colleagues, planAndSend, startMeeting } from '../support/scenarios';
+import { until as waitUntil } from '../support/until';
 
 const INVITEES = colleagues(40, 'en-GB');
 
@@ -36,13 +37,7 @@ describe('the minutes to forty people survive SIGKILL of the instance sending th
     return resources[0];
   }
 
-  async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`never: ${what} (${minutesCards().length} minutes cards so far)`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const until = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 90_000) => waitUntil(check, () => `${what} (${minutesCards().length} minutes cards so far)`, timeoutMs);
 
   it('sends the minutes to all forty, repeating at most the sends in flight at the kill, each at most once', async () => {
     const instances = await shared.instances(3);

@@ -34,6 +34,7 @@ import { attachedCard, cardActions } from '../support/cards';
 import type { Captured } from '../support/connector';
 import { freePort, samradProcess, type ChildProgram } from '../support/processes';
 import { SharedStore } from '../support/shared-store';
+import { until } from '../support/until';
 
 const SENDS = 10_000;
 const INSTANCES = 3;
@@ -79,14 +80,6 @@ describe('10,000 follow-up nudges over three Samråd processes on one store, one
     }
   }
 
-  async function until(check: () => boolean | Promise<boolean>, what: () => string, timeoutMs: number): Promise<void> {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`never: ${what()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   function container(name: 'jobs' | 'meetings') {
     return cosmosClient({ endpoint: String(shared.store.ready.endpoint), key: String(shared.store.ready.key), database: 'samrad' }).database('samrad').container(name);
   }
@@ -112,7 +105,7 @@ describe('10,000 follow-up nudges over three Samråd processes on one store, one
 
     const arrivals = new Arrivals();
     const startedAt = Date.now();
-    await until(() => arrivals.distinct >= SENDS / 2, () => `half the nudges (${arrivals.distinct} of ${SENDS})`, 300_000);
+    await until(() => arrivals.distinct >= SENDS / 2, () => `half the nudges (${arrivals.distinct} of ${SENDS})`, 300_000, 100);
     const nudgesDone = (p: ChildProgram) => p.events('job.done').filter((e) => e.kind === 'nudge').length;
     const beforeKill = instances.map(nudgesDone);
     // Killed between claim and the end of a send: a card it sent has reached Teams (the connector holds
@@ -136,6 +129,7 @@ describe('10,000 follow-up nudges over three Samråd processes on one store, one
       },
       () => 'a card of the instance to be killed at the connector, its outcome not yet recorded',
       60_000,
+      100,
     );
     await victim.kill();
     const killedAt = Date.now();
@@ -149,11 +143,12 @@ describe('10,000 follow-up nudges over three Samråd processes on one store, one
     const reachedTeams = [...inFlight].filter((key) => arrivals.bySend.has(key));
     assert.ok(reachedTeams.length >= 1, 'a send of the killed instance had reached the connector');
 
-    await until(() => arrivals.distinct >= SENDS, () => `every nudge (${arrivals.distinct} of ${SENDS})`, 300_000);
+    await until(() => arrivals.distinct >= SENDS, () => `every nudge (${arrivals.distinct} of ${SENDS})`, 300_000, 100);
     await until(
       async () => (await nudgeJobs(" AND c.state != 'done'")).length === 0,
       () => 'every nudge job done',
       120_000,
+      100,
     );
     arrivals.update();
 

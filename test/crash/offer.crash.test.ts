@@ -11,6 +11,7 @@ import { t } from '../../bot/i18n';
 import { attachedCard, cardText } from '../support/cards';
 import { SharedStore } from '../support/shared-store';
 import { CASEWORKER } from '../support/scenarios';
+import { until } from '../support/until';
 
 describe('the meeting-mode offer in a Teams meeting\'s chat, with three Samråd processes on one store', function () {
   this.timeout(120_000);
@@ -44,14 +45,6 @@ describe('the meeting-mode offer in a Teams meeting\'s chat, with three Samråd 
     const { resources } = await container.items.query<JobDoc>({ query: "SELECT * FROM c WHERE c.kind = 'meeting-offer'", parameters: [] }).fetchAll();
     assert.ok(resources.length <= 1, `${resources.length} offer jobs for one chat and day`);
     return resources[0];
-  }
-
-  async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`never: ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
   }
 
   it('posts one offer however many events arrive at the three instances', async () => {

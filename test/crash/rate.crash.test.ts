@@ -27,6 +27,7 @@ import {
 } from '../../scripts/bench/conversation';
 import { ChildProgram } from '../support/processes';
 import { SharedStore } from '../support/shared-store';
+import { until } from '../support/until';
 
 const INSTANCES = 3;
 const MEETINGS = 12;
@@ -48,14 +49,6 @@ describe('three Samråd processes on one store share Teams\' rate limits', funct
   afterEach(async () => {
     await connector?.stop();
   });
-
-  async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-    const started = Date.now();
-    while (!check()) {
-      if (Date.now() - started > timeoutMs) throw new Error(`never: ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   /** How many live instances a process counted last (it logs each change of the count). */
   function counted(process: ChildProgram): number {

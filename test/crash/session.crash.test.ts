@@ -4,13 +4,12 @@
  * shows the meeting as it stood, with the same times.
  */
 import assert from 'node:assert/strict';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, cardText } from '../support/cards';
 import { freePort } from '../support/processes';
 import { SharedStore } from '../support/shared-store';
 import { CASEWORKER_CONTACT, CASEWORKER, personInputs, startMeeting, whenInputs } from '../support/scenarios';
+import { sv } from '../support/text';
 
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 describe('meeting mode survives SIGKILL of the Samråd process in the middle of a meeting', function () {
   this.timeout(120_000);

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import type { Locale } from '../../bot/domain/meeting';
-import { resolveLocale, t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { resolveLocale, t } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER_CONTACT, deliveryDone, openPart, personInputs, startMeeting, whenInputs } from '../support/scenarios';
+import { catalog, da, en, LANGUAGES } from '../support/text';
 
-const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
-  { locale: 'sv', teams: 'sv-SE', zone: 'Europe/Stockholm' },
-  { locale: 'da', teams: 'da-DK', zone: 'Europe/Copenhagen' },
-  { locale: 'fi', teams: 'fi-FI', zone: 'Europe/Helsinki' },
-  { locale: 'en', teams: 'en-GB', zone: 'Europe/London' },
-];
 const NURSE: Person = { aadObjectId: '3f2a1b0c-0000-4000-8000-00000000e001', name: 'Noor Nurse', locale: 'en-GB' };
 const TEACHER: Person = { aadObjectId: '3f2a1b0c-0000-4000-8000-00000000e002', name: 'Tove Teacher', locale: 'da-DK' };
-const en = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('en', key, ...params);
-const da = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('da', key, ...params);
 
 /**
  * What the meeting leaves behind, through the HTTP endpoint, from the agree phase to the minutes:
@@ -31,7 +23,7 @@ describe('after the meeting: the plan, the feedback and the minutes, through the
   for (const lang of LANGUAGES) {
     it(`in ${lang.locale}: action items, the outcome, the follow-up draft, feedback from four people, the minutes`, async () => {
       const caseworker: Person = { aadObjectId: `3f2a1b0c-0000-4000-8000-0000000c${lang.locale}01`.slice(0, 36), name: 'Kim Caseworker', locale: lang.teams, timeZone: lang.zone };
-      const L = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t(lang.locale, key, ...params);
+      const L = catalog(lang.locale);
       const press = (person: Person, verb: string, data: Record<string, unknown>, inputs: Record<string, unknown> = {}) => h.press(person, verb, { verb, ...data }, inputs);
 
       // A meeting in ten days: the client Alex (in person), the grandmother Eva (by post), the nurse and the teacher in Teams.

@@ -3,7 +3,7 @@ import { CallerIdConstants } from 'botbuilder';
 import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import { parseConfig } from '../../bot/config';
 import { userKey } from '../../bot/domain/user';
-import type { LogFields, Logger } from '../../bot/services/ports';
+import type { LogFields, Logger } from '../../bot/log';
 import { AUTH_BOUND_MS, AuthGuard, AuthRefused, authSettings, classify, guardedAdapter, RETRY_AFTER_S } from '../../bot/teams/auth';
 import { Harness, type Person } from '../support/harness';
 import {

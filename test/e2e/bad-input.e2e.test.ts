@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { action, attachedCard, cardInputs, cardText } from '../support/cards';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER, NURSE, personInputs, planUntil, whenInputs } from '../support/scenarios';
+import { sv } from '../support/text';
 
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 describe('bad input gets a clear message in the user’s language and changes nothing', () => {
   let h: Harness;

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Locale } from '../../bot/domain/meeting';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import type { Captured } from '../support/connector';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { catalog, LANGUAGES } from '../support/text';
 import { meetingChoices } from '../../bot/services/live';
-
-const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
-  { locale: 'sv', teams: 'sv-SE', zone: 'Europe/Stockholm' },
-  { locale: 'da', teams: 'da-DK', zone: 'Europe/Copenhagen' },
-  { locale: 'fi', teams: 'fi-FI', zone: 'Europe/Helsinki' },
-  { locale: 'en', teams: 'en-GB', zone: 'Europe/London' },
-];
 
 const NURSE: Person = { aadObjectId: '7d3c1a2b-0000-4000-8000-00000000a001', name: 'Noor Nurse', locale: 'en-GB' };
 const TEACHER: Person = { aadObjectId: '7d3c1a2b-0000-4000-8000-00000000a002', name: 'Tove Teacher', locale: 'da-DK' };
@@ -31,7 +24,7 @@ describe('a sent meeting is found, changed and cancelled, and every invitation f
   for (const lang of LANGUAGES) {
     it(`in ${lang.locale}: my meetings, a new day, one person added and one removed, answers asked again, then a cancellation`, async () => {
       const caseworker: Person = { aadObjectId: `7d3c1a2b-0000-4000-8000-0000000c${lang.locale}01`.slice(0, 36), name: 'Kim Caseworker', locale: lang.teams, timeZone: lang.zone };
-      const L = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t(lang.locale, key, ...params);
+      const L = catalog(lang.locale);
 
       // Planned and sent: the client in person, the grandmother by post, the nurse and the teacher in Teams.
       let card = await h.press(caseworker, 'plan.start', { verb: 'plan.start' });

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
 import { decodeProtectedHeader } from 'jose';
 import { DateTime } from 'luxon';
 import type { MeetingExportV1 } from '../../bot/documents/export';
@@ -11,16 +8,10 @@ import { t } from '../../bot/i18n';
 import { LetterLinks, linkKey } from '../../bot/services/links';
 import { Harness, useHarness } from '../support/harness';
 import { CASEWORKER, colleagues, deliveryDone, planAndSend } from '../support/scenarios';
+import { schemaValidator } from '../support/schema';
 
-/** The JSON Schema of the export, checked as `test/unit/export.test.ts` does: draft 2020-12, strict, with its two formats. */
-function validator() {
-  const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schema', 'meeting-export.v1.schema.json'), 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && DateTime.fromISO(s, { setZone: true }).isValid });
-  ajv.addFormat('date', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s).isValid });
-  const validate = ajv.compile<MeetingExportV1>(schema);
-  return (data: unknown) => ({ ok: validate(data), errors: (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) });
-}
+/** The JSON Schema of the export, checked as `test/unit/export.test.ts` does. */
+const validator = () => schemaValidator('meeting-export.v1');
 
 /** The token of an export link (the same for the journal and the JSON). */
 const exportToken = (url: string) => url.split('/export/')[1].split('/')[0];

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { ROUTES, VERBS } from '../../bot/services/actions';
-import type { Logger } from '../../bot/services/ports';
+import type { Logger } from '../../bot/log';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
+import { perStep } from '../support/budget';
 import { Harness, type Person } from '../support/harness';
 import { CASEWORKER, NURSE, planUntil, whenInputs } from '../support/scenarios';
-
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
+import { sv } from '../support/text';
 
 /** Ids of every shape Samråd never issues: separators Cosmos DB refuses, paths, blanks, and the look-alikes. */
 const HOSTILE_IDS = ['a/b', 'a#b', '../x', ' ', 'x?y', 'a\\b', '%2F', '..', 'plan', 'reply.x', '0'.repeat(300), '\u0000', '🙂'];
@@ -28,8 +28,11 @@ describe('hostile input at the edge', () => {
   });
   afterEach(async () => h.stop());
 
-  it('ids and revisions of shapes Samråd never issues, on every verb, get "out of date" or "not found" and change nothing', async () => {
+  it('ids and revisions of shapes Samråd never issues, on every verb, get "out of date" or "not found" and change nothing', async function () {
+    // The meeting planned, then over 500 probes one after another: each step has its own budget, however busy the machine.
+    const step = perStep(this, 30_000);
     const { meetingId } = await planUntil(h, 'sent');
+    step();
     const before = await h.view(meetingId);
     const notFound = sv('problem.meetingNotFound');
     const stale = sv('problem.staleCard');
@@ -45,6 +48,7 @@ describe('hostile input at the edge', () => {
         { meetingId: 42, rev: { nested: true } },
       ];
       for (const data of variants) {
+        step();
         probes += 1;
         const answer = await h.execute(CASEWORKER, verb, { verb, answer: 'accepted', step: 'who', ...data });
         assert.equal(answer.status, 200, `${verb} ${JSON.stringify(data)}`);

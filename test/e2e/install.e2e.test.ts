@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
-import { jsonLogger } from '../../bot/services/log';
+import { t } from '../../bot/i18n';
+import { jsonLogger } from '../../bot/log';
 import { attachedCard, cardText } from '../support/cards';
 import { CATALOG_APP, GRAPH_TEST_TOKEN, GraphStandIn, testTokens } from '../support/graph';
 import { Harness } from '../support/harness';
 import { colleagues, NURSE, planUntil, sentTo } from '../support/scenarios';
+import { sv } from '../support/text';
 
 /**
  * Colleagues who have not installed Samråd: the bot installs itself for them through Microsoft
@@ -16,7 +17,6 @@ describe('install: Samråd installs itself for colleagues Teams cannot reach yet
   let h: Harness;
   let graph: GraphStandIn;
   let lines: string[];
-  const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
   /** Samråd with Graph pointed at the stand-in, the manifest id set, and the stand-in's token. */
   async function start(env: Record<string, string> = {}): Promise<void> {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { entryFor, type JobDoc } from '../../bot/jobs/job';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import { Harness, useHarness } from '../support/harness';
 import { checkCalendar } from '../support/ics';
 import { CASEWORKER, colleagues, deliveryDone, NURSE, planAndSend, planUntil, sentTo } from '../support/scenarios';
+import { sv } from '../support/text';
 import { FANOUT_CONCURRENCY } from '../../bot/services/fanout';
 import type { LetterLinks } from '../../bot/services/links';
 import { namesParticipant } from '../../bot/domain/page-link';
@@ -31,7 +32,6 @@ describe('invitations: delivery in Teams, letters for everyone else, answers by 
   it('someone the bot cannot reach in Teams is never skipped: the caseworker is told and gets a letter, a calendar file and a way to record the answer', async () => {
     h.connector.unreachable.add(NURSE.aadObjectId);
     const { meetingId } = await planUntil(h, 'sent');
-    const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
     await h.connector.waitFor((r) => r.body?.text === `${sv('delivered.inviteNotReached', { count: 1 })} ${sv('delivered.letters', { count: 1 })}`);
     const meeting = (await h.meeting(meetingId))!;
     assert.equal((await h.person(meetingId, NURSE.name)).delivery, 'letter');

@@ -9,17 +9,12 @@ import type { Captured } from '../support/connector';
 import { Harness, type Person } from '../support/harness';
 import { openJobs } from '../support/jobs';
 import { CASEWORKER_CONTACT, personInputs, startMeeting } from '../support/scenarios';
+import { LANGUAGES } from '../support/text';
 import { shortId } from '../../cards/overview';
 
 const STOCKHOLM = 'Europe/Stockholm';
 const HELSINKI = 'Europe/Helsinki';
 const COPENHAGEN = 'Europe/Copenhagen';
-const LANGUAGES: { locale: Locale; teams: string }[] = [
-  { locale: 'sv', teams: 'sv-SE' },
-  { locale: 'da', teams: 'da-DK' },
-  { locale: 'fi', teams: 'fi-FI' },
-  { locale: 'en', teams: 'en-GB' },
-];
 /** "1 invitee has not answered" as each language counts one. */
 const ONE_UNANSWERED: Record<Locale, string> = {
   sv: '1 inbjuden har inte svarat ännu',

@@ -11,10 +11,10 @@ import type { Actor } from '../../bot/services/ports';
 import { action, cardText } from '../support/cards';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER, CASEWORKER_CONTACT, deliveryDone, personInputs, startMeeting, whenInputs } from '../support/scenarios';
+import { sv } from '../support/text';
 
 const NURSE: Person = { aadObjectId: '7c2e1a40-0000-4000-8000-00000000c001', name: 'Noor Nurse', locale: 'en-GB' };
 const da = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => esc(t('da', key, ...params));
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 /** The caseworker's home visit: the address (and door code) the invitations carry, never the page. */
 const HOME = 'Storgatan 1, portkod 4711';
 

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import type { Locale } from '../../bot/domain/meeting';
 import { proposedTopics } from '../../bot/domain/invitation';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { action, attachedCard, cardInput, cardInputs, cardText } from '../support/cards';
 import { daysAhead, Harness, useHarness, type Person } from '../support/harness';
 import { CASEWORKER, planUntil } from '../support/scenarios';
-
-const LANGUAGES: { locale: Locale; teams: string; zone: string }[] = [
-  { locale: 'sv', teams: 'sv-SE', zone: 'Europe/Stockholm' },
-  { locale: 'da', teams: 'da-DK', zone: 'Europe/Copenhagen' },
-  { locale: 'fi', teams: 'fi-FI', zone: 'Europe/Helsinki' },
-  { locale: 'en', teams: 'en-GB', zone: 'Europe/London' },
-];
+import { catalog, LANGUAGES } from '../support/text';
 
 describe('a caseworker plans a network meeting and invites everyone, through the HTTP endpoint', () => {
   let h: Harness;
@@ -21,7 +14,7 @@ describe('a caseworker plans a network meeting and invites everyone, through the
     it(`in ${lang.locale}: When? Who? Why?, a summary, and invitations out`, async () => {
       const caseworker: Person = { aadObjectId: `cw-${lang.locale}`, name: 'Kim Caseworker', locale: lang.teams, timeZone: lang.zone };
       const nurse: Person = { aadObjectId: `nurse-${lang.locale}`, name: 'Noor Nurse', locale: 'en-US' };
-      const L = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t(lang.locale, key, ...params);
+      const L = catalog(lang.locale);
 
       // Installing the app greets the caseworker in their language.
       const installed = await h.postRaw(h.activity(caseworker, { type: 'installationUpdate', action: 'add' }));

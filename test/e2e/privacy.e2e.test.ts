@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
 import { DateTime } from 'luxon';
 import type { AuditDoc } from '../../bot/domain/audit';
-import { ERASED_NAME, type MeetingDoc } from '../../bot/domain/meeting';
+import { ERASED_NAME } from '../../bot/domain/meeting';
+import type { MeetingDoc } from '../../bot/domain/meeting-docs';
 import { tally } from '../../bot/domain/invitation';
 import { emailKey, nameKey } from '../../bot/domain/people';
 import type { PersonExportV1 } from '../../bot/documents/person-export';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { pageUrl } from '../../bot/services/pages';
 import { queries } from '../../bot/store/queries';
 import { shortId } from '../../cards/overview';
 import { action, attachedCard, cardActions, cardText } from '../support/cards';
 import { daysAhead, Harness, type Person } from '../support/harness';
 import { agreeOutcome, CASEWORKER, CASEWORKER_CONTACT, deliveryDone, personInputs, startMeeting, whenInputs } from '../support/scenarios';
+import { schemaValidator } from '../support/schema';
+import { sv } from '../support/text';
 
 /**
  * The data-protection officer through the HTTP endpoint (DATA_PROTECTION_OFFICERS): a relative
@@ -31,17 +31,9 @@ const OFFICER: Person = { aadObjectId: 'd4700000-0000-4000-8000-0000000000d1', n
 const TEACHER: Person = { aadObjectId: 'd4700000-0000-4000-8000-0000000000a1', name: 'Tove Lärare', locale: 'sv-SE' };
 /** The relative whose data is asked for and erased: a name and an address found nowhere else. */
 const RELATIVE = { name: 'Birgitta Zetterqvist', email: 'birgitta.zetterqvist@example.se' };
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
-/** The JSON Schema of the person export, checked as the meeting export's is: draft 2020-12, strict, with its two formats. */
-function validator() {
-  const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schema', 'person-export.v1.schema.json'), 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && DateTime.fromISO(s, { setZone: true }).isValid });
-  ajv.addFormat('date', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s).isValid });
-  const validate = ajv.compile<PersonExportV1>(schema);
-  return (data: unknown) => ({ ok: validate(data), errors: (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) });
-}
+/** The JSON Schema of the person export, checked as the meeting export's is. */
+const validator = () => schemaValidator('person-export.v1');
 
 async function post(url: string, fields: Record<string, string>): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Locale } from '../../bot/domain/meeting';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
-import { jsonLogger } from '../../bot/services/log';
+import { t } from '../../bot/i18n';
+import { jsonLogger } from '../../bot/log';
 import { action, attachedCard, cardActions, cardInput, cardText } from '../support/cards';
 import { Harness, useHarness, type Person } from '../support/harness';
 import { agreeOutcome, CASEWORKER, meetingToHold, openPart, startMeeting } from '../support/scenarios';
+import { sv } from '../support/text';
 
 const NURSE: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b001', name: 'Noor Nurse', locale: 'en-GB' };
 const TEACHER: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b002', name: 'Tove Teacher', locale: 'da-DK' };
 const STRANGER: Person = { aadObjectId: '9e1f0a2b-0000-4000-8000-00000000b0ff', name: 'Someone Else', locale: 'fi-FI' };
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 /** A sent meeting ready to be held, with the nurse as chair. */
 const sentMeeting = (h: Harness) => meetingToHold(h, { nurse: NURSE, teacher: TEACHER });

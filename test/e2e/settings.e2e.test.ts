@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { DateTime } from 'luxon';
-import type { Locale } from '../../bot/domain/meeting';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { action, attachedCard, cardActions, cardInput, cardText } from '../support/cards';
 import { Harness, type Answer, type Person } from '../support/harness';
 import { planUntil } from '../support/scenarios';
+import { catalog, LANGUAGES } from '../support/text';
 
 // The UMD bundle: `lib/` is ES modules that Node cannot load from CommonJS.
 const AC = require('adaptivecards/dist/adaptivecards.js');
-
-const LANGUAGES: { locale: Locale; teams: string }[] = [
-  { locale: 'sv', teams: 'sv-SE' },
-  { locale: 'da', teams: 'da-DK' },
-  { locale: 'fi', teams: 'fi-FI' },
-  { locale: 'en', teams: 'en-GB' },
-];
 
 /** The organisation's zone in this Samråd (`DEFAULT_TIME_ZONE`): neither the one Teams sends nor the one chosen. */
 const DEFAULT_ZONE = 'Europe/Oslo';
@@ -63,12 +55,12 @@ describe('every user has a time zone, shown on the settings card where they can 
     return out;
   }
 
-  /** The wall-clock time in a zone now, give or take the minute the press may have crossed. */
-  const clockIn = (zone: string) => [0, 1].map((m) => DateTime.now().minus({ minutes: m }).setZone(zone).toFormat('HH:mm'));
+  /** The time in a zone now by Samråd's clock, give or take the minute the press may have crossed. */
+  const clockIn = (zone: string) => [0, 1].map((m) => h.now().minus({ minutes: m }).setZone(zone).toFormat('HH:mm'));
 
   for (const lang of LANGUAGES) {
     it(`in ${lang.locale}: the default without a zone from Teams, a zone chosen (and kept over Teams'), a bogus zone refused, and back to "as Teams says"`, async () => {
-      const L = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t(lang.locale, key, ...params);
+      const L = catalog(lang.locale);
       const person: Person = { aadObjectId: `5e771265-0000-4000-8000-00000000000${LANGUAGES.indexOf(lang)}`, name: 'Ilona Invitee', locale: lang.teams, timeZone: 'Europe/Stockholm' };
       const zoneFact = L('settings.zoneFact');
       const sourceFact = L('settings.zoneSourceFact');

@@ -9,7 +9,7 @@ import { createHttpServer } from '@vercel/cosmosdb-server';
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import type { AddressInfo } from 'node:net';
 import { startEmbeddedCosmos, StoreFileError, type EmbeddedCosmos, type EmbeddedCosmosOptions } from '../../bot/store/embedded';
-import type { LogFields, Logger } from '../../bot/services/ports';
+import type { LogFields, Logger } from '../../bot/log';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -249,7 +249,8 @@ describe('the embedded store (journal, replay, compaction, partition-scoped quer
   it("answers as the package's own server does: statuses, headers and bodies", async () => {
     const ours = await startEmbeddedCosmos();
     open.push(ours);
-    const theirs = createHttpServer();
+    // With its `keepAlive` option on, as Samråd's front answers (a connection kept for the next request).
+    const theirs = createHttpServer({ keepAlive: true });
     // The package prints the errors behind its 500s; both servers answer them alike.
     const printError = console.error;
     console.error = () => {};

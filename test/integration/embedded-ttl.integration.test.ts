@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../bot/store/embedded';
-import type { LogFields, Logger } from '../../bot/services/ports';
+import type { LogFields, Logger } from '../../bot/log';
 
 /** A write at a quarter past a whole second: its `_ts` is the whole second. */
 const START = Date.parse('2026-03-02T10:00:00.250Z');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import type { Logger } from '../../bot/services/ports';
+import type { Logger } from '../../bot/log';
 import { CosmosDocumentStore, cosmosClient, openContainers } from '../../bot/store/cosmos-store';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../bot/store/embedded';
-import { INSTANCES_BUCKET, InstanceRegistry, type JobsContainerDoc } from '../../bot/store/instances';
+import { INSTANCES_BUCKET, InstanceRegistry, type InstanceBeat } from '../../bot/store/instances';
 import type { DocumentStore, NamedQuery } from '../../bot/store/port';
+import { until as waitUntil } from '../support/until';
 
 /** A log that remembers events with their fields. */
 function memoryLog(): Logger & { events: { event: string; fields: Record<string, unknown> }[] } {
@@ -13,14 +14,14 @@ function memoryLog(): Logger & { events: { event: string; fields: Record<string,
 }
 
 /** The store as seen through a switch that can make it unreachable, counting what is asked of it. */
-function switchable(store: DocumentStore<JobsContainerDoc>) {
-  const state = { down: false, asked: [] as string[], queries: [] as NamedQuery<JobsContainerDoc>[] };
+function switchable(store: DocumentStore<InstanceBeat>) {
+  const state = { down: false, asked: [] as string[], queries: [] as NamedQuery<InstanceBeat>[] };
   const guard = <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     state.asked.push(name);
     if (state.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'StoreUnreachable' });
     return fn(...args);
   };
-  const view: DocumentStore<JobsContainerDoc> = {
+  const view: DocumentStore<InstanceBeat> = {
     read: guard('read', (p, id) => store.read(p, id)),
     create: guard('create', (doc) => store.create(doc)),
     replace: guard('replace', (doc, etag) => store.replace(doc, etag)),
@@ -28,22 +29,16 @@ function switchable(store: DocumentStore<JobsContainerDoc>) {
     query: guard('query', (q) => {
       state.queries.push(q);
       return store.query(q);
-    }) as DocumentStore<JobsContainerDoc>['query'],
+    }) as DocumentStore<InstanceBeat>['query'],
   };
   return { state, view };
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (check: () => boolean, what: string, timeoutMs = 8000) => waitUntil(check, what, timeoutMs, 10);
 
 describe('the instances registry (bot/store/instances.ts) against the embedded Cosmos server', () => {
   let server: EmbeddedCosmos;
-  let store: DocumentStore<JobsContainerDoc>;
+  let store: DocumentStore<InstanceBeat>;
   let database = 0;
   const registries: InstanceRegistry[] = [];
 
@@ -54,14 +49,14 @@ describe('the instances registry (bot/store/instances.ts) against the embedded C
 
   beforeEach(async () => {
     const containers = await openContainers(cosmosClient({ endpoint: server.endpoint, key: server.key, database: 'x' }), `instances-${++database}`);
-    store = new CosmosDocumentStore<JobsContainerDoc>(containers.jobs, 'jobs');
+    store = new CosmosDocumentStore<InstanceBeat>(containers.jobs, 'jobs');
   });
   afterEach(async () => {
     await Promise.all(registries.splice(0).map((r) => r.stop()));
   });
 
   /** A registry on the test's store (or `on`), beating only when the test says so unless started. */
-  function registry(id: string, options: { clock?: () => number; periodMs?: number; log?: Logger; on?: DocumentStore<JobsContainerDoc> } = {}): InstanceRegistry {
+  function registry(id: string, options: { clock?: () => number; periodMs?: number; log?: Logger; on?: DocumentStore<InstanceBeat> } = {}): InstanceRegistry {
     const r = new InstanceRegistry(options.on ?? store, id, { periodMs: options.periodMs ?? 2000, clock: options.clock, log: options.log ?? memoryLog() });
     registries.push(r);
     return r;
@@ -122,7 +117,7 @@ describe('the instances registry (bot/store/instances.ts) against the embedded C
     assert.equal(await a.beat(), 3);
 
     // A store that answers the query without this instance's own heartbeat (the write lost on the way, say) still counts it.
-    const hidden: DocumentStore<JobsContainerDoc> = { ...view, query: (async () => []) as DocumentStore<JobsContainerDoc>['query'] };
+    const hidden: DocumentStore<InstanceBeat> = { ...view, query: (async () => []) as DocumentStore<InstanceBeat>['query'] };
     assert.equal(await registry('instance-d', { on: hidden }).beat(), 1, 'never fewer than one: this instance');
   });
 

@@ -3,11 +3,12 @@ import { DateTime } from 'luxon';
 import { bucketOf, jobPartition, type DueEntry, type JobDoc, type JobHead, type JobsDoc } from '../../bot/jobs/job';
 import { jobType, type JobType } from '../../bot/jobs/kind';
 import { jobKind, JobRunner, type JobKind } from '../../bot/jobs/runner';
-import type { Logger } from '../../bot/services/ports';
+import type { Logger } from '../../bot/log';
 import { CosmosDocumentStore, cosmosClient, openContainers } from '../../bot/store/cosmos-store';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../bot/store/embedded';
 import type { DocumentStore } from '../../bot/store/port';
 import { defineFanout, type FanoutProgress } from '../../bot/services/fanout';
+import { until as waitUntil } from '../support/until';
 
 /** A clock the test moves by hand. */
 class Clock {
@@ -32,13 +33,7 @@ function gate(): { wait: Promise<void>; open: () => void } {
   return { wait, open };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000) => waitUntil(check, what, timeoutMs, 10);
 
 describe('jobs (bot/jobs) against the embedded Cosmos server', () => {
   let server: EmbeddedCosmos;

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action } from '../support/cards';
 import type { Person } from '../support/harness';
 import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
-import { clickCardAction, fillInput, openPlayground, sendMessage, waitForCardContaining } from './driver';
+import { sv } from '../support/text';
+import { askForCard, clickCardAction, fillInput, openPlayground, waitForCardContaining } from './driver';
 import { usePlayground } from './setup';
 
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 const ANNA: Person = { aadObjectId: '5a0e1c6e-0000-4000-8000-000000000001', name: 'Anna Lindqvist', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 const METTE = ['5a0e1c6e-0000-4000-8000-000000000002', 'Mette Sørensen'] as const;
 
@@ -44,8 +43,7 @@ describe('the Agents Playground in Chromium: the plan, the feedback and the minu
     try {
       // The day: Anna opens meeting mode from "My meetings" and starts it.
       clock.shiftMs = start.toMillis() - Date.now() - 60_000;
-      await sendMessage(page, 'möten');
-      card = await waitForCardContaining(page, sv('meetings.with', { client: 'Robin' }));
+      card = await askForCard(page, 'möten', sv('meetings.with', { client: 'Robin' }));
       await clickCardAction(page, card, sv('meetings.open'));
       card = await waitForCardContaining(page, sv('session.open'));
       await clickCardAction(page, card, sv('session.open'));
@@ -118,8 +116,7 @@ describe('the Agents Playground in Chromium: the plan, the feedback and the minu
       assert.equal((await h.view(meetingId))!.minutes!.state, 'sent');
 
       // The follow-up draft waits in "My meetings".
-      await sendMessage(page, 'möten');
-      card = await waitForCardContaining(page, sv('meetings.draft'));
+      card = await askForCard(page, 'möten', sv('meetings.draft'));
       await clickCardAction(page, card.locator('.ac-container').filter({ hasText: sv('meetings.draft'), has: page.getByRole('button', { name: sv('meetings.open') }) }).last(), sv('meetings.open'));
       card = await waitForCardContaining(page, sv('summary.title'));
       for (const topic of ['Ringa skolan', 'Gå till skolan varje morgon']) assert.ok((await card.innerText()).includes(topic), topic);

@@ -567,6 +567,22 @@ export async function waitForCardContaining(
   }
 }
 
+/**
+ * Sends a message and waits for the card that answers it: the first card containing `text` among
+ * those that arrive after the message (an older card with the same text, shown a moment longer on a
+ * busy machine, is never taken for the answer).
+ */
+export async function askForCard(
+  page: Page,
+  message: string,
+  text: string | RegExp,
+  opts: { timeoutMs?: number; mentionBot?: string } = {},
+): Promise<Locator> {
+  const before = await cardCount(page);
+  await sendMessage(page, message, { mentionBot: opts.mentionBot });
+  return waitForCardContaining(page, text, opts.timeoutMs, { after: before });
+}
+
 /** Waits for a bot text message (not a card) containing `text` in the conversation pane. */
 export async function waitForBotText(page: Page, text: string | RegExp, timeoutMs = 20000): Promise<Locator> {
   // Bot text is rendered as markdown (<p>, <li>, ...) inside the message list; the chat tree shows previews, so exclude it.

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import type { Request, Response } from 'playwright-core';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { readSession } from '../../bot/services/session';
 import { action, cardActions, cardInput } from '../support/cards';
 import { Harness, type Person } from '../support/harness';
 import { agreeOutcome, CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
+import { da, sv } from '../support/text';
 import { chromiumPath, launchBrowser, type BrowserSession } from './driver';
 
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
-const da = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('da', key, ...params);
 const CASEWORKER: Person = { aadObjectId: '6b0f2d7f-0000-4000-8000-00000000d001', name: 'Karin Lind', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 const NURSE: Person = { aadObjectId: '6b0f2d7f-0000-4000-8000-00000000d002', name: 'Noor Nurse', locale: 'sv-SE' };
 

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { SCALES } from '../../bot/domain/feedback';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { shortId } from '../../cards/overview';
 import { action, cardActions, cardText } from '../support/cards';
 import type { Person } from '../support/harness';
 import { meetingToHold, startMeeting } from '../support/scenarios';
-import { cardCount, clickCardAction, fillInput, openPlayground, sendMessage, trackedCards, waitForBotText, waitForCardContaining } from './driver';
+import { da } from '../support/text';
+import { askForCard, clickCardAction, fillInput, openPlayground, trackedCards, waitForBotText, waitForCardContaining } from './driver';
 import { usePlayground } from './setup';
 
-const da = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('da', key, ...params);
 const ZONE = 'Europe/Copenhagen';
 /**
  * The Playground's mock tenant (`.m365agentsplayground.yml`): the organisation whose overview it is. The overview reads
@@ -73,8 +72,7 @@ describe('the Agents Playground in Chromium: the coordinators’ overview', func
       await openPlayground(page, run.playground.url);
 
       // The follow-up meeting, sent through the Playground from "Mine møder": the client agrees again first.
-      await sendMessage(page, 'møder');
-      let card = await waitForCardContaining(page, da('meetings.draft'));
+      let card = await askForCard(page, 'møder', da('meetings.draft'));
       await clickCardAction(page, card.locator('.ac-container').filter({ hasText: da('meetings.draft'), has: page.getByRole('button', { name: da('meetings.open') }) }).last(), da('meetings.open'));
       card = await waitForCardContaining(page, da('summary.title'));
       await clickCardAction(page, card, `${da('summary.edit')}: ${da('steps.who')}`);
@@ -93,9 +91,7 @@ describe('the Agents Playground in Chromium: the coordinators’ overview', func
       await h.settled();
 
       // The overview, asked for by its Danish word.
-      const before = await cardCount(page);
-      await sendMessage(page, 'oversigt');
-      card = await waitForCardContaining(page, da('overview.title'), 20_000, { after: before });
+      card = await askForCard(page, 'oversigt', da('overview.title'));
 
       // The figures: the held meeting and its follow-up, the one planned; the held one without minutes, an item overdue, a follow-up coming.
       const titles = await card.locator('.ac-fact-title').allInnerTexts();

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
+import { t } from '../../bot/i18n';
 import { pageUrl, revokeLink } from '../../bot/services/pages';
 import { action, cardText } from '../support/cards';
 import { daysAhead, Harness } from '../support/harness';
 import { CASEWORKER, CASEWORKER_CONTACT, deliveryDone, personInputs, startMeeting, whenInputs } from '../support/scenarios';
+import { da } from '../support/text';
 import { chromiumPath } from './driver';
 
 /**
@@ -24,7 +25,6 @@ import { chromiumPath } from './driver';
 const NURSE = { aadObjectId: '7c2e1a40-0000-4000-8000-00000000d001', name: 'Noor Nurse', locale: 'en-GB' };
 const PHONE = { width: 360, height: 740 };
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-const da = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('da', key, ...params);
 
 describe('a relative\'s own page on a phone with JavaScript off, WCAG 2.2 AA (Chromium, axe-core)', function () {
   this.timeout(120_000);

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { checkCalendar } from '../support/ics';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action, cardActions, cardText } from '../support/cards';
 import type { Person } from '../support/harness';
 import { daysAhead } from '../support/harness';
-import { clickCardAction, fillInput, getTraffic, openPlayground, pickPerson, sendMessage, trackedCards, waitForBotText, waitForCardContaining } from './driver';
+import { sv } from '../support/text';
+import { askForCard, clickCardAction, fillInput, getTraffic, openPlayground, pickPerson, trackedCards, waitForBotText, waitForCardContaining } from './driver';
 import { usePlayground } from './setup';
 
 /** The Playground's current user, the caseworker. */
 const ANNA: Person = { aadObjectId: '5a0e1c6e-0000-4000-8000-000000000001', name: 'Anna Lindqvist', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
 
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 /**
  * A caseworker plans a meeting and sends the invitations in the Microsoft 365 Agents Playground,
@@ -88,8 +87,7 @@ describe('the Agents Playground in Chromium: plan a meeting and send the invitat
   it('my meetings: the meeting moved to another day, one person added and one removed, the letter and calendar file updated, then cancelled', async () => {
     const { page } = run.browser;
     const { h } = run;
-    await sendMessage(page, 'möten');
-    let card = await waitForCardContaining(page, sv('meetings.title'));
+    let card = await askForCard(page, 'möten', sv('meetings.title'));
     assert.ok((await card.innerText()).includes(sv('meetings.with', { client: 'Alex' })));
     await clickCardAction(page, card, sv('meetings.open'));
     card = await waitForCardContaining(page, sv('change.start'));

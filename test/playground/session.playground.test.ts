@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { t, type MessageKey, type ParamsOf } from '../../bot/i18n';
 import { action } from '../support/cards';
 import type { Person } from '../support/harness';
 import { CASEWORKER_CONTACT, deliveryDone, personInputs, whenInputs } from '../support/scenarios';
-import { clickCardAction, fillInput, openPlayground, selectChat, sendMessage, waitForCardContaining } from './driver';
+import { sv } from '../support/text';
+import { askForCard, clickCardAction, fillInput, openPlayground, selectChat, waitForCardContaining } from './driver';
 import { DateTime } from 'luxon';
 import { usePlayground } from './setup';
 import type { Locator, Page } from 'playwright-core';
 
-const sv = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => t('sv', key, ...params);
 
 /** The Playground's current user (the caseworker) and the five colleagues of its mock tenant. */
 const ANNA: Person = { aadObjectId: '5a0e1c6e-0000-4000-8000-000000000001', name: 'Anna Lindqvist', locale: 'sv-SE', timeZone: 'Europe/Stockholm' };
@@ -72,8 +71,7 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     const { page } = run.browser;
     await openPlayground(page, run.playground.url);
     const listShows = async (state: 'planned' | 'running' | 'ended') => {
-      await sendMessage(page, 'möten');
-      const list = await waitForCardContaining(page, sv('meetings.title'));
+      const list = await askForCard(page, 'möten', sv('meetings.title'));
       const text = await list.innerText();
       for (const other of (['planned', 'running', 'ended'] as const).filter((s) => s !== state)) assert.ok(!text.includes(sv(`meetings.${other}`)), `${state}, not ${other}: ${text}`);
       assert.ok(text.includes(sv(`meetings.${state}`)), text);
@@ -122,8 +120,7 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     await openPlayground(page, run.playground.url);
     try {
       // Days before: the status card's checklist, a reminder only.
-      await sendMessage(page, 'möten');
-      let card = await waitForCardContaining(page, sv('meetings.with', { client: 'Robin' }));
+      let card = await askForCard(page, 'möten', sv('meetings.with', { client: 'Robin' }));
       await clickCardAction(page, card.locator('.ac-container').filter({ hasText: 'Robin', has: page.getByRole('button', { name: sv('meetings.open') }) }).last(), sv('meetings.open'));
       card = await waitForCardContaining(page, sv('prep.title'));
       await clickCardAction(page, card, `${sv('prep.title')} (${sv('prep.done', { done: 0, total: 4 })})`, { expect: 'none' });
@@ -205,8 +202,7 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     await planned(COLLEAGUES.slice(0, 2), 'En plan för hösten', 10);
     const { page } = run.browser;
     await openPlayground(page, run.playground.url);
-    await sendMessage(page, 'möten');
-    let card = await waitForCardContaining(page, sv('meetings.title'));
+    let card = await askForCard(page, 'möten', sv('meetings.title'));
     await clickCardAction(page, card, sv('meetings.open'));
     card = await waitForCardContaining(page, sv('session.open'));
     await clickCardAction(page, card, sv('session.open'));
@@ -266,16 +262,14 @@ describe('the Agents Playground in Chromium: meeting mode', function () {
     const { page } = run.browser;
     await planned(COLLEAGUES.slice(0, 4), 'Ett möte utan Oskar', 11);
     await selectChat(page, 'Nätverksgrupp');
-    await sendMessage(page, 'mötesläge', { mentionBot: 'Samråd' });
-    let card = await waitForCardContaining(page, sv('session.offer'));
+    let card = await askForCard(page, 'mötesläge', sv('session.offer'), { mentionBot: 'Samråd' });
     await clickCardAction(page, card, sv('session.showHere'));
     card = await waitForCardContaining(page, sv('session.noMeetingHere'));
     assert.ok(!(await card.innerText()).includes('Alex'), 'nothing of the case in the chat');
 
     // A meeting with everyone in the group chat invited.
     await planned(COLLEAGUES, 'Ett möte med alla', 12);
-    await sendMessage(page, 'mötesläge', { mentionBot: 'Samråd' });
-    card = await waitForCardContaining(page, sv('session.offer'));
+    card = await askForCard(page, 'mötesläge', sv('session.offer'), { mentionBot: 'Samråd' });
     await clickCardAction(page, card, sv('session.showHere'));
     card = await waitForCardContaining(page, sv('session.pickMeeting'));
     const button = (await card.getByRole('button').allInnerTexts()).find((title) => /\d{2}:\d{2}/.test(title))!;

@@ -26,6 +26,8 @@ export function usePlayground(locale: string, timezone: string, options: StartOp
       this.skip();
     }
     run.h = new Harness();
+    // The browser and the Playground keep the real clock: so does Samråd beside them.
+    run.h.skipSpacing = false;
     await run.h.start(env, undefined, options);
     proxy = await startActivityProxy({ target: `${run.h.app.url}/api/messages`, locale, timezone });
     run.playground = await startPlayground({ botEndpoint: proxy.url, port: 0, configFile: join(__dirname, '..', '..', '.m365agentsplayground.yml'), timezone });

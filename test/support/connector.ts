@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, readBody } from './http';
 
 /** One request the bot made to the connector. */
 export interface Captured {
@@ -43,7 +44,7 @@ export class CaptureConnector {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      void this.body(req).then((body) => {
+      void readBody(req).then((body) => {
         const path = decodeURIComponent(req.url ?? '');
         const captured: Captured = { method: req.method ?? '', path, body, at: Date.now(), clockAt: this.clock() };
         this.requests.push(captured);
@@ -88,8 +89,7 @@ export class CaptureConnector {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await closeServer(this.server);
   }
 
   /** The user of a 1:1 chat: the one the bot opened it with, or the one who wrote from it (`a:personal-<id>`). */
@@ -111,19 +111,5 @@ export class CaptureConnector {
       if (Date.now() - started > timeoutMs) throw new Error('the connector never received the expected request');
       await new Promise((r) => setTimeout(r, 25));
     }
-  }
-
-  private body(req: IncomingMessage): Promise<any> {
-    return new Promise((resolve) => {
-      let data = '';
-      req.on('data', (chunk) => (data += chunk));
-      req.on('end', () => {
-        try {
-          resolve(data ? JSON.parse(data) : undefined);
-        } catch {
-          resolve(data);
-        }
-      });
-    });
   }
 }

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokenSource } from '../../bot/graph/token';
 import type { CaptureConnector } from './connector';
+import { closeServer, readBody } from './http';
 
 /**
  * A local stand-in for the Microsoft Graph endpoints Samråd calls: to install itself for a
@@ -88,7 +89,7 @@ export class GraphStandIn {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      void this.body(req).then((body) => {
+      void readBody(req).then((body) => {
         const url = new URL(req.url ?? '/', 'http://graph.local');
         const path = decodeURIComponent(url.pathname.replace(/^\/v1\.0/, '')) + decodeURIComponent(url.search);
         this.requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, body, at: Date.now() });
@@ -154,21 +155,6 @@ export class GraphStandIn {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-
-  private body(req: IncomingMessage): Promise<any> {
-    return new Promise((resolve) => {
-      let data = '';
-      req.on('data', (chunk) => (data += chunk));
-      req.on('end', () => {
-        try {
-          resolve(data ? JSON.parse(data) : undefined);
-        } catch {
-          resolve(data);
-        }
-      });
-    });
+    await closeServer(this.server);
   }
 }

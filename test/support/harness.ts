@@ -5,14 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { startSamrad, type Samrad, type StartOptions } from '../../bot/app';
 import { parseConfig } from '../../bot/config';
-import { jsonLogger, silentLogger } from '../../bot/services/log';
-import type { Logger } from '../../bot/services/ports';
-import type { Delivery, Meeting, MeetingView, Participant, Reply } from '../../bot/domain/meeting';
+import { jsonLogger, silentLogger, type Logger } from '../../bot/log';
+import type { Delivery, Meeting, Participant, Reply } from '../../bot/domain/meeting';
+import type { MeetingView } from '../../bot/domain/meeting-docs';
 import type { UserRecord } from '../../bot/domain/user';
 import { deliveryOf, replyOf } from '../../bot/domain/invitation';
 import { readPlan, readView } from '../../bot/services/meetings';
 import { assertFilled, attachedCard } from './cards';
-import { openJobs } from './jobs';
+import { openJobList } from './jobs';
 import { CaptureConnector } from './connector';
 import { IngestionStandIn } from './ingestion';
 
@@ -42,6 +42,9 @@ export class Harness {
 
   /** Talks to a Samråd at this address (another process) instead of starting one. */
   target?: string;
+
+  /** How long a request may take before it is given up (a process killed under it); no limit when unset. */
+  requestTimeoutMs?: number;
 
   /** Where Samråd's telemetry goes, when `exportTelemetry` asked for it: `stop` searches its payloads for personal data too. */
   ingestion?: IngestionStandIn;
@@ -83,6 +86,20 @@ export class Harness {
   private options: StartOptions = {};
 
   /**
+   * Whether `settled` may move Samråd's clock on to a job spaced a moment ahead (a status card is
+   * redrawn at most every 2 s after the last), instead of sitting the spacing out in real time. Only
+   * where the test gives Samråd no clock of its own; off, Samråd keeps the real clock (a browser beside it).
+   */
+  skipSpacing = true;
+  /** How far `settled` has moved Samråd's clock ahead of the real one. */
+  private aheadMs = 0;
+
+  /** Samråd's clock: the test's own, or the real one as far ahead as `settled` moved it. */
+  now(): DateTime {
+    return this.options.now?.() ?? DateTime.utc().plus({ milliseconds: this.aheadMs });
+  }
+
+  /**
    * Every line Samråd logged through this Harness, across its restarts, as `jsonLogger` writes it
    * (the logger a test gives still gets every line too): `stop` looks for personal data in them.
    */
@@ -97,7 +114,8 @@ export class Harness {
       captured[level](event, fields);
       given[level](event, fields);
     };
-    const options: StartOptions = this.ingestion ? { ...this.options, telemetry: { ca: this.ingestion.ca, offlineStorage: false, ...this.options.telemetry } } : this.options;
+    const clocked: StartOptions = { ...this.options, now: () => this.now() };
+    const options: StartOptions = this.ingestion ? { ...clocked, telemetry: { ca: this.ingestion.ca, offlineStorage: false, ...this.options.telemetry } } : clocked;
     this.app = await startSamrad(config, { info: both('info'), warn: both('warn'), error: both('error') }, options);
   }
 
@@ -125,7 +143,8 @@ export class Harness {
 
   /** Posts a raw body to /api/messages. */
   async postRaw(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
-    const res = await fetch(`${this.target ?? this.app.url}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const signal = this.requestTimeoutMs ? AbortSignal.timeout(this.requestTimeoutMs) : undefined;
+    const res = await fetch(`${this.target ?? this.app.url}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body), signal });
     const text = await res.text();
     let parsed: any = text;
     try {
@@ -217,13 +236,17 @@ export class Harness {
     const before = this.app.deps.now().toMillis();
     await new Promise((r) => setTimeout(r, 5));
     const ahead = this.app.deps.now().toMillis() === before ? 0 : 5;
+    const movable = this.skipSpacing && !this.options.now;
     for (;;) {
       this.app.jobs.poll();
       await this.app.jobs.idle();
-      const open = await openJobs(this.app.deps, ahead);
-      if (open === 0) return;
-      if (Date.now() - started > timeoutMs) throw new Error(`${open} jobs never finished`);
-      await new Promise((r) => setTimeout(r, 50));
+      const open = await openJobList(this.app.deps, ahead);
+      if (open.length === 0) return;
+      if (Date.now() - started > timeoutMs) throw new Error(`${open.length} jobs never finished`);
+      // Nothing runs and nothing is due yet: the clock moves on to the first job spaced ahead, which the next poll runs.
+      const wait = Math.min(...open.map((job) => Date.parse(job.dueAt))) - this.now().toMillis();
+      if (movable && wait > 0 && open.every((job) => job.state === 'ready')) this.aheadMs += wait;
+      else await new Promise((r) => setTimeout(r, 50));
     }
   }
 }

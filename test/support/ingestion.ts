@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { STAND_IN_CERT, STAND_IN_KEY } from './ingestion-cert';
+import { closeServer } from './http';
 
 /** The instrumentation key of the tests' connection strings: a fixed GUID of no Application Insights resource. */
 export const TEST_INSTRUMENTATION_KEY = '5a3e7c1d-0b2f-4e6a-9c8d-7f1e2d3c4b5a';
@@ -108,8 +109,7 @@ export class IngestionStandIn {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 }
 

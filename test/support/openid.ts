@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AppCredentials } from 'botframework-connector';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { closeServer } from './http';
 
 /** The issuer of the tokens the Bot Framework channel sends (the SDK's public-cloud value). */
 export const CHANNEL_ISSUER = 'https://api.botframework.com';
@@ -86,9 +87,7 @@ export class OpenIdStandIn {
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    if (this.server.listening) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** A token with these claims, signed RS256 by the stand-in's key (or `key`) under its key id (or `kid`). */

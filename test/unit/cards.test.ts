@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { LIMITS, LOCALES, type Locale, type Meeting, type MeetingDoc, type MeetingView, type Participant } from '../../bot/domain/meeting';
+import { LIMITS, LOCALES, type Locale, type Meeting, type Participant } from '../../bot/domain/meeting';
+import type { MeetingDoc, MeetingView } from '../../bot/domain/meeting-docs';
 import { deliveryDoc, planOnly, proposedTopics, replyDoc, replyOf, viewOf } from '../../bot/domain/invitation';
 import { addParticipant, goTo, markSent, newDraft, setRoles, setWhen, setWhy, type ParticipantInput } from '../../bot/domain/planning';
 import { problemText } from '../../bot/i18n';

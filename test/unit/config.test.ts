@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict';
-import { ConfigError, parseConfig, type Config } from '../../bot/config';
+import { parseConfig, type Config } from '../../bot/config';
+import { configProblems, productionEnv } from '../support/config';
 
 const GENERATED = 'g'.repeat(48);
 const generate = () => GENERATED;
 
 /** Everything a production deployment sets, with MultiTenant authentication. */
-const production = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  MICROSOFT_APP_ID: 'app-id',
-  MICROSOFT_APP_PASSWORD: 'app-password',
-  COSMOS_ENDPOINT: 'https://samrad.documents.azure.com:443/',
-  PUBLIC_BASE_URL: 'https://samrad.example.org/',
-  LINK_SIGNING_SECRET: 's'.repeat(32),
-  ...overrides,
-});
-
+const production = productionEnv;
 /** The problems parseConfig names for this environment; fails when it accepts it. */
-function problemsFor(env: NodeJS.ProcessEnv): string[] {
-  try {
-    parseConfig(env, generate);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, String(err));
-    for (const problem of err.problems) assert.ok(err.message.includes(problem), 'the message lists every problem');
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+const problemsFor = (env: NodeJS.ProcessEnv) => configProblems(env, generate);
 
 const names = (problems: string[], key: string) => problems.filter((p) => p.startsWith(key));
 

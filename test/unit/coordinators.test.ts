@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, parseConfig } from '../../bot/config';
+import { parseConfig } from '../../bot/config';
 import { appCoordinators, FAILURE_TTL_MS, GraphCoordinators, MEMBERS_TTL_MS, readGroupMembers } from '../../bot/graph/coordinators';
 import { GraphClient } from '../../bot/graph/graph-client';
-import type { Logger } from '../../bot/services/ports';
+import type { Logger } from '../../bot/log';
+import { configProblems, productionEnv } from '../support/config';
 import { GraphStandIn, testTokens } from '../support/graph';
 
 const TENANT = '7d3c6a52-1f0e-4b8a-9c2d-5e6f7a8b9c0d';
@@ -15,26 +16,8 @@ const BO = 'b0000000-0000-4000-8000-000000000002';
 const CAJ = 'c0000000-0000-4000-8000-000000000003';
 const member = (n: number) => `d0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-const production = (overrides: Record<string, string>): NodeJS.ProcessEnv => ({
-  MICROSOFT_APP_ID: 'app-id',
-  MICROSOFT_APP_PASSWORD: 'app-password',
-  MICROSOFT_APP_TENANT_ID: TENANT,
-  MICROSOFT_APP_TYPE: 'SingleTenant',
-  COSMOS_ENDPOINT: 'https://samrad.documents.azure.com:443/',
-  PUBLIC_BASE_URL: 'https://samrad.example.org/',
-  LINK_SIGNING_SECRET: 's'.repeat(32),
-  ...overrides,
-});
-
-function problemsFor(env: NodeJS.ProcessEnv): string[] {
-  try {
-    parseConfig(env, () => 'g'.repeat(48));
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, String(err));
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+const production = (overrides: Record<string, string>): NodeJS.ProcessEnv => productionEnv({ MICROSOFT_APP_TENANT_ID: TENANT, MICROSOFT_APP_TYPE: 'SingleTenant', ...overrides });
+const problemsFor = (env: NodeJS.ProcessEnv) => configProblems(env);
 
 function recorder(): Logger & { lines: { event: string; fields: Record<string, unknown> }[] } {
   const lines: { event: string; fields: Record<string, unknown> }[] = [];

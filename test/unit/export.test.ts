@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
 import { DateTime } from 'luxon';
 import { feedbackOf } from '../../bot/domain/feedback';
 import { replyDoc, viewOf } from '../../bot/domain/invitation';
-import { LOCALES, type Meeting, type MeetingDoc, type MeetingView } from '../../bot/domain/meeting';
+import { LOCALES, type Meeting } from '../../bot/domain/meeting';
+import type { MeetingDoc, MeetingView } from '../../bot/domain/meeting-docs';
 import { sentMinutes, withNote } from '../../bot/domain/minutes';
 import { markItem, newActionItem } from '../../bot/domain/plan';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
@@ -19,6 +17,7 @@ import { exportRoutes, NOT_FOUND, serveJournal, serveMeetingJson, serveMinutes, 
 import { t } from '../../bot/i18n';
 import { LetterLinks, linkKey } from '../../bot/services/links';
 import type { Deps } from '../../bot/services/ports';
+import { readSchema, schemaValidator } from '../support/schema';
 
 const NOW = DateTime.fromISO('2026-12-07T09:00:00Z', { zone: 'utc' });
 const HOME = 'Storgatan 5, portkod 1234';
@@ -105,19 +104,10 @@ function cancelledPlan(): Meeting {
 
 const view = (docs: MeetingDoc[]): MeetingView => viewOf(docs)!;
 
-const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schema', 'meeting-export.v1.schema.json'), 'utf8')) as Record<string, unknown>;
+const schema = readSchema('meeting-export.v1');
 
-/** Draft 2020-12 with the two formats the schema uses, checked strictly (ISO 8601 with an offset; a calendar day). */
-function validator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && DateTime.fromISO(s, { setZone: true }).isValid });
-  ajv.addFormat('date', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s).isValid });
-  const validate = ajv.compile<MeetingExportV1>(schema);
-  return (data: unknown) => {
-    const ok = validate(data);
-    return { ok, errors: (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) };
-  };
-}
+/** The export's JSON Schema (draft 2020-12, strict, with its two formats). */
+const validator = () => schemaValidator('meeting-export.v1');
 
 describe('the meeting export (bot/documents/export.ts, schema/meeting-export.v1.schema.json)', () => {
   const validate = validator();

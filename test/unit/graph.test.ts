@@ -7,7 +7,7 @@ import { AppCatalog } from '../../bot/graph/catalog';
 import { GraphClient, GraphUnavailableError, retryAfterMs } from '../../bot/graph/graph-client';
 import { appInstaller, GraphInstaller, installOutcome, noInstaller } from '../../bot/graph/installer';
 import { entraCredential, graphScope } from '../../bot/graph/token';
-import type { Logger } from '../../bot/services/ports';
+import type { Logger } from '../../bot/log';
 import { CATALOG_APP, GraphStandIn, testTokens } from '../support/graph';
 
 /** A logger that keeps each line as JSON text. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { builtinModules } from 'node:module';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EmbeddedStoreMissing, isEmbeddedStoreMissing, loadEmbeddedStore } from '../../bot/store/embedded-loader';
+import { ROOT, sources } from '../support/sources';
 
 /**
  * Where packages may be imported. The Bot Framework SDK (`botbuilder`, `botframework-*`) is
@@ -12,22 +13,6 @@ import { EmbeddedStoreMissing, isEmbeddedStoreMissing, loadEmbeddedStore } from 
  * packages it may reach are loaded lazily, in the one place that needs them, never on the
  * production path (test/deploy/staged.deploy.test.ts starts the staged package to prove it).
  */
-
-const ROOT = join(__dirname, '..', '..');
-
-/** Every .ts file under the given folders, relative to the project root with forward slashes. */
-function sources(...folders: string[]): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) found.push(relative(ROOT, path).split('\\').join('/'));
-    }
-  };
-  for (const folder of folders) walk(join(ROOT, folder));
-  return found;
-}
 
 /** The modules a file loads at run time: `import … from`, `import '…'`, `require('…')`, `import('…')`; type-only imports left out. */
 function runtimeImports(file: string): string[] {

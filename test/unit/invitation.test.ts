@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import type { Meeting, MeetingDoc } from '../../bot/domain/meeting';
+import type { Meeting } from '../../bot/domain/meeting';
+import type { MeetingDoc } from '../../bot/domain/meeting-docs';
 import {
   assertCurrentInvitation,
   awaitingDelivery,

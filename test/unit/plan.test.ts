@@ -3,9 +3,9 @@ import { DateTime } from 'luxon';
 import { averages, feedbackOf, SCALES, type Feedback } from '../../bot/domain/feedback';
 import type { Meeting } from '../../bot/domain/meeting';
 import { minutesContent, sentMinutes, withNote } from '../../bot/domain/minutes';
-import { checkedOutcome, editActionItem, followUpDraft, markItem, mayEditItems, newActionItem, outcomeComplete } from '../../bot/domain/plan';
+import { checkedOutcome, editActionItem, followUpDraft, markItem, newActionItem, outcomeComplete } from '../../bot/domain/plan';
 import { addParticipant, markSent, newDraft, setRoles, setWhen, setWhy } from '../../bot/domain/planning';
-import { applyStep, openSession, type Session } from '../../bot/domain/session';
+import { applyStep, mayEditItems, openSession, type Session } from '../../bot/domain/session';
 import { refusedWith } from '../support/refusals';
 
 const NOW = DateTime.fromISO('2026-12-17T09:00:00Z', { zone: 'utc' });

@@ -4,7 +4,8 @@ import { AUDIT_ACTIONS, auditEntry, auditId, type AuditDoc } from '../../bot/dom
 import { ERASED_BY, erasedDoc, erasedPlan, erasureTarget, markedErased, redact } from '../../bot/domain/erasure';
 import { feedbackOf } from '../../bot/domain/feedback';
 import { deliveryDoc, replyDoc } from '../../bot/domain/invitation';
-import { ERASED_NAME, LOCALES, type Meeting, type MeetingDoc } from '../../bot/domain/meeting';
+import { ERASED_NAME, LOCALES, type Meeting } from '../../bot/domain/meeting';
+import type { MeetingDoc } from '../../bot/domain/meeting-docs';
 import { firstLink, withUse } from '../../bot/domain/page-link';
 import { aadKey, confirmedBy, emailKey, keysOf, lookupOf, nameKey, normalName, personRefsOf } from '../../bot/domain/people';
 import { newActionItem } from '../../bot/domain/plan';

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '../../bot/config';
 import { VERBS } from '../../bot/services/actions';
-import { noTelemetry, startTelemetry } from '../../bot/telemetry';
+import { startTelemetry } from '../../bot/telemetry';
+import { noTelemetry } from '../../bot/telemetry/port';
 import { activityVerb, httpMethod, routeTemplate, teamsOperation } from '../../bot/telemetry/vocabulary';
 
 const IKEY = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';

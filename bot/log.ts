@@ -1,4 +1,17 @@
-import type { LogFields, Logger } from './ports';
+/**
+ * Samråd's log: the port every part writes to, and its two implementations. It imports nothing
+ * of Samråd, so every layer may use it.
+ */
+
+/** A log line's fields: ids and counts only, never names or case details. */
+export type LogFields = Record<string, string | number | boolean | undefined>;
+
+/** The log every part of Samråd writes to. */
+export interface Logger {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
 
 /** A logger writing one JSON line per event to stdout/stderr. */
 export function jsonLogger(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
