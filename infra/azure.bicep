@@ -339,9 +339,9 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     // thousands of files (the toolkit's template does the same); Samråd writes nothing there.
     WEBSITE_RUN_FROM_PACKAGE: '1'
     // A heap limit that fits the plan's memory (nodeHeapMbBySku above), and a young generation of
-    // 2 × 16 MB: left to itself, V8 grows it to 2 × 64 MB under load and keeps it, 100 MB of
+    // 2 × 8 MB: left to itself, V8 grows it to 2 × 64 MB under load and keeps it, over 100 MB of
     // resident memory for garbage that lives a millisecond (README: "Benchmark", figure 6).
-    NODE_OPTIONS: '--max-old-space-size=${nodeHeapMbBySku[appServiceSku]} --max-semi-space-size=16'
+    NODE_OPTIONS: '--max-old-space-size=${nodeHeapMbBySku[appServiceSku]} --max-semi-space-size=8'
   }
   dependsOn: [
     cosmosRole

@@ -50,14 +50,20 @@ export async function setDraftPointer(deps: Deps, userKey: string, meetingId: st
 
 /** The same record but for `updatedAt`, whatever the order of the fields (a stored address may list them in another order). */
 function same(a: UserRecord, b: UserRecord): boolean {
-  return canonical({ ...a, updatedAt: '' }) === canonical({ ...b, updatedAt: '' });
+  return equal({ ...a, updatedAt: '' }, { ...b, updatedAt: '' });
 }
 
-/** JSON with every object's fields sorted and undefined ones left out. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
+/** Equal as JSON would show them: fields in any order, an undefined field as none. */
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => equal(v, (b as unknown[])[i]));
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const key in x) if (x[key] !== undefined && !equal(x[key], y[key])) return false;
+  for (const key in y) if (y[key] !== undefined && x[key] === undefined) return false;
+  return true;
 }
 
 /** A user's record, if Samråd knows them. */

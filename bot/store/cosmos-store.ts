@@ -1,3 +1,4 @@
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { CosmosClient, type Container, type CosmosClientOptions, type ItemDefinition, type SqlParameter } from '@azure/cosmos';
 import { CONTAINERS, type ContainerName } from './containers';
 import { AlreadyExistsError, ConcurrencyError, type DocumentStore, type NamedQuery, type StoreOperation, type StoredDoc, type Versioned } from './port';
@@ -25,10 +26,40 @@ export function cosmosClient(target: CosmosTarget, httpClient?: CosmosClientOpti
   const signIn = () => ({ aadCredentials: new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential() });
   return new CosmosClient({
     endpoint: target.endpoint,
-    ...(target.key ? { key: target.key } : signIn()),
+    ...(target.key ? keyed(target.key) : signIn()),
     connectionPolicy: { enableEndpointDiscovery: false },
     ...(httpClient ? { httpClient } : {}),
   });
+}
+
+/**
+ * Signing in with an account key. The SDK signs every request with it (an HMAC of the verb, the
+ * resource and the date) and makes a new key object from the base64 text for each one; here the
+ * key object is made once and each request signed with it, the signature as the SDK makes it
+ * (`masterKeySignature`). A resource token (`type=sas&…`) goes to the SDK as it is.
+ */
+function keyed(key: string): Pick<CosmosClientOptions, 'key' | 'tokenProvider'> {
+  if (key.startsWith('type=sas&')) return { key };
+  const secret = createSecretKey(Buffer.from(key, 'base64'));
+  return {
+    tokenProvider: async ({ verb, resourceId, resourceType, headers }) => {
+      const date = new Date().toUTCString();
+      headers['x-ms-date'] = date;
+      return masterKeySignature(secret, verb, resourceType, resourceId ?? '', date);
+    },
+  };
+}
+
+/**
+ * The authorization of a request signed with an account key (Azure Cosmos DB REST API, "Access
+ * control": `type=master&ver=1.0&sig=` and the base64 HMAC-SHA256 of the lower-case verb, resource
+ * type, the resource id as it is (lower-cased for offers), the lower-case date and an empty line),
+ * before the SDK URL-encodes it.
+ */
+export function masterKeySignature(secret: KeyObject, verb: string, resourceType: string, resourceId: string, date: string): string {
+  const id = resourceType === 'offers' ? resourceId.toLowerCase() : resourceId;
+  const text = `${verb.toLowerCase()}\n${resourceType.toLowerCase()}\n${id}\n${date.toLowerCase()}\n\n`;
+  return `type=master&ver=1.0&sig=${createHmac('sha256', secret).update(text).digest('base64')}`;
 }
 
 /** Creates the database and every declared container when missing, and returns their handles. */

@@ -5,8 +5,10 @@
  * Durability. Every committed change (a document created, replaced, upserted, patched or
  * deleted; a database or container created, replaced or deleted) becomes one journal line,
  * appended in the order the changes were made. A response is sent only once the journal is on
- * disk (write + fdatasync) up to the last line appended when that request's handler finished,
- * so no answer, of a write or a read, ever shows a state a crash could take back. Concurrent
+ * disk (write + fdatasync) up to the last line appended when that request's handler finished;
+ * a read of one document or one partition waits only for the lines changing that document or
+ * partition (and any database or container), which it knows from a list of the changes not yet
+ * on disk. So no answer, of a write or a read, ever shows a state a crash could take back. Concurrent
  * requests share one fdatasync (group commit): lines appended while one sync runs are written
  * by the next. A write costs one line of its own document, whatever the size of the database.
  *
@@ -53,7 +55,7 @@
  * (Account, with databases/collections/documents as `Items`: create, replace, upsert,
  * delete, query, read, _set, _item, _getId, _getPartition, _data, _uniqueKeyPaths; a
  * document's `_ts` set before `_set`), `routes` (request → [params, handler]), the handlers
- * `query-documents` and `patch-document` (by identity), and the response framing of
+ * `query-documents`, `patch-document` and `read-document` (by identity), and the response framing of
  * lib/index.js, repeated in `EmbeddedFront.respond` header for header.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -70,6 +72,7 @@ import Account from '@vercel/cosmosdb-server/lib/account';
 import routes from '@vercel/cosmosdb-server/lib/routes';
 import patchDocument from '@vercel/cosmosdb-server/lib/handler/patch-document';
 import queryDocuments from '@vercel/cosmosdb-server/lib/handler/query-documents';
+import readDocument from '@vercel/cosmosdb-server/lib/handler/read-document';
 import type { Logger } from '../log';
 
 /** The key the embedded server is reached with; it checks none, and it never leaves loopback. */
@@ -482,12 +485,26 @@ function partitionIndexKey(value: unknown): string {
   return value === undefined ? NONE_PARTITION : JSON.stringify(value);
 }
 
+/** A document, as the reads waiting for its changes name it: its database, container, partition (`partitionIndexKey`) and id. */
+function documentKey(db: string, coll: string, partition: string, id: string): string {
+  return `${db}\u0000${coll}\u0000${partition}\u0000${id}`;
+}
+
+/** A logical partition, as the queries waiting for its changes name it. */
+function partitionKey(db: string, coll: string, partition: string): string {
+  return `${db}\u0000${coll}\u0000${partition}`;
+}
+
 class EmbeddedAccount {
   readonly account: AccountObject;
   /** Off while replaying: replayed changes are on disk already. */
   recording = false;
   /** Receives each change to journal, in the order the changes happened. */
   onRecord: (record: ChangeRecord) => void = () => {};
+  /** Hears, after its record, of every document a recorded change wrote or deleted: by `documentKey` and `partitionKey`. */
+  onTouched: (document: string, partition: string) => void = () => {};
+  /** Hears, after its record, of every recorded change of a database or a container. */
+  onStructure: () => void = () => {};
   private readonly watched = new WeakSet<object>();
   private readonly clock: () => number;
   /** The expiry times of the documents that can expire; only on the live account. */
@@ -609,7 +626,9 @@ class EmbeddedAccount {
   }
 
   private record(record: ChangeRecord): void {
-    if (this.recording) this.onRecord(record);
+    if (!this.recording) return;
+    this.onRecord(record);
+    if (record.op !== 'put' && record.op !== 'del') this.onStructure();
   }
 
   private watchDatabases(): void {
@@ -697,6 +716,10 @@ class EmbeddedAccount {
           const doc = this.reveal(() => documents._item('/id', id, partition).read());
           if (doc) this.record({ op: 'put', db: dbId, coll: collId, doc: without(doc, PLACEMENT_FIELDS) });
           else this.record({ op: 'del', db: dbId, coll: collId, id, ...(partition === undefined ? {} : { pk: partition }) });
+          if (this.recording) {
+            const pk = partitionIndexKey(partition);
+            this.onTouched(documentKey(dbId, collId, pk, id), partitionKey(dbId, collId, pk));
+          }
         }
       },
     }, this.watched);
@@ -911,10 +934,13 @@ class EmbeddedFront {
     }
     const matched = route(req);
     let body: any;
+    /** For a read: what it shows (one document, or one partition), so that it waits only for the changes of that. */
+    let shows: string | undefined;
     if (matched) {
       const [params, handler] = matched;
       try {
         const scope = scopeOf(req, handler);
+        shows = readKey(req, handler, params, scope);
         const run = () => handler(this.model.account, req, res, params);
         body = await (scope ? queryScope.run(scope, run) : run());
       } catch (err) {
@@ -931,8 +957,10 @@ class EmbeddedFront {
     }
     if (journal) {
       try {
-        // Everything appended so far, so also every change this answer reports or shows.
-        await journal.synced();
+        // A write (or any answer but a read): everything appended so far, so also every change it reports. A read of a
+        // document or of a partition: the changes of what it shows, which are all the changes a crash could take back from
+        // it (a read of data written long ago answers at once; one of data written a moment ago waits for it to be on disk).
+        await journal.synced(this.store!.readWaitsFor(shows));
       } catch {
         res.statusCode = 503;
         body = { code: 'ServiceUnavailable', message: 'the change could not be made durable' };
@@ -985,6 +1013,20 @@ function scopeOf(req: IncomingMessage, handler: Handler): QueryScope | undefined
     return partitionScope(req);
   }
   if (handler === (patchDocument as unknown as Handler)) return partitionScope(req);
+  return undefined;
+}
+
+/**
+ * What a read shows, as `DataFolder.readWaitsFor` takes it: a point read, its document; a query
+ * scoped to a partition, the partition; the query plan, nothing (`''`). Undefined for anything else
+ * (a write, a cross-partition query, a read of databases or containers): it waits for every change.
+ */
+function readKey(req: IncomingMessage, handler: Handler, params: Record<string, string>, scope: QueryScope | undefined): string | undefined {
+  if (handler === (readDocument as unknown as Handler) && req.method === 'GET') {
+    const partition = partitionScope(req);
+    return partition && 'partition' in partition ? documentKey(params.dbId, params.collId, partition.partition, params.docId) : undefined;
+  }
+  if (handler === (queryDocuments as unknown as Handler) && scope) return 'nothing' in scope ? '' : partitionKey(params.dbId, params.collId, scope.partition);
   return undefined;
 }
 
@@ -1166,6 +1208,12 @@ const generationName = (kind: 'journal' | 'snapshot', generation: number) => `${
 class Journal {
   appended = 0;
   private durable = 0;
+
+  /** How many of the records appended are on disk. */
+  get durableRecords(): number {
+    return this.durable;
+  }
+
   private pending: string[] = [];
   private waiters: Array<{ seq: number; resolve(): void; reject(err: Error): void }> = [];
   private draining: Promise<void> | undefined;
@@ -1276,6 +1324,41 @@ class Journal {
   }
 }
 
+/**
+ * The last journal record of each document and partition changed and not yet on disk. Entries go
+ * in the order of their records and are dropped once the journal has them on disk, so it holds the
+ * changes of one group commit or so, whatever the number of documents stored.
+ */
+class UnsyncedChanges {
+  private readonly lastOf = new Map<string, number>();
+  private readonly order: Array<[string, number]> = [];
+  private head = 0;
+
+  note(document: string, partition: string, record: number, durable: number): void {
+    this.lastOf.set(document, record);
+    this.lastOf.set(partition, record);
+    this.order.push([document, record], [partition, record]);
+    this.drop(durable);
+  }
+
+  /** The last record changing `key` that is not on disk yet, or 0. */
+  last(key: string, durable: number): number {
+    const record = this.lastOf.get(key);
+    return record === undefined || record <= durable ? 0 : record;
+  }
+
+  private drop(durable: number): void {
+    while (this.head < this.order.length && this.order[this.head][1] <= durable) {
+      const [key, record] = this.order[this.head++];
+      if (this.lastOf.get(key) === record) this.lastOf.delete(key);
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
 /** Folders locked by this process, to tell our own lock from a stale one with a reused pid. */
 const lockedHere = new Set<string>();
 
@@ -1326,6 +1409,10 @@ function processAlive(pid: number): boolean {
 /** The data folder: what was loaded at start, the journal being written, and compaction. */
 class DataFolder {
   journal!: Journal;
+  /** The changes not on disk yet, by document and partition (what reads wait for). */
+  private readonly unsynced = new UnsyncedChanges();
+  /** The last record changing a database or a container. */
+  private structure = 0;
   private snapshot: { generation: number; bytes: number } | undefined;
   private sealed: Array<{ generation: number; bytes: number }> = [];
   private compaction: Promise<void> | undefined;
@@ -1400,6 +1487,8 @@ class DataFolder {
     const next = Math.max(0, ...snapshots, ...journals) + 1;
     this.journal = await Journal.create(this.dir, next, () => this.journalLimit(), (g, b) => this.sealedJournal(g, b), this.log);
     model.onRecord = (record) => this.journal.append(record);
+    model.onTouched = (document, partition) => this.unsynced.note(document, partition, this.journal.appended, this.journal.durableRecords);
+    model.onStructure = () => (this.structure = this.journal.appended);
     model.recording = true;
     // What the purge deletes is written out at once, not with the next request's answer.
     model.onPurged = () => void this.journal.synced().catch(() => {});
@@ -1415,6 +1504,17 @@ class DataFolder {
       ms: Date.now() - started,
     });
     this.maybeCompact();
+  }
+
+  /**
+   * The journal record an answer must wait for to be on disk: for a read of a document or a
+   * partition (`readKey`), the last change of it not on disk yet and of any database or container
+   * (0: none, it answers at once); for anything else, every record appended so far.
+   */
+  readWaitsFor(shows: string | undefined): number {
+    if (shows === undefined) return this.journal.appended;
+    const durable = this.journal.durableRecords;
+    return Math.max(this.structure > durable ? this.structure : 0, this.unsynced.last(shows, durable));
   }
 
   /** The journal grows to the size of the last snapshot (at least the minimum) before it is folded. */

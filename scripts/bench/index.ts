@@ -27,9 +27,11 @@
  *   --quick            shorter runs (4 s instead of 10 s, 100 meetings for figure 6, 10,000
  *                      instead of 100,000 for figure 9)
  *   --duration S       seconds measured in figures 1 and 2 (default 10; warm-up 2)
- *   --meetings N       meetings created and answered in figure 6 (default 500, about 1.5 min
- *                      per store mode; at the 5–6 meetings/s measured on 2 shared cores,
- *                      10,000 take about 30 min per store mode)
+ *   --long             figure 6 with the 10,000 meetings of its goal (about 20 min per store
+ *                      mode at the 8 meetings/s measured on 2 shared cores); the default run
+ *                      keeps under 10 minutes
+ *   --meetings N       meetings created and answered in figure 6 (default 500, about 1 min per
+ *                      store mode; 10,000 with --long)
  *   --parallel N       caseworkers planning at once in figure 6 (default 50)
  *   --figures 1,2,6    only these figures (3 and 4 run together); --figures 7 runs figure 7 alone
  *                      (9 and 10 measure the store in a process of its own only: three instances
@@ -115,7 +117,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(`${doc.replace(/^\/\*\*?|^ \* ?/gm, '')}\n`);
     process.exit(0);
   }
-  const known = new Set(['--quick', '--duration', '--meetings', '--parallel', '--figures', '--root', '--keep', '--cpu-prof', '--store']);
+  const known = new Set(['--quick', '--long', '--duration', '--meetings', '--parallel', '--figures', '--root', '--keep', '--cpu-prof', '--store']);
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) continue;
     if (!known.has(argv[i])) throw new Error(`unknown flag ${argv[i]} (see --help)`);
@@ -133,7 +135,7 @@ function parseOptions(argv: string[]): Options {
     rate: 100,
     burst: 40,
     invitees: 40,
-    meetings: Math.floor(number('--meetings', quick ? 100 : 500)),
+    meetings: Math.floor(number('--meetings', flag('--long') ? 10_000 : quick ? 100 : 500)),
     parallel: Math.floor(number('--parallel', 50)),
     figures: new Set(figures),
     keep: flag('--keep') || flag('--cpu-prof'),
@@ -500,9 +502,12 @@ async function settleStatusCard(ctx: Context, samrad: SamradRun, organizer: Pers
 // ---------------------------------------------------------------------------------------------
 // Figure 1: plain message turns, closed loop
 
+/** Figure 1's goal, Samråd's rate over the echo bot's, by store mode. */
+const FIGURE1_GOAL: Record<StoreMode, number> = { embedded: 0.6, separate: 0.7 };
+
 async function figure1(ctx: Context, echo: BotEndpoint): Promise<Row[]> {
   const { opts } = ctx;
-  const row = rowFor(`1. message turn ("hello", personal chat), ${opts.connections} connections closed loop, ${opts.durationS} s: req/s (× echo)`, 'Samråd ≥ 0.5 × echo');
+  const row = rowFor(`1. message turn ("hello", personal chat), ${opts.connections} connections closed loop, ${opts.durationS} s: req/s (× echo)`, 'Samråd ≥ 0.6 × echo embedded, ≥ 0.7 × echo with the store in its own process');
   const users = people('user', 200, ['en-US', 'sv-SE', 'da-DK', 'fi-FI']);
   /** CPU ms the bot's processes (the bot, and its store process when it has one) used per request: steadier than req/s on a shared machine. */
   const cpuPer: Record<string, number> = {};
@@ -546,7 +551,7 @@ async function figure1(ctx: Context, echo: BotEndpoint): Promise<Row[]> {
       const r = await measure(run.bot, `Samråd ${mode}`, [run.child.pid, ...(run.store ? [run.store.child.pid] : [])]);
       const ratio = r.rps / echoRps;
       row.cells[mode] = `${int(r.rps)} req/s (${Number.isFinite(ratio) ? ratio.toFixed(2) : '?'}×)${r.note}`;
-      if (Number.isFinite(ratio)) row.met[mode] = ratio >= 0.5 && !r.note;
+      if (Number.isFinite(ratio)) row.met[mode] = ratio >= FIGURE1_GOAL[mode] && !r.note;
     } finally {
       await stopSamrad(ctx, run);
     }
@@ -771,10 +776,10 @@ async function liveHeap(run: SamradRun): Promise<number | undefined> {
 async function figure6(ctx: Context): Promise<Row[]> {
   const { opts } = ctx;
   const n = opts.meetings;
-  const rss = rowFor(`6a. RSS of the Samråd process after ${int(n)} meetings created and answered${n < 10_000 ? ' (of 10,000 asked; --meetings)' : ''}`, '≤ 200 MB');
+  const rss = rowFor(`6a. RSS of the Samråd process after ${int(n)} meetings created and answered${n < 10_000 ? ' (the goal is for 10,000: --long)' : ''}, Node run as on a B1 plan`, '≤ 200 MB');
   const took = rowFor(`6b. time to create, send and answer those ${int(n)} meetings (${Math.min(opts.parallel, n)} caseworkers in parallel)`, '—');
-  const ready = rowFor('6c. start → ready (spawn → /healthz answers), empty store: median of every start in this run', '—');
-  const readyFull = rowFor(`6d. start → ready with the ${int(n)} meetings stored (restart on the same data)`, '—');
+  const ready = rowFor('6c. start → ready (spawn → /healthz answers), empty store: median of every start in this run', '< 2 s');
+  const readyFull = rowFor(`6d. start → ready with the ${int(n)} meetings stored (restart on the same data)${n < 10_000 ? ' (the goal is for 10,000: --long)' : ''}`, '< 2 s');
   await perMode(ctx, [rss, took, readyFull], async (mode) => {
     let samrad = await startSamrad(ctx, mode, 'fig6', undefined, EXPOSE_GC);
     try {
@@ -877,7 +882,8 @@ async function figure6(ctx: Context): Promise<Row[]> {
           kept = '**no** (status.show no longer finds the meeting)';
         }
       }
-      readyFull.cells[mode] = `${ms(samrad.readyMs)} (stopping took ${stopS.toFixed(1)} s; meetings kept: ${kept})`;
+      readyFull.cells[mode] = `${ms(samrad.readyMs)} (stopping took ${stopS.toFixed(1)} s; meetings kept: ${kept}${samrad.store ? '; the store process kept running' : ''})`;
+      readyFull.met[mode] = samrad.readyMs < 2000 && kept === 'yes';
     } finally {
       await stopSamrad(ctx, samrad);
     }
@@ -889,7 +895,10 @@ async function figure6(ctx: Context): Promise<Row[]> {
   }
   for (const mode of MODES) {
     const all = ctx.readyMs[mode];
-    if (all.length) ready.cells[mode] = `${ms(percentile(all, 50))} (${all.length} starts, ${ms(Math.min(...all))}–${ms(Math.max(...all))})`;
+    if (all.length) {
+      ready.cells[mode] = `${ms(percentile(all, 50))} (${all.length} starts, ${ms(Math.min(...all))}–${ms(Math.max(...all))})`;
+      ready.met[mode] = percentile(all, 50) < 2000;
+    }
     else if (ctx.storeMissing && mode === 'separate') ready.cells[mode] = ctx.storeMissing;
   }
   return [rss, took, ready, readyFull];

@@ -39,7 +39,7 @@ describe('the Agents Playground in Chromium: the plan, the feedback and the minu
     const start = DateTime.fromISO((await h.meeting(meetingId))!.when!.start).setZone('Europe/Stockholm');
     const day = (days: number) => start.plus({ days }).toFormat('yyyy-MM-dd');
 
-    await openPlayground(page, run.playground.url);
+    await openPlayground(page, run.playground.url, { greeting: sv('welcome.title') });
     try {
       // The day: Anna opens meeting mode from "My meetings" and starts it.
       clock.shiftMs = start.toMillis() - Date.now() - 60_000;

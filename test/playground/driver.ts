@@ -452,7 +452,7 @@ export function getTraffic(page: Page): TrafficEntry[] {
 export async function openPlayground(
   page: Page,
   url: string,
-  opts: { chat?: string; timeoutMs?: number } = {},
+  opts: { chat?: string; timeoutMs?: number; greeting?: string | RegExp } = {},
 ): Promise<void> {
   trackPage(page);
   const timeout = opts.timeoutMs ?? 30000;
@@ -462,6 +462,8 @@ export async function openPlayground(
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
   await page.locator(SELECTORS.messageBox).waitFor({ state: 'visible', timeout });
   await installed;
+  // The card the bot greets the page load with (`greeting`): shown before anything the test asks for, never taken for its answer.
+  if (opts.greeting) await waitForCardContaining(page, opts.greeting, timeout);
   // 'Personal Chat' is selected on load.
   if (opts.chat && opts.chat !== 'Personal Chat') await selectChat(page, opts.chat);
 }

@@ -69,7 +69,7 @@ describe('the Agents Playground in Chromium: the coordinators’ overview', func
 
       // Four days later: the action item is overdue, the minutes were never sent.
       clock.shiftMs = start.plus({ days: 4 }).toMillis() - Date.now();
-      await openPlayground(page, run.playground.url);
+      await openPlayground(page, run.playground.url, { greeting: da('welcome.title') });
 
       // The follow-up meeting, sent through the Playground from "Mine møder": the client agrees again first.
       let card = await askForCard(page, 'møder', da('meetings.draft'));

@@ -14,6 +14,7 @@ import { readPlan, readView } from '../../bot/services/meetings';
 import { assertFilled, attachedCard } from './cards';
 import { openJobList } from './jobs';
 import { CaptureConnector } from './connector';
+import { post } from './http';
 import { IngestionStandIn } from './ingestion';
 
 /** A person in Teams talking to the bot in their 1:1 chat. */
@@ -143,9 +144,8 @@ export class Harness {
 
   /** Posts a raw body to /api/messages. */
   async postRaw(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
-    const signal = this.requestTimeoutMs ? AbortSignal.timeout(this.requestTimeoutMs) : undefined;
-    const res = await fetch(`${this.target ?? this.app.url}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body), signal });
-    const text = await res.text();
+    const res = await post(`${this.target ?? this.app.url}/api/messages`, typeof body === 'string' ? body : JSON.stringify(body), headers, this.requestTimeoutMs);
+    const text = res.text;
     let parsed: any = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

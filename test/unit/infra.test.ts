@@ -218,7 +218,7 @@ describe('the Azure resources (infra/azure.bicep)', () => {
       assert.ok(heaps[size] >= 0.5 * memoryMb, `${size}: a heap of ${heaps[size]} MB wastes the plan's ${memoryMb} MB`);
     }
     assert.equal(heaps.B1, 1024);
-    assert.match(appSettingsBlock(), /^ {4}NODE_OPTIONS: '--max-old-space-size=\$\{nodeHeapMbBySku\[appServiceSku\]\} --max-semi-space-size=16'$/m);
+    assert.match(appSettingsBlock(), /^ {4}NODE_OPTIONS: '--max-old-space-size=\$\{nodeHeapMbBySku\[appServiceSku\]\} --max-semi-space-size=8'$/m);
   });
 
   it('sends telemetry to a workspace-based Application Insights in the same EU region, by a connection string setting, with no instrumentation key anywhere', () => {
