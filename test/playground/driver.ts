@@ -538,7 +538,7 @@ export function cardCount(page: Page): Promise<number> {
 export async function waitForCardContaining(
   page: Page,
   text: string | RegExp,
-  timeoutMs = 20000,
+  timeoutMs = 60_000,
   opts: { after?: number } = {},
 ): Promise<Locator> {
   const after = opts.after ?? 0;
@@ -586,7 +586,7 @@ export async function askForCard(
 }
 
 /** Waits for a bot text message (not a card) containing `text` in the conversation pane. */
-export async function waitForBotText(page: Page, text: string | RegExp, timeoutMs = 20000): Promise<Locator> {
+export async function waitForBotText(page: Page, text: string | RegExp, timeoutMs = 60_000): Promise<Locator> {
   // Bot text is rendered as markdown (<p>, <li>, ...) inside the message list; the chat tree shows previews, so exclude it.
   const loc = page
     .locator(':is(p, li, h1, h2, h3, td):not([role="tree"] *):not(.ac-adaptiveCard *)')
